@@ -1,0 +1,5 @@
+import sys
+
+from sozialraum.cli import main
+
+sys.exit(main())

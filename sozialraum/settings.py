@@ -1,0 +1,130 @@
+"""Every tunable value, declared once: name, German label, unit, default, bounds and help text.
+
+The app's sidebar and the README's settings table are both rendered from ``SETTINGS``; a test fails when a
+setting is used but not declared here, or declared without help text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    label: str  # German label shown in the UI
+    default: Any
+    help: str  # German help text
+    unit: str = ""
+    group: str = "Allgemein"
+    minimum: float | None = None
+    maximum: float | None = None
+    step: float | None = None
+    choices: tuple[str, ...] = field(default_factory=tuple)
+    label_en: str = ""
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        # --- Statistik / Geheimhaltung
+        Setting("min_population", "Mindestzahl Einwohner für Raten", 300,
+                "Gebiete mit weniger Einwohnerinnen und Einwohnern erhalten keine Quote und keinen Index "
+                "(wie im Berliner Monitoring Soziale Stadtentwicklung).",
+                unit="Personen", group="Statistik", minimum=0, maximum=5000, step=50,
+                label_en="Minimum residents for rates"),
+        Setting("suppression_threshold", "Geheimhaltung: kleinste veröffentlichte Fallzahl", 3,
+                "Fallzahlen ab 1 und unter diesem Wert werden nicht gezeigt (Bundesagentur für Arbeit: keine 1 "
+                "und keine 2). 0 ist veröffentlichbar. Auch Werte, aus denen sich eine gesperrte Zahl errechnen "
+                "ließe, werden gesperrt.",
+                unit="Fälle", group="Statistik", minimum=1, maximum=10, step=1,
+                label_en="Confidentiality: smallest published count"),
+        Setting("eb_smoothing", "Empirische Bayes-Glättung für kleine Gebiete", False,
+                "Zeigt für kleine Gebiete eine geglättete (geschätzte) Quote statt der rohen Quote. "
+                "Geglättete Werte sind als Schätzung gekennzeichnet.",
+                group="Statistik", label_en="Empirical Bayes smoothing"),
+        # --- Karten
+        Setting("class_scheme", "Klassenbildung", "quantiles",
+                "Verfahren für die Farbklassen der Karte.", group="Karte",
+                choices=("quantiles", "equal_interval", "fisher_jenks", "std_mean", "manual", "mss"),
+                label_en="Classification scheme"),
+        Setting("class_count", "Anzahl Klassen", 5, "Anzahl der Farbklassen der Karte.",
+                group="Karte", minimum=2, maximum=9, step=1, label_en="Number of classes"),
+        Setting("basemap", "Hintergrundkarte", "none",
+                "Kacheln unter den Gebieten: keine (funktioniert immer, auch ohne Internet), "
+                "basemap.de (BKG, amtlich) oder OpenStreetMap.",
+                group="Karte", choices=("none", "basemapde", "osm"), label_en="Basemap"),
+        Setting("display_simplify_m", "Vereinfachung der Kartengeometrie", 8.0,
+                "Toleranz in Metern, mit der Gebietsgrenzen für die Bildschirmkarte vereinfacht werden.",
+                unit="m", group="Karte", minimum=0, maximum=100, step=1, label_en="Display simplification"),
+        # --- Hot spots
+        Setting("hotspot_permutations", "Permutationen (Hot-Spot-Test)", 999,
+                "Anzahl zufälliger Permutationen für die Pseudo-p-Werte von Gi* und lokalem Moran's I.",
+                group="Hot Spots", minimum=99, maximum=9999, step=100, label_en="Permutations"),
+        Setting("hotspot_alpha", "Signifikanzniveau", 0.05,
+                "Fehlerrate (nach Korrektur für multiples Testen, False Discovery Rate).",
+                group="Hot Spots", minimum=0.001, maximum=0.2, step=0.005, label_en="Significance level"),
+        Setting("random_seed", "Zufallsstartwert", 12345,
+                "Fester Startwert, damit Permutationstests und Demodaten reproduzierbar sind.",
+                group="Hot Spots", minimum=0, maximum=2**31 - 1, step=1, label_en="Random seed"),
+        # --- Erreichbarkeit
+        Setting("travel_mode", "Verkehrsmittel", "walk",
+                "Fußweg (Luftlinie × Umwegfaktor bei Gehgeschwindigkeit) oder eine eigene Kostenmatrix.",
+                group="Erreichbarkeit", choices=("walk", "matrix"), label_en="Travel mode"),
+        Setting("detour_factor", "Umwegfaktor", 1.3,
+                "Verhältnis von tatsächlichem Weg zu Luftlinie.",
+                group="Erreichbarkeit", minimum=1.0, maximum=2.5, step=0.05, label_en="Detour factor"),
+        Setting("walking_speed_kmh", "Gehgeschwindigkeit", 4.5,
+                "Durchschnittliche Gehgeschwindigkeit für die Umrechnung von Wegen in Minuten.",
+                unit="km/h", group="Erreichbarkeit", minimum=2.0, maximum=7.0, step=0.1,
+                label_en="Walking speed"),
+        Setting("travel_budget_min", "Zeitbudget", 15,
+                "Wie viele Minuten Weg gelten als „erreichbar“.",
+                unit="min", group="Erreichbarkeit", minimum=5, maximum=60, step=5, label_en="Travel budget"),
+        Setting("demand_grid_m", "Rasterweite der Nachfragepunkte", 200.0,
+                "Abstand der Punkte, mit denen die Bewohnerschaft eines Gebiets innerhalb des Gebiets verteilt "
+                "wird (damit ein Gebiet auch teilweise erreichbar sein kann).",
+                unit="m", group="Erreichbarkeit", minimum=50, maximum=1000, step=50, label_en="Demand grid"),
+        # --- Standortplanung
+        Setting("solver_time_limit_s", "Zeitlimit des Optimierers", 30.0,
+                "Höchstens so viele Sekunden rechnet das Optimierungsmodell; danach gibt es eine Meldung.",
+                unit="s", group="Standortplanung", minimum=1, maximum=600, step=1, label_en="Solver time limit"),
+        Setting("pmedian_nearest", "p-Median: nächste Kandidaten je Nachfragepunkt", 25,
+                "Das p-Median-Modell betrachtet je Nachfragepunkt nur die nächstgelegenen Kandidaten.",
+                group="Standortplanung", minimum=5, maximum=200, step=5, label_en="p-median nearest"),
+        Setting("max_new_sites", "Höchstzahl neuer Standorte", 8,
+                "Obergrenze der Auswahl für neue Außenstellen/Sprechstunden (und Länge der k-Kurve).",
+                group="Standortplanung", minimum=1, maximum=30, step=1, label_en="Maximum new sites"),
+        # --- Daten / Upload
+        Setting("upload_max_mb", "Höchstgröße eines Uploads", 50,
+                "Größere Dateien werden abgelehnt.", unit="MB", group="Daten", minimum=1, maximum=500, step=1,
+                label_en="Maximum upload size"),
+        Setting("zip_max_ratio", "Höchstes Entpackverhältnis von ZIP-Dateien", 100,
+                "Schutz vor ZIP-Bomben: Archive, die sich um mehr als diesen Faktor aufblähen, werden abgelehnt.",
+                group="Daten", minimum=5, maximum=1000, step=5, label_en="Maximum zip ratio"),
+    ]
+}
+
+
+def default(name: str) -> Any:
+    """Default value of a declared setting (KeyError for undeclared names, on purpose)."""
+    return SETTINGS[name].default
+
+
+def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """All settings with their defaults, updated by ``overrides`` (unknown names are rejected)."""
+    values = {name: s.default for name, s in SETTINGS.items()}
+    for name, value in (overrides or {}).items():
+        if name not in SETTINGS:
+            raise KeyError(f"Unbekannte Einstellung: {name}")
+        values[name] = value
+    return values
+
+
+def markdown_table() -> str:
+    """The settings as a Markdown table, for the README and the docs."""
+    lines = ["| Einstellung | Name | Standard | Einheit | Erläuterung |", "|---|---|---|---|---|"]
+    for s in SETTINGS.values():
+        lines.append(f"| {s.label} | `{s.name}` | {s.default} | {s.unit} | {s.help} |")
+    return "\n".join(lines)

@@ -1,0 +1,79 @@
+"""Open the store: one DuckDB file with the spatial extension loaded from its PyPI package (no download)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+_SQL_DIR = Path(__file__).parent
+DEFAULT_DB = Path("data") / "sozialraum.duckdb"
+
+
+def default_db_path() -> Path:
+    """``$SOZIALRAUM_DB`` if set, else ``data/sozialraum.duckdb``."""
+    return Path(os.environ.get("SOZIALRAUM_DB", DEFAULT_DB))
+
+
+def spatial_extension_path() -> Path:
+    import duckdb_extension_spatial
+
+    folder = Path(duckdb_extension_spatial.__file__).parent / "extensions"
+    wanted = folder / f"v{duckdb.__version__}" / "spatial.duckdb_extension"
+    if wanted.exists():
+        return wanted
+    found = sorted(folder.glob("*/spatial.duckdb_extension"))
+    raise RuntimeError(
+        f"Die DuckDB-Erweiterung 'spatial' passt nicht zu DuckDB {duckdb.__version__} "
+        f"(gefunden: {[p.parent.name for p in found]}). Bitte die Versionen in pyproject.toml gemeinsam pinnen."
+    )
+
+
+def load_spatial(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"LOAD '{spatial_extension_path()}'")
+
+
+def read_sql(name: str, folder: Path = _SQL_DIR) -> str:
+    return (folder / name).read_text(encoding="utf-8")
+
+
+def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and, unless read-only, create and migrate) the store at ``path`` (default: ``default_db_path()``).
+
+    ``":memory:"`` gives a throw-away store, handy in tests.
+    """
+    path = str(path if path is not None else default_db_path())
+    if path != ":memory:" and not read_only:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if read_only and path != ":memory:" and not Path(path).exists():
+        raise FileNotFoundError(
+            f"Datenbank {path} gibt es nicht. Mit 'sozialraum demo' wird die Musterstadt angelegt."
+        )
+    con = duckdb.connect(path, read_only=read_only)
+    load_spatial(con)
+    if not read_only:
+        init_schema(con)
+    return con
+
+
+def init_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and (re)write the indicator definitions from the registry."""
+    from sozialraum.indicators.registry import INDICATORS
+
+    con.execute(read_sql("schema.sql"))
+    rows = [
+        (i.key, i.label_de, i.label_en, i.unit, i.kind, i.direction, i.numerator, i.denominator, i.aggregation,
+         i.scale if i.aggregation == "ratio" else None, i.suppressible, i.description)
+        for i in INDICATORS.values()
+    ]
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM indicators")
+    con.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.execute("COMMIT")
+
+
+def metric_epsg(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The metric CRS all geometries of this store are kept in, or None for an empty store."""
+    row = con.execute("SELECT value FROM store_meta WHERE key = 'metric_epsg'").fetchone()
+    return int(row[0]) if row else None

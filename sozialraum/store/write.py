@@ -1,0 +1,230 @@
+"""All-or-nothing writes: a source's rows are replaced in one transaction, then derived rows are refreshed.
+
+The io layer reads and validates files and hands a ``Batch`` of frames in the store's metric CRS to
+``replace_source``. Re-importing a source replaces its rows; it never duplicates them. If anything fails, the
+transaction is rolled back and the store is exactly as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from sozialraum.errors import InputError, Problem
+from sozialraum.store.connection import metric_epsg, read_sql
+
+AREA_COLUMNS = ["level", "area_key", "name", "parent_key"]
+OBSERVATION_COLUMNS = ["level", "area_key", "indicator", "period", "value", "numerator", "denominator", "flag"]
+POINT_TABLES = {
+    "providers": ("provider_id", ["service_type", "name", "traeger", "dachverband", "kooperation", "capacity",
+                                  "capacity_unit", "opening_hours", "barrier_free", "address"]),
+    "candidate_venues": ("venue_id", ["venue_type", "name", "traeger", "barrier_free", "address"]),
+    "jobcenter_sites": ("site_id", ["site_type", "name", "address"]),
+}
+SOURCE_TABLES = ["observations", "areas", "area_levels", "providers", "candidate_venues", "jobcenter_sites"]
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    source_id: str
+    title: str
+    publisher: str | None = None
+    licence: str | None = None
+    attribution: str | None = None
+    reference_date: str | None = None
+    url: str | None = None
+    files: tuple[str, ...] = ()
+    fictional: bool = False
+
+
+@dataclass
+class Batch:
+    """Frames to write for one source. GeoDataFrames must be in one metric CRS (the store's, if it has one)."""
+
+    levels: pd.DataFrame | None = None  # level, label, hierarchy, rank, parent_level
+    areas: "object | None" = None  # GeoDataFrame: level, area_key, name, parent_key, geometry (polygons)
+    observations: pd.DataFrame | None = None  # OBSERVATION_COLUMNS
+    points: dict[str, object] = field(default_factory=dict)  # table name -> GeoDataFrame of points
+
+
+def _require_columns(frame: pd.DataFrame, columns: list[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"{what}: es fehlen die Spalten {', '.join(missing)}")
+
+
+def _check_crs(gdf, epsg: int | None, what: str) -> int:
+    if gdf.crs is None:
+        raise InputError(f"{what}: kein Koordinatenbezugssystem (CRS) angegeben")
+    got = gdf.crs.to_epsg()
+    if got is None or not gdf.crs.is_projected:
+        raise InputError(f"{what}: erwartet ein metrisches CRS (z. B. EPSG:25832), erhalten {gdf.crs}")
+    if epsg is not None and got != epsg:
+        raise InputError(f"{what}: CRS EPSG:{got} passt nicht zum CRS der Datenbank (EPSG:{epsg})")
+    return got
+
+
+def _area_rows(gdf, simplify_m: float) -> pd.DataFrame:
+    import shapely
+
+    metric = gdf.geometry.values
+    display = gdf.geometry.simplify(simplify_m, preserve_topology=True) if simplify_m > 0 else gdf.geometry
+    wgs84 = display.to_crs(4326)
+    frame = pd.DataFrame({c: gdf[c].astype("string") if c != "parent_key" else gdf[c] for c in AREA_COLUMNS})
+    frame["parent_key"] = frame["parent_key"].where(frame["parent_key"].notna(), None)
+    frame["area_m2"] = shapely.area(metric)
+    frame["wkb"] = shapely.to_wkb(metric)
+    frame["wkb84"] = shapely.to_wkb(wgs84.values)
+    return frame
+
+
+def _point_rows(gdf, table: str) -> pd.DataFrame:
+    import shapely
+
+    id_col, cols = POINT_TABLES[table]
+    frame = pd.DataFrame({id_col: gdf[id_col].astype("string")})
+    for c in cols:
+        frame[c] = gdf[c] if c in gdf.columns else None
+    xy = shapely.get_coordinates(gdf.geometry.values)
+    lonlat = shapely.get_coordinates(gdf.geometry.to_crs(4326).values)
+    frame["x"], frame["y"] = xy[:, 0], xy[:, 1]
+    frame["lon"], frame["lat"] = lonlat[:, 0], lonlat[:, 1]
+    frame["wkb"] = shapely.to_wkb(gdf.geometry.values)
+    return frame
+
+
+def _duplicates(frame: pd.DataFrame, keys: list[str], what: str) -> None:
+    dup = frame[frame.duplicated(keys, keep=False)]
+    if len(dup):
+        shown = dup[keys].drop_duplicates().head(10).astype(str).agg("/".join, axis=1).tolist()
+        raise InputError(f"{what}: doppelte Schlüssel {', '.join(shown)}")
+
+
+def replace_source(con: duckdb.DuckDBPyConnection, source: SourceInfo, batch: Batch,
+                   *, simplify_m: float | None = None) -> dict[str, int]:
+    """Replace every row of ``source`` with ``batch`` in one transaction; return row counts written.
+
+    Raises ``InputError`` (store unchanged) on missing columns, wrong CRS, duplicate keys, unknown areas,
+    unknown indicators or unknown levels.
+    """
+    from sozialraum.settings import default
+
+    simplify_m = default("display_simplify_m") if simplify_m is None else simplify_m
+    epsg = metric_epsg(con)
+    counts: dict[str, int] = {}
+    frames: dict[str, pd.DataFrame] = {}
+
+    if batch.levels is not None:
+        _require_columns(batch.levels, ["level", "label", "hierarchy", "rank", "parent_level"], "Gebietsebenen")
+        _duplicates(batch.levels, ["level"], "Gebietsebenen")
+        frames["levels"] = batch.levels
+    if batch.areas is not None:
+        _require_columns(batch.areas, AREA_COLUMNS, "Gebiete")
+        epsg = _check_crs(batch.areas, epsg, "Gebiete")
+        _duplicates(batch.areas, ["level", "area_key"], "Gebiete")
+        frames["areas"] = _area_rows(batch.areas, simplify_m)
+    if batch.observations is not None:
+        _require_columns(batch.observations, OBSERVATION_COLUMNS, "Kennzahlen")
+        _duplicates(batch.observations, ["level", "area_key", "indicator", "period"], "Kennzahlen")
+        obs = batch.observations[OBSERVATION_COLUMNS].copy()
+        for c in ["level", "area_key", "indicator", "period"]:
+            obs[c] = obs[c].astype("string")
+        for c in ["value", "numerator", "denominator"]:
+            obs[c] = pd.to_numeric(obs[c]).astype("float64")
+        frames["observations"] = obs
+    for table, gdf in batch.points.items():
+        if table not in POINT_TABLES:
+            raise ValueError(f"unknown point table {table}")
+        id_col = POINT_TABLES[table][0]
+        _require_columns(gdf, [id_col] + POINT_TABLES[table][1][:2], table)
+        epsg = _check_crs(gdf, epsg, table)
+        _duplicates(gdf, [id_col], table)
+        frames[table] = _point_rows(gdf, table)
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if metric_epsg(con) is None and epsg is not None:
+            con.execute("INSERT INTO store_meta VALUES ('metric_epsg', ?)", [str(epsg)])
+        for table in SOURCE_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE source_id = ?", [source.source_id])
+        con.execute("DELETE FROM sources WHERE source_id = ?", [source.source_id])
+        con.execute(
+            "INSERT INTO sources (source_id, title, publisher, licence, attribution, reference_date, url, files, "
+            "fictional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [source.source_id, source.title, source.publisher, source.licence, source.attribution,
+             source.reference_date, source.url, ";".join(Path(f).name for f in source.files), source.fictional],
+        )
+        sid = source.source_id
+        if "levels" in frames:
+            lv = frames["levels"]  # noqa: F841  (read by DuckDB's replacement scan)
+            con.execute("INSERT INTO area_levels SELECT level, label, hierarchy, CAST(rank AS INTEGER), "
+                        "parent_level, ? FROM lv", [sid])
+        if "areas" in frames:
+            ar = frames["areas"]  # noqa: F841
+            con.execute("INSERT INTO areas SELECT level, area_key, name, parent_key, area_m2, ST_GeomFromWKB(wkb), "
+                        "ST_GeomFromWKB(wkb84), ? FROM ar", [sid])
+        if "observations" in frames:
+            ob = frames["observations"]  # noqa: F841
+            con.execute("INSERT INTO observations SELECT level, area_key, indicator, period, value, numerator, "
+                        "denominator, flag, ?, FALSE FROM ob", [sid])
+        for table, (id_col, cols) in POINT_TABLES.items():
+            if table in frames:
+                pt = frames[table]  # noqa: F841
+                col_list = ", ".join([id_col, *cols, "x", "y", "lon", "lat"])
+                con.execute(f"INSERT INTO {table} ({col_list}, geom, source_id) "
+                            f"SELECT {col_list}, ST_GeomFromWKB(wkb), ? FROM pt", [sid])
+        _check_integrity(con)
+        refresh_derived(con)
+        con.execute("COMMIT")
+    except duckdb.ConstraintException as exc:
+        con.execute("ROLLBACK")
+        raise InputError(f"Quelle {source.source_id}: Schlüssel schon von einer anderen Quelle belegt ({exc})") \
+            from exc
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    for name, frame in frames.items():
+        counts[name] = len(frame)
+    return counts
+
+
+def _check_integrity(con: duckdb.DuckDBPyConnection) -> None:
+    problems: list[Problem] = []
+    for level, key in con.execute(
+        "SELECT DISTINCT o.level, o.area_key FROM observations o ANTI JOIN areas a USING (level, area_key) "
+        "ORDER BY 1, 2 LIMIT 20"
+    ).fetchall():
+        problems.append(Problem(file=None, column="area_key", problem=f"unbekannter Gebietsschlüssel {key!r} "
+                                f"auf Ebene {level!r}"))
+    for (ind,) in con.execute(
+        "SELECT DISTINCT indicator FROM observations ANTI JOIN indicators USING (indicator) LIMIT 20"
+    ).fetchall():
+        problems.append(Problem(file=None, column="indicator", problem=f"unbekannter Indikator {ind!r}"))
+    for (level,) in con.execute(
+        "SELECT DISTINCT level FROM areas ANTI JOIN area_levels USING (level) LIMIT 20"
+    ).fetchall():
+        problems.append(Problem(file=None, column="level", problem=f"unbekannte Gebietsebene {level!r}"))
+    for level, key, parent in con.execute(
+        "SELECT c.level, c.area_key, c.parent_key FROM areas c JOIN area_levels l ON l.level = c.level "
+        "WHERE c.parent_key IS NOT NULL AND l.parent_level IS NOT NULL AND NOT EXISTS ("
+        "  SELECT 1 FROM areas p WHERE p.level = l.parent_level AND p.area_key = c.parent_key) LIMIT 20"
+    ).fetchall():
+        problems.append(Problem(file=None, column="parent_key",
+                                problem=f"Gebiet {key!r} ({level}) verweist auf unbekanntes Obergebiet {parent!r}"))
+    if problems:
+        raise InputError(problems)
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute roll-ups of counts to parent levels and rates at every level (inside the caller's transaction)."""
+    con.execute("DELETE FROM observations WHERE derived")
+    pairs = con.execute(
+        "SELECT level, parent_level FROM area_levels WHERE parent_level IS NOT NULL ORDER BY hierarchy, rank"
+    ).fetchall()
+    rollup = read_sql("rollup.sql")
+    for child, parent in pairs:
+        con.execute(rollup, {"child": child, "parent": parent})
+    con.execute(read_sql("derive_rates.sql"))

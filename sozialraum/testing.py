@@ -1,0 +1,48 @@
+"""Tiny hand-checkable fixtures, usable from tests, benchmarks and notebooks.
+
+The 3×3 grid: nine square cells of ``size`` metres in EPSG:25832, keys ``r{row}c{col}`` (row 0 at the
+bottom, col 0 at the left); each row of three cells has the parent ``row{row}``; the city is ``stadt``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sozialraum.store.write import Batch, SourceInfo
+
+GRID_EPSG = 25832
+GRID_ORIGIN = (400_000.0, 5_600_000.0)
+
+
+def grid_areas(n: int = 3, size: float = 1000.0, epsg: int = GRID_EPSG):
+    """GeoDataFrame of the n×n cells plus their row parents and the city (levels zelle → zeile → stadt)."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    x0, y0 = GRID_ORIGIN
+    rows = []
+    for r in range(n):
+        for c in range(n):
+            rows.append(("zelle", f"r{r}c{c}", f"Zelle {r}/{c}", f"row{r}",
+                         box(x0 + c * size, y0 + r * size, x0 + (c + 1) * size, y0 + (r + 1) * size)))
+    for r in range(n):
+        rows.append(("zeile", f"row{r}", f"Zeile {r}", "stadt", box(x0, y0 + r * size, x0 + n * size, y0 + (r + 1) * size)))
+    rows.append(("stadt", "stadt", "Gitterstadt", None, box(x0, y0, x0 + n * size, y0 + n * size)))
+    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=["level", "area_key", "name", "parent_key", "geometry"]),
+                            geometry="geometry", crs=f"EPSG:{epsg}")
+
+
+def grid_levels() -> pd.DataFrame:
+    return pd.DataFrame({
+        "level": ["zelle", "zeile", "stadt"],
+        "label": ["Zelle", "Zeile", "Stadt"],
+        "hierarchy": ["gitter"] * 3,
+        "rank": [0, 1, 2],
+        "parent_level": ["zeile", "stadt", None],
+    })
+
+
+def grid_batch(observations: pd.DataFrame | None = None, n: int = 3, size: float = 1000.0) -> tuple[SourceInfo, Batch]:
+    """A source with the grid's levels and areas (and optional observations) ready for ``replace_source``."""
+    source = SourceInfo("gitter", "Gitterstadt (Testdaten)", publisher="Tests", fictional=True)
+    return source, Batch(levels=grid_levels(), areas=grid_areas(n, size), observations=observations)
