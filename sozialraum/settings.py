@@ -103,6 +103,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("zip_max_ratio", "Höchstes Entpackverhältnis von ZIP-Dateien", 100,
                 "Schutz vor ZIP-Bomben: Archive, die sich um mehr als diesen Faktor aufblähen, werden abgelehnt.",
                 group="Daten", minimum=5, maximum=1000, step=5, label_en="Maximum zip ratio"),
+        Setting("zip_max_members", "Höchstzahl Dateien in einem ZIP-Archiv", 200,
+                "Archive mit mehr Dateien werden abgelehnt (ein gezippter Shapefile hat etwa 4 bis 8 Dateien).",
+                group="Daten", minimum=1, maximum=10000, step=10, label_en="Maximum zip members"),
+        Setting("zip_max_unpacked_mb", "Höchstgröße eines entpackten ZIP-Archivs", 500,
+                "Summe der entpackten Dateigrößen; größere Archive werden abgelehnt.",
+                unit="MB", group="Daten", minimum=1, maximum=5000, step=10, label_en="Maximum unpacked size"),
     ]
 }
 
