@@ -1,6 +1,156 @@
-"""Seite „Daten" (Platzhalter, wird ausgebaut)."""
+"""Seite „Daten": Dateien hochladen, Spalten zuordnen, prüfen, Änderungen ansehen, übernehmen; Quellenliste.
 
+Ablauf: Upload (Größe, Dateityp und ZIP-Archive werden in ``sozialraum.io.upload`` geprüft) → Spalten
+zuordnen → „Prüfen" (liest und validiert mit ``sozialraum.io.loader.*_part``, schreibt nichts) → Vorschau
+der Änderungen je Tabelle → „Übernehmen" (``replace_source``: alles oder nichts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
-st.title("Daten")
-st.info("in Arbeit")
+from app_pages.common import clear_caches, format_period, get_con, levels, setting, sources, tr
+from app_pages.daten_forms import build_batch, mapping_form, problems_frame, read_columns
+from sozialraum.errors import InputError
+
+KINDS = {
+    "areas": ("Gebietsflächen (GeoJSON, GeoPackage, gezippter Shapefile)", "Area shapes"),
+    "statistics": ("Statistik je Gebiet (CSV, XLSX)", "Statistics per area"),
+    "points": ("Punktliste: Angebote, Kandidatenorte, Jobcenter (CSV, GeoJSON)", "Point list"),
+}
+FILE_TYPES = {"areas": ["geojson", "json", "gpkg", "zip"], "statistics": ["csv", "txt", "xlsx"],
+              "points": ["csv", "txt", "geojson", "json", "gpkg", "zip"]}
+
+st.title(tr("Daten", "Data"))
+con = get_con()
+tab_load, tab_sources = st.tabs([tr("Daten laden", "Load data"), tr("Quellen", "Sources")])
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _columns(path: str, kind: str, digest: str) -> tuple[list[str], pd.DataFrame]:
+    return read_columns(Path(path), kind)
+
+
+def _stage(upload) -> "object | None":
+    """Check and stage the uploaded file (once per file content); None after showing the refusal."""
+    from sozialraum.io.upload import stage_upload
+
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    cache = st.session_state.setdefault("_daten_staged", {})
+    if digest not in cache:
+        folder = Path(tempfile.mkdtemp(prefix="sozialraum-upload-")) / digest
+        try:
+            cache[digest] = stage_upload(upload.name, data, folder,
+                                         settings={"upload_max_mb": setting("upload_max_mb"),
+                                                   "zip_max_ratio": setting("zip_max_ratio")})
+        except InputError as exc:
+            st.error(tr("Die Datei wurde abgelehnt:", "The file was refused:") + f"\n\n{exc}")
+            return None
+    return cache[digest], digest
+
+
+def _source_form(upload_name: str) -> dict:
+    st.subheader(tr("3. Quelle beschreiben", "3. Describe the source"))
+    stem = re.sub(r"[^a-z0-9]+", "_", Path(upload_name).stem.lower()).strip("_") or "upload"
+    c1, c2 = st.columns(2)
+    out = {
+        "source_id": c1.text_input(tr("Kennung der Quelle", "Source id"), value=stem, key="src_id",
+                                   help=tr("Eine erneute Übernahme mit derselben Kennung ersetzt die alten Zeilen "
+                                           "dieser Quelle.", "Re-importing the same id replaces its rows.")),
+        "title": c2.text_input(tr("Titel", "Title"), value=Path(upload_name).stem, key="src_title"),
+        "publisher": c1.text_input(tr("Herausgeber", "Publisher"), key="src_publisher"),
+        "licence": c2.text_input(tr("Lizenz", "Licence"), key="src_licence", placeholder="z. B. dl-de/by-2-0"),
+        "attribution": c1.text_input(tr("Quellenvermerk", "Attribution"), key="src_attribution"),
+        "reference_date": c2.text_input(tr("Stichtag", "Reference date"), key="src_date", placeholder="2024-12-31"),
+    }
+    return out
+
+
+def _show_problems(exc: InputError) -> None:
+    st.error(tr(f"Die Prüfung hat {len(exc.problems)} Problem(e) gefunden. Es wurde nichts gespeichert.",
+                f"Validation found {len(exc.problems)} problem(s). Nothing was saved."))
+    st.dataframe(problems_frame(exc), hide_index=True, width="stretch")
+
+
+with tab_load:
+    kind = st.radio(tr("1. Was möchten Sie laden?", "1. What do you want to load?"), list(KINDS),
+                    format_func=lambda k: tr(*KINDS[k]), key="upload_kind")
+    upload = st.file_uploader(
+        tr("Datei auswählen", "Choose a file"), type=FILE_TYPES[kind], key=f"upload_{kind}",
+        help=tr(f"Höchstens {setting('upload_max_mb')} MB. ZIP-Archive werden auf Pfade, verschachtelte "
+                "Archive und Entpackgröße geprüft.", "Size and zip archives are checked."))
+    staged = _stage(upload) if upload is not None else None
+    if staged is not None:
+        staged, digest = staged
+        try:
+            columns, sample = _columns(str(staged.path), kind, digest)
+        except InputError as exc:
+            _show_problems(exc)
+            st.stop()
+        st.caption(tr(f"{staged.path.name}: {len(columns)} Spalten. Erste Zeilen:",
+                      f"{staged.path.name}: {len(columns)} columns. First rows:"))
+        st.dataframe(sample, hide_index=True, width="stretch", height=160)
+        st.subheader(tr("2. Spalten zuordnen", "2. Map columns"))
+        mapping = mapping_form(kind, columns, staged, levels())
+        source = _source_form(upload.name)
+        if st.button(tr("Prüfen", "Validate"), type="secondary", key="validate"):
+            with st.spinner(tr("Datei wird gelesen und geprüft …", "Reading and validating …")):
+                try:
+                    st.session_state["_daten_checked"] = (digest, build_batch(con, kind, staged.path, mapping,
+                                                                              source))
+                except InputError as exc:
+                    st.session_state.pop("_daten_checked", None)
+                    _show_problems(exc)
+        checked = st.session_state.get("_daten_checked")
+        if checked and checked[0] == digest:
+            prepared = checked[1]
+            from sozialraum.io.preview import preview_changes
+
+            st.subheader(tr("4. Was sich ändert", "4. What will change"))
+            changes = preview_changes(con, prepared.source.source_id, prepared.batch)
+            st.dataframe(changes, hide_index=True, width="stretch")
+            for note in prepared.notes:
+                st.caption(note)
+            if int(changes["konflikt"].sum()):
+                st.warning(tr("Einige Schlüssel gehören schon zu einer anderen Quelle – die Übernahme würde "
+                              "abgelehnt. Bitte die Kennung der Quelle oder die Schlüssel prüfen.",
+                              "Some keys belong to another source; the import would be refused."))
+            if st.button(tr("Übernehmen", "Commit"), type="primary", key="commit"):
+                from sozialraum.store.write import replace_source
+
+                with st.spinner(tr("Daten werden gespeichert …", "Saving …")):
+                    try:
+                        counts = replace_source(con, prepared.source, prepared.batch)
+                    except InputError as exc:
+                        _show_problems(exc)
+                    else:
+                        clear_caches()
+                        st.session_state.pop("_daten_checked", None)
+                        written = ", ".join(f"{n} {t}" for t, n in counts.items())
+                        st.success(tr(f"Quelle „{prepared.source.source_id}“ übernommen: {written}.",
+                                      f"Source '{prepared.source.source_id}' saved: {written}."))
+
+with tab_sources:
+    frame = sources()
+    if frame.empty:
+        st.info(tr("Noch keine Quellen in der Datenbank.", "No sources yet."))
+    else:
+        shown = pd.DataFrame({
+            tr("Kennung", "Id"): frame["source_id"],
+            tr("Titel", "Title"): frame["title"],
+            tr("Herausgeber", "Publisher"): frame["publisher"],
+            tr("Stichtag", "Reference date"): [format_period(str(v)) if v else "–" for v in frame["reference_date"]],
+            tr("Lizenz", "Licence"): frame["licence"],
+            tr("Quellenvermerk", "Attribution"): frame["attribution"],
+            tr("Fiktiv", "Fictional"): [tr("ja", "yes") if f else tr("nein", "no") for f in frame["fictional"]],
+            tr("Dateien", "Files"): frame["files"],
+            tr("Geladen am", "Imported"): pd.to_datetime(frame["imported_at"]).dt.strftime("%d.%m.%Y %H:%M"),
+        })
+        st.dataframe(shown, hide_index=True, width="stretch")

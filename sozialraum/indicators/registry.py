@@ -106,7 +106,25 @@ _ALL: list[Indicator] = [
            "Registrierte Arbeitslose beider Rechtskreise (INKAR).", group="Kontext"),
 ]
 
+
+def _change(rate: Indicator, years: int = 2) -> Indicator:
+    return Indicator(f"{rate.key}_d{years}", f"Veränderung {rate.label_de} ({years} Jahre)",
+                     f"Change in {rate.label_en} ({years} years)", "Prozentpunkte", "change", rate.direction,
+                     "none", f"Veränderung in Prozentpunkten gegenüber {years} Jahren zuvor: {rate.description}",
+                     numerator=None, denominator=None, group=rate.group)
+
+
+# Two-year changes (percentage points) of every count-based rate, computed by
+# sozialraum.analysis.need_index.changes() from published rates of two periods.
+_ALL += [_change(i) for i in list(_ALL) if i.aggregation == "ratio"]
+
 INDICATORS: dict[str, Indicator] = {i.key: i for i in _ALL}
+
+# Exact additive identities between counts of the same area and period (total = sum of parts). The
+# confidentiality gate uses them: a suppressed part must not be recoverable from the total and the other parts.
+ADDITIVE_GROUPS: dict[str, tuple[str, ...]] = {
+    "rlb": ("elb", "nef"),  # Regelleistungsberechtigte = erwerbsfähige + nicht erwerbsfähige LB
+}
 
 
 def get(key: str) -> Indicator:

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from sozialraum.errors import InputError, Problem
-from sozialraum.io.tables import key_text
+from sozialraum.io.tables import _slice, key_text
 
 MAX_LISTED = 20
 
@@ -168,7 +168,7 @@ def read_areas(path: str | Path, *, key: str, name: str, target_epsg: int, paren
     if parent is not None:
         parents = [key_text(c) or None for c in raw[parent]]
     elif parent_slice is not None:
-        parents = [k[slice(*parent_slice)] for k in keys]
+        parents = [k[_slice(parent_slice)] for k in keys]
     else:
         parents = [None] * len(keys)
     replaced = {}

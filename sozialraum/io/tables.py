@@ -241,8 +241,13 @@ def key_text(cell, key_width: int | None = None, key_slice: list[int] | None = N
     if key_width and s.isdigit():
         s = s.zfill(key_width)
     if key_slice:
-        s = s[slice(*key_slice)]
+        s = s[_slice(key_slice)]
     return s
+
+
+def _slice(spec: list[int]) -> slice:
+    """``[start]`` → ``[start:]``; ``[start, end]`` → ``[start:end]``."""
+    return slice(spec[0], spec[1] if len(spec) > 1 else None)
 
 
 def apply_filters(raw: pd.DataFrame, filters: dict | None) -> pd.DataFrame:
@@ -308,6 +313,8 @@ def read_statistics(path: str | Path, *, key: str, indicators: dict[str, str | l
         values, flags = parse_column(raw, value_column, decimal=decimal, sentinels=sentinels)
         frame = pd.DataFrame({"area_key": keys.values, "indicator": names.values, "period": periods.values,
                               "value": values, "flag": flags, "row": raw.index.astype(int)})
+    frame["flag"] = pd.Series([f if isinstance(f, str) else None for f in frame["flag"]], index=frame.index,
+                              dtype=object)
     _reject_duplicates(frame, file)
     return frame
 

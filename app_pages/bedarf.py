@@ -1,0 +1,46 @@
+"""Seite „Bedarf“: Karte einer Kennzahl oder des Sozialindex auf jeder Ebene und zu jedem Stichtag."""
+
+import streamlit as st
+
+from app_pages import common, mapdata
+from app_pages.common import tr
+
+st.title(tr("Bedarf", "Need"))
+common.get_con()
+
+level = common.level_select()
+if level is None:
+    st.stop()
+indicator = common.indicator_select(level, with_need_index=True)
+if indicator is None:
+    st.stop()
+period = common.period_select(level, indicator)
+
+with st.sidebar.expander(tr("Karte", "Map"), expanded=True):
+    scheme = common.setting_input("class_scheme", st.container())
+    k = common.setting_input("class_count", st.container())
+    basemap = common.setting_input("basemap", st.container())
+    hotspots = st.toggle(tr("Hot Spots einblenden (Gi*)", "Show hot spots (Gi*)"), key="bedarf_hotspots",
+                         help=tr("Räumliche Häufungen hoher (Hot Spot) bzw. niedriger Werte (Cold Spot), "
+                                 "getestet mit Getis-Ord Gi* und Korrektur für multiples Testen.",
+                                 "Clusters of high/low values (Getis-Ord Gi*, FDR-corrected)."))
+    show_providers = st.toggle(tr("Angebote einblenden", "Show services"), key="bedarf_providers")
+
+built = mapdata.choropleth_for(level, indicator, period, scheme=scheme, k=int(k), basemap=basemap,
+                               hotspots=hotspots, with_providers=show_providers)
+if built is None:
+    st.stop()
+
+
+@st.fragment
+def _map():
+    clicked = common.show_map(built.map, key=f"bedarf_map_{level}")
+    if clicked:
+        common.open_profile(clicked, level)
+
+
+st.caption(tr("Ein Klick auf ein Gebiet öffnet sein Gebietsprofil.", "Click an area to open its profile."))
+_map()
+if built.note:
+    st.caption(built.note)
+mapdata.ranking_table(built, level)

@@ -1,0 +1,1 @@
+"""Accessibility: travel model, demand points, coverage, two-step floating catchment, need × gap."""

@@ -1,0 +1,62 @@
+"""Coverage: how many of the target group live within the travel budget of at least one provider of a type.
+
+Per service type and area: ``target`` (the area's weight, i.e. the sum of its demand points), ``covered`` (the
+weight of its demand points with ≥ 1 provider of the type within the budget) and ``share`` = covered / target.
+City-wide the same sums over all points. Numbers here are raw model quantities; anything shown to people goes
+through ``sozialraum.analysis.confidentiality`` in the store adapter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+
+@dataclass(frozen=True)
+class Coverage:
+    per_area: pd.DataFrame  # area_key, service_type, target, covered, share, n_providers
+    city: pd.DataFrame  # service_type, target, covered, share, n_providers
+
+
+def reached(reach: sparse.spmatrix) -> np.ndarray:
+    """Boolean per row: at least one stored entry (a target within the budget)."""
+    return np.diff(sparse.csr_matrix(reach).indptr) > 0
+
+
+def coverage_by_type(demand: pd.DataFrame, providers: pd.DataFrame, travel, budget_min: float,
+                     service_types=None) -> Coverage:
+    """``demand``: frame with area_key, x, y, weight (see ``demand_points``); ``providers``: service_type, x, y.
+
+    ``travel``: a travel model (``WalkingModel`` …) with ``.minutes(origins, targets, budget)``. Service types
+    default to all types present among the providers; a requested type without providers has coverage 0.
+    """
+    types = list(service_types) if service_types is not None else sorted(providers["service_type"].unique())
+    dxy = demand[["x", "y"]].to_numpy(dtype="float64")
+    w = demand["weight"].to_numpy(dtype="float64")
+    keys = demand["area_key"].astype(str).to_numpy()
+    area_order = pd.unique(keys)
+    rows_area, rows_city = [], []
+    for stype in types:
+        sub = providers[providers["service_type"] == stype]
+        if len(sub):
+            mask = reached(travel.minutes(dxy, sub[["x", "y"]].to_numpy(dtype="float64"), budget_min))
+        else:
+            mask = np.zeros(len(dxy), dtype=bool)
+        frame = pd.DataFrame({"area_key": keys, "target": w, "covered": np.where(mask, w, 0.0)})
+        agg = frame.groupby("area_key", sort=False)[["target", "covered"]].sum().reindex(area_order)
+        agg["service_type"] = stype
+        agg["n_providers"] = len(sub)
+        rows_area.append(agg.reset_index())
+        rows_city.append({"service_type": stype, "target": float(w.sum()), "covered": float(w[mask].sum()),
+                          "n_providers": len(sub)})
+    per_area = pd.concat(rows_area, ignore_index=True) if rows_area else pd.DataFrame(
+        columns=["area_key", "target", "covered", "service_type", "n_providers"])
+    city = pd.DataFrame(rows_city, columns=["service_type", "target", "covered", "n_providers"])
+    for f in (per_area, city):
+        f["share"] = np.where(f["target"] > 0, f["covered"] / f["target"].where(f["target"] > 0, 1), np.nan)
+    per_area = per_area[["area_key", "service_type", "target", "covered", "share", "n_providers"]]
+    city = city[["service_type", "target", "covered", "share", "n_providers"]]
+    return Coverage(per_area=per_area, city=city)

@@ -1,0 +1,182 @@
+"""Travel models: who reaches what in how many minutes, as a sparse matrix (only pairs within the budget).
+
+Two models share one interface, so any precomputed cost matrix (a routing engine, a transit model) can replace
+the default without touching coverage or siting code:
+
+* ``WalkingModel(detour, speed_kmh)``: straight-line distance in a metric CRS × detour factor, at walking speed.
+  Pairs are found with a KD-tree, so nothing of size demand × sites is ever built densely.
+* ``MatrixModel(matrix)``: a precomputed origin × target matrix of minutes (dense ndarray with NaN/inf for
+  "unreachable", or a scipy sparse matrix in which a missing entry means "unreachable").
+
+Both return ``scipy.sparse.csr_matrix`` of shape (origins, targets) holding minutes for every pair with
+``minutes <= budget``. **Zero travel times**: a sparse matrix cannot tell a stored 0 from a missing entry (many
+scipy operations silently drop explicit zeros), so a pair at distance 0 is stored as ``ZERO_MINUTES`` (1e-9
+minutes). Every *stored* entry means "reachable"; use ``.indices``/``.indptr`` (the sparsity pattern), never
+``value > 0``, to test reachability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+ZERO_MINUTES = 1e-9  # stored instead of 0 so that a pair at distance 0 does not vanish from the sparse matrix
+
+
+def _xy(points, what: str) -> np.ndarray:
+    arr = np.asarray(points, dtype="float64")
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise ValueError(f"{what}: erwartet ein Feld von (x, y)-Koordinaten mit Form (n, 2), erhalten {arr.shape}")
+    if len(arr) and not np.isfinite(arr).all():
+        raise ValueError(f"{what}: Koordinaten enthalten fehlende oder unendliche Werte")
+    return arr
+
+
+def _keep_zeros(values: np.ndarray) -> np.ndarray:
+    return np.where(values <= 0, ZERO_MINUTES, values)
+
+
+@dataclass(frozen=True)
+class WalkingModel:
+    """Straight line × ``detour`` at ``speed_kmh``; coordinates in metres (a metric CRS)."""
+
+    detour: float = 1.3
+    speed_kmh: float = 4.5
+
+    def __post_init__(self):
+        if not self.detour >= 1.0:
+            raise ValueError(f"Umwegfaktor muss mindestens 1 sein, erhalten {self.detour}")
+        if not self.speed_kmh > 0:
+            raise ValueError(f"Gehgeschwindigkeit muss positiv sein, erhalten {self.speed_kmh}")
+
+    @property
+    def metres_per_minute(self) -> float:
+        return self.speed_kmh * 1000.0 / 60.0
+
+    def radius_m(self, budget_min: float) -> float:
+        """Straight-line radius that corresponds to ``budget_min`` minutes."""
+        return budget_min * self.metres_per_minute / self.detour
+
+    def to_minutes(self, straight_m):
+        return np.asarray(straight_m, dtype="float64") * self.detour / self.metres_per_minute
+
+    def minutes(self, origins_xy, targets_xy, budget_min: float) -> sparse.csr_matrix:
+        """Minutes for every origin–target pair within ``budget_min`` (sparse, see module doc on zeros)."""
+        from scipy.spatial import cKDTree
+
+        origins, targets = _xy(origins_xy, "Startpunkte"), _xy(targets_xy, "Ziele")
+        shape = (len(origins), len(targets))
+        if not len(origins) or not len(targets) or budget_min < 0:
+            return sparse.csr_matrix(shape, dtype="float64")
+        radius = self.radius_m(budget_min) * (1 + 1e-9)  # a pair exactly at the budget counts as reachable
+        pairs = cKDTree(origins).sparse_distance_matrix(cKDTree(targets), radius, output_type="ndarray")
+        # output_type="ndarray" keeps pairs at distance 0 (the dok/coo outputs drop them)
+        rows, cols = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64)
+        return _dedupe(rows, cols, self.to_minutes(pairs["v"]), shape)
+
+    def nearest(self, origins_xy, targets_xy, n: int, always=()) -> sparse.csr_matrix:
+        """Minutes from each origin to its ``n`` nearest targets plus the targets in ``always`` (no budget)."""
+        from scipy.spatial import cKDTree
+
+        origins, targets = _xy(origins_xy, "Startpunkte"), _xy(targets_xy, "Ziele")
+        shape = (len(origins), len(targets))
+        if not len(origins) or not len(targets):
+            return sparse.csr_matrix(shape, dtype="float64")
+        n = int(min(max(n, 1), len(targets)))
+        dist, idx = cKDTree(targets).query(origins, k=n)
+        dist, idx = dist.reshape(len(origins), n), idx.reshape(len(origins), n)
+        rows = np.repeat(np.arange(len(origins)), n)
+        cols, values = idx.ravel(), self.to_minutes(dist.ravel())
+        always = np.asarray(list(always), dtype=np.int64)
+        if len(always):
+            d = np.hypot(origins[:, None, 0] - targets[None, always, 0], origins[:, None, 1] - targets[None, always, 1])
+            rows = np.concatenate([rows, np.repeat(np.arange(len(origins)), len(always))])
+            cols = np.concatenate([cols, np.tile(always, len(origins))])
+            values = np.concatenate([values, self.to_minutes(d.ravel())])
+        return _dedupe(rows, cols, values, shape)
+
+
+def _dedupe(rows, cols, values, shape) -> sparse.csr_matrix:
+    """CSR from triplets where a duplicate (row, col) keeps one copy of its (identical) value."""
+    order = np.lexsort((cols, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    keep = np.ones(len(rows), dtype=bool)
+    keep[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    out = sparse.csr_matrix((_keep_zeros(values[keep]), (rows[keep], cols[keep])), shape=shape)
+    out.sort_indices()
+    return out
+
+
+class MatrixModel:
+    """A precomputed origin × target matrix of minutes (e.g. from a routing engine).
+
+    ``origins`` and ``targets`` passed to ``minutes``/``nearest`` are row and column *indices* into the matrix
+    (``None`` = all rows / all columns). Dense input: NaN or inf = unreachable. Sparse input: a missing entry =
+    unreachable, a stored 0 is a real zero (kept as ``ZERO_MINUTES``).
+    """
+
+    def __init__(self, matrix):
+        if sparse.issparse(matrix):
+            m = sparse.csr_matrix(matrix, dtype="float64", copy=True)
+            m.data = _keep_zeros(m.data)
+            self._sparse, self._dense = m, None
+        else:
+            d = np.asarray(matrix, dtype="float64")
+            if d.ndim != 2:
+                raise ValueError(f"Kostenmatrix muss zweidimensional sein, erhalten Form {d.shape}")
+            self._sparse, self._dense = None, np.where(np.isfinite(d), d, np.inf)
+        if (self._dense is not None and (self._dense < 0).any()) or \
+                (self._sparse is not None and (self._sparse.data < 0).any()):
+            raise ValueError("Kostenmatrix enthält negative Reisezeiten")
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self._dense if self._dense is not None else self._sparse).shape
+
+    def _sub(self, origins, targets):
+        rows = np.arange(self.shape[0]) if origins is None else np.asarray(origins, dtype=np.int64)
+        cols = np.arange(self.shape[1]) if targets is None else np.asarray(targets, dtype=np.int64)
+        if self._dense is not None:
+            return self._dense[np.ix_(rows, cols)]
+        return self._sparse[rows][:, cols].tocsr()
+
+    def minutes(self, origins=None, targets=None, budget_min: float = np.inf) -> sparse.csr_matrix:
+        sub = self._sub(origins, targets)
+        if sparse.issparse(sub):
+            sub = sub.tocoo()
+            keep = sub.data <= budget_min
+            out = sparse.csr_matrix((sub.data[keep], (sub.row[keep], sub.col[keep])), shape=sub.shape)
+        else:
+            r, c = np.nonzero(sub <= budget_min)
+            out = sparse.csr_matrix((_keep_zeros(sub[r, c]), (r, c)), shape=sub.shape)
+        out.sort_indices()
+        return out
+
+    def nearest(self, origins=None, targets=None, n: int = 25, always=()) -> sparse.csr_matrix:
+        sub = self._sub(origins, targets)
+        dense = sub.toarray() if sparse.issparse(sub) else sub
+        if sparse.issparse(sub):
+            dense = np.where(sub.toarray() == 0, np.inf, dense)  # missing = unreachable
+        n = int(min(max(n, 1), dense.shape[1])) if dense.shape[1] else 0
+        if not n or not dense.shape[0]:
+            return sparse.csr_matrix(dense.shape, dtype="float64")
+        idx = np.argpartition(dense, n - 1, axis=1)[:, :n]
+        rows = np.repeat(np.arange(dense.shape[0]), n)
+        cols = idx.ravel()
+        always = np.asarray(list(always), dtype=np.int64)
+        if len(always):
+            rows = np.concatenate([rows, np.repeat(np.arange(dense.shape[0]), len(always))])
+            cols = np.concatenate([cols, np.tile(always, dense.shape[0])])
+        values = dense[rows, cols]
+        ok = np.isfinite(values)
+        return _dedupe(rows[ok], cols[ok], values[ok], dense.shape)
+
+
+def model_from_settings(values: dict | None = None) -> WalkingModel:
+    """The default walking model with the detour factor and speed from ``sozialraum.settings``."""
+    from sozialraum.settings import resolve
+
+    s = resolve(values)
+    return WalkingModel(detour=float(s["detour_factor"]), speed_kmh=float(s["walking_speed_kmh"]))

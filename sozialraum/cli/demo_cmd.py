@@ -1,0 +1,44 @@
+"""``sozialraum demo``: build the fictional demo city Musterstadt into a store file."""
+
+from __future__ import annotations
+
+import click
+
+
+def _number(value: float, digits: int = 0) -> str:
+    """German number format: 271.543 / 10,9."""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+@click.command("demo")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
+              help="Datenbankdatei (Standard: data/sozialraum.duckdb oder $SOZIALRAUM_DB).")
+@click.option("--seed", type=int, default=None, show_default=False,
+              help="Startwert des Zufallsgenerators; gleicher Startwert ergibt dieselbe Stadt (Standard: 2024).")
+@click.option("--keep-other-sources", is_flag=True,
+              help="Die Datei nicht neu anlegen, sondern nur die Musterstadt darin ersetzen "
+                   "(andere eingelesene Daten bleiben erhalten).")
+def demo(db_path: str | None, seed: int | None, keep_other_sources: bool) -> None:
+    """Legt die fiktive Demo-Stadt „Musterstadt“ an (ca. 280.000 Einwohner, 3 Gebietsebenen,
+    SGB-II-Zahlen für drei Stichtage, Angebote, Jobcenter-Standorte, mögliche Standorte).
+
+    Ohne --keep-other-sources wird die Datenbankdatei neu angelegt. Alle Daten sind erfunden.
+    """
+    from sozialraum.demo import DEFAULT_SEED, build_demo_db
+    from sozialraum.store import default_db_path
+
+    path = db_path or default_db_path()
+    info = build_demo_db(path, seed=DEFAULT_SEED if seed is None else seed, overwrite=not keep_other_sources)
+    lv = info["levels"]
+    click.echo(f"Musterstadt (fiktive Demodaten, Startwert {info['seed']}) in {path} angelegt "
+               f"({_number(info['seconds'], 1)} s).")
+    click.echo(f"  Gebiete: {lv['ms_planungsraum']} Planungsräume, {lv['ms_stadtteil']} Stadtteile, "
+               f"{lv['ms_region']} Regionen")
+    click.echo(f"  Stichtage: {', '.join(info['periods'])}")
+    click.echo(f"  Einwohner/innen ({info['periods'][-1]}): {_number(info['residents'])}")
+    click.echo(f"  Regelleistungsberechtigte SGB II: {_number(info['recipients'])} "
+               f"(SGB-II-Quote {_number(info['sgb2_rate'], 1)} %)")
+    click.echo(f"  Angebote: {_number(info['providers'])}, davon {info['jobcenter_sites']} Jobcenter-Standorte; "
+               f"mögliche Standorte für Sprechstunden: {info['venues']}")
+    click.echo("Hinweis: Musterstadt gibt es nicht. Alle Zahlen, Namen, Träger und Adressen sind erfunden.")

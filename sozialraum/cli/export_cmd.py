@@ -1,0 +1,111 @@
+"""``sozialraum report`` (PDF report) and ``sozialraum export`` (CSV/XLSX/GeoPackage)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import click
+
+from sozialraum.export.data_export import FORMATS, WHAT
+
+
+class GermanError(click.ClickException):
+    """A message for the user, printed as "Fehler: …" (exit code 1)."""
+
+    def show(self, file=None):
+        click.echo(f"Fehler: {self.format_message()}", err=True)
+
+
+def _open(db: str | None):
+    """(connection, note) — the given store, the default store, or (when neither exists) a fresh demo store."""
+    from sozialraum.store import connect
+    from sozialraum.store.connection import default_db_path
+
+    if db is not None:
+        con = connect(db, read_only=True)
+        return con, None
+    path = default_db_path()
+    if path.exists():
+        return connect(path, read_only=True), None
+    from sozialraum.demo import build_demo_db
+
+    tmp = Path(tempfile.mkdtemp(prefix="sozialraum_demo_")) / "demo.duckdb"
+    build_demo_db(tmp)
+    note = (f"Keine Datenbank unter {path} – der Bericht wird aus der fiktiven Musterstadt erzeugt "
+            "('sozialraum demo' legt sie dauerhaft an).")
+    return connect(tmp, read_only=True), note
+
+
+def _quiet(con) -> None:
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except Exception:  # noqa: BLE001 - cosmetic only
+        pass
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+@click.command("report")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Zieldatei, z. B. bericht.pdf")
+@click.option("--db", default=None, help="DuckDB-Datei (Standard: $SOZIALRAUM_DB oder data/sozialraum.duckdb; "
+                                         "fehlt sie, wird die fiktive Musterstadt verwendet).")
+@click.option("--scenario", default=None, help="Name oder Kennung eines gespeicherten Standort-Szenarios "
+                                               "(Standard: ein berechnetes Standardszenario).")
+@click.option("--areas", default=None, help="Gebietsschlüssel für die Gebietsprofile, durch Komma getrennt "
+                                            "(Standard: die zwei Gebiete mit dem höchsten Bedarf).")
+@click.option("--level", default=None, help="Gebietsebene (Standard: die feinste Ebene mit Kennzahlen).")
+@click.option("--period", default=None, help="Stichtag (Standard: der neueste).")
+@click.option("--basemap", type=click.Choice(["none", "basemapde", "osm"]), default=None,
+              help="Hintergrundkarte (Standard: Einstellung 'basemap', d. h. keine).")
+@click.option("--no-siting", is_flag=True, help="Ohne Abschnitt Standortplanung.")
+def report(out, db, scenario, areas, level, period, basemap, no_siting):
+    """PDF-Bericht (deutsch): Titelseite, Bedarfskarte, Rangfolge, Standortszenario, Gebietsprofile,
+    Methoden, Quellen."""
+    from sozialraum.export.browser import ChromiumMissing
+    from sozialraum.export.report import build_report
+
+    con, note = _open(db)
+    _quiet(con)
+    if note:
+        click.echo(note, err=True)
+    keys = [a.strip() for a in areas.split(",") if a.strip()] if areas else None
+    try:
+        result = build_report(con, out, level=level, period=period, scenario=scenario, areas=keys,
+                              basemap=basemap, with_siting=not no_siting)
+    except ChromiumMissing as exc:
+        raise GermanError(str(exc)) from None
+    finally:
+        con.close()
+    for n in result.notes:
+        click.echo(f"Hinweis: {n}", err=True)
+    seconds = f"{result.seconds:.1f}".replace(".", ",")
+    click.echo(f"Bericht geschrieben: {result.path} ({result.pages} Seiten, {_size(result.size_bytes)}, "
+               f"{seconds} s)")
+
+
+@click.command("export")
+@click.option("--what", "what", required=True, type=click.Choice(list(WHAT)),
+              help="Was: " + "; ".join(f"{k} = {v}" for k, v in WHAT.items()))
+@click.option("--format", "fmt", required=True, type=click.Choice(list(FORMATS)),
+              help="csv (deutsches Excel: Semikolon, Dezimalkomma, UTF-8 mit BOM), xlsx oder gpkg (QGIS).")
+@click.option("--level", default=None, help="Gebietsebene (Standard: die feinste Ebene mit Kennzahlen).")
+@click.option("--period", default=None, help="Stichtag (Standard: der neueste).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zieldatei")
+@click.option("--db", default=None, help="DuckDB-Datei (Standard: $SOZIALRAUM_DB oder data/sozialraum.duckdb).")
+def export(what, fmt, level, period, out, db):
+    """Daten exportieren – jede Zahl geprüft nach der Geheimhaltungsregel (gesperrte Werte: * bzw. leer)."""
+    from sozialraum.export.data_export import export_data
+
+    con, note = _open(db)
+    _quiet(con)
+    if note:
+        click.echo(note.replace("der Bericht wird", "der Export wird"), err=True)
+    try:
+        path = export_data(con, what, fmt, out, level=level, period=period)
+    finally:
+        con.close()
+    click.echo(f"Export geschrieben: {path} ({_size(path.stat().st_size)})")

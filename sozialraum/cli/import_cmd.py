@@ -1,0 +1,223 @@
+"""Commands that fill the store: ``recipe``, ``import-areas``, ``import-stats``, ``import-points``, ``list``.
+
+Errors are raised as ``InputError``; ``sozialraum.cli.main`` prints them without a traceback (exit code 2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+DB_HELP = "DuckDB-Datei (Standard: data/sozialraum.duckdb oder $SOZIALRAUM_DB)."
+
+
+def _db_option(f):
+    return click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help=DB_HELP)(f)
+
+
+def _source_options(f):
+    f = click.option("--stichtag", "reference_date", default=None, help="Stichtag der Daten, z. B. 2024-12-31.")(f)
+    f = click.option("--lizenz", "licence", default=None, help="Lizenz, z. B. 'CC BY 3.0 DE'.")(f)
+    f = click.option("--herausgeber", "publisher", default=None, help="Wer die Daten veröffentlicht hat.")(f)
+    f = click.option("--titel", "title", default=None, help="Titel der Quelle (Standard: Dateiname).")(f)
+    f = click.option("--quelle", "source_id", required=True,
+                     help="Kennung der Quelle. Ein erneuter Import mit derselben Kennung ersetzt die alten Daten.")(f)
+    return f
+
+
+def _connect(db):
+    from sozialraum.store import connect, default_db_path
+
+    return connect(db if db is not None else default_db_path())
+
+
+def _source(source_id, title, publisher, licence, reference_date, path):
+    from sozialraum.store import SourceInfo
+
+    return SourceInfo(source_id, title or Path(path).name, publisher=publisher, licence=licence,
+                      reference_date=reference_date, files=(Path(path).name,))
+
+
+def _pairs(values: tuple[str, ...], what: str) -> dict:
+    from sozialraum.errors import InputError
+
+    out: dict = {}
+    for v in values:
+        if "=" not in v:
+            raise InputError(f"{what}: '{v}' hat nicht die Form name=spalte")
+        k, cols = v.split("=", 1)
+        parts = [c.strip() for c in cols.split("+")]
+        out[k.strip()] = parts[0] if len(parts) == 1 else parts
+    return out
+
+
+@click.command()
+@click.argument("recipe_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Ordner, auf den sich die Dateinamen im Rezept beziehen.")
+@_db_option
+def recipe(recipe_file, data_dir, db):
+    """Alle Quellen eines Rezepts (TOML) einlesen, z. B. die offenen Daten Berlins.
+
+    Erst werden alle Dateien gelesen und geprüft, dann geschrieben. Gibt es irgendwo ein Problem, bleibt die
+    Datenbank unverändert. Ein erneuter Lauf ersetzt die Daten, er verdoppelt nichts.
+
+    Beispiel: sozialraum recipe recipes/berlin.toml --data-dir ../shared/reference
+    """
+    from sozialraum.io.recipe import run_recipe
+
+    con = _connect(db)
+    try:
+        report = run_recipe(con, recipe_file, data_dir)
+    finally:
+        con.close()
+    click.echo(str(report))
+
+
+@click.command("import-areas")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--ebene", "level", required=True, help="Kennung der Gebietsebene, z. B. 'planungsraum'.")
+@click.option("--bezeichnung", "label", required=True, help="Angezeigter Name der Ebene, z. B. 'Planungsraum'.")
+@click.option("--schluessel", "key", required=True, help="Spalte mit dem Gebietsschlüssel.")
+@click.option("--name", "name", required=True, help="Spalte mit dem Gebietsnamen.")
+@click.option("--obergebiet-ebene", "parent_level", default=None, help="Nächstgröbere Ebene (muss es schon geben).")
+@click.option("--obergebiet", "parent", default=None, help="Spalte mit dem Schlüssel des Obergebiets.")
+@click.option("--obergebiet-stellen", "parent_chars", type=int, default=None,
+              help="Obergebiet = die ersten N Zeichen des Schlüssels (statt einer Spalte).")
+@click.option("--system", "hierarchy", default=None, help="Name des Gebietssystems (Standard: die Ebene).")
+@click.option("--rang", "rank", type=int, default=0, help="0 = feinste Ebene, nach oben steigend.")
+@click.option("--layer", default=None, help="Layer einer GeoPackage-Datei oder Datei im ZIP-Archiv.")
+@click.option("--epsg", "target_epsg", type=int, default=None,
+              help="Metrisches Ziel-CRS für eine neue Datenbank (sonst das der Datenbank).")
+@_source_options
+@_db_option
+def import_areas(file, level, label, key, name, parent_level, parent, parent_chars, hierarchy, rank, layer,
+                 target_epsg, source_id, title, publisher, licence, reference_date, db):
+    """Gebiete (Flächen) aus GeoJSON, GeoPackage, Shapefile oder gezipptem Shapefile einlesen.
+
+    Jedes Koordinatensystem wird umgerechnet; fehlt die Angabe, ist das ein Fehler. Ungültige Flächen werden
+    repariert und gemeldet, doppelte Schlüssel abgelehnt.
+    """
+    from sozialraum.io.loader import import_areas as run
+
+    con = _connect(db)
+    try:
+        report = run(con, file, source=_source(source_id, title, publisher, licence, reference_date, file),
+                     level=level, label=label, key=key, name=name, hierarchy=hierarchy, rank=rank,
+                     parent_level=parent_level, parent=parent,
+                     parent_slice=[0, parent_chars] if parent_chars else None, layer=layer,
+                     target_epsg=target_epsg)
+    finally:
+        con.close()
+    click.echo(str(report))
+
+
+@click.command("import-stats")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--ebene", "level", required=True, help="Gebietsebene, zu der die Schlüssel gehören.")
+@click.option("--schluessel", "key", required=True, help="Spalte mit dem Gebietsschlüssel.")
+@click.option("--indikator", "indicators", multiple=True,
+              help="Zuordnung indikator=spalte (mehrfach; 'ew_u15=unter6+6bis15' summiert Spalten). "
+                   "Im Langformat: indikator=Text in der Indikatorspalte.")
+@click.option("--zeitraum", "period", default=None, help="Fester Zeitraum, z. B. 2024 oder 2024-12-31.")
+@click.option("--zeitraum-spalte", "period_column", default=None, help="Spalte mit dem Zeitraum.")
+@click.option("--indikator-spalte", "indicator_column", default=None, help="Langformat: Spalte mit dem Indikator.")
+@click.option("--wert-spalte", "value_column", default=None, help="Langformat: Spalte mit dem Wert.")
+@click.option("--kein-wert", "sentinels", type=float, multiple=True,
+              help="Zahl, die 'kein Wert' bedeutet, z. B. -9999 (mehrfach möglich).")
+@click.option("--blatt", "sheet", default=None, help="Tabellenblatt einer Excel-Datei.")
+@click.option("--kopfzeile", "header_row", type=int, default=1, help="Zeile mit den Spaltennamen (Standard 1).")
+@_source_options
+@_db_option
+def import_stats(file, level, key, indicators, period, period_column, indicator_column, value_column, sentinels,
+                 sheet, header_row, source_id, title, publisher, licence, reference_date, db):
+    """Kennzahlen aus CSV oder Excel (XLSX) einlesen, breit oder lang.
+
+    Versteht ';' und ',' als Trennzeichen, Dezimalkomma, UTF-8 mit/ohne BOM und cp1252. Die Marker der
+    Bundesagentur ('*' gesperrt; '-', 'x', '.' kein Wert) werden gekennzeichnet, nie als Zahl gelesen.
+    Unbekannte Gebietsschlüssel werden mit Zeilennummer gemeldet, bevor etwas geschrieben wird.
+    """
+    from sozialraum.io.loader import import_statistics
+
+    con = _connect(db)
+    try:
+        report = import_statistics(
+            con, file, source=_source(source_id, title, publisher, licence, reference_date, file), level=level,
+            key=key, indicators=_pairs(indicators, "--indikator") or None, period=period,
+            period_column=period_column, indicator_column=indicator_column, value_column=value_column,
+            sentinels=list(sentinels), sheet=sheet, header_row=header_row)
+    finally:
+        con.close()
+    click.echo(str(report))
+
+
+@click.command("import-points")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--tabelle", "table", type=click.Choice(["providers", "candidate_venues", "jobcenter_sites"]),
+              default="providers", show_default=True,
+              help="providers = Angebote, candidate_venues = mögliche Orte für Sprechstunden, "
+                   "jobcenter_sites = Jobcenter-Standorte.")
+@click.option("--typ", "kind", default=None,
+              help="Angebotsart (z. B. kita, schuldnerberatung), Ortsart (z. B. bibliothek) oder Standortart.")
+@click.option("--x", "x", default=None, help="CSV: Spalte mit x bzw. Länge (lon).")
+@click.option("--y", "y", default=None, help="CSV: Spalte mit y bzw. Breite (lat).")
+@click.option("--crs", default=None, help="CSV: Koordinatensystem, z. B. EPSG:4326 für lon/lat.")
+@click.option("--id", "id_column", default=None, help="Spalte mit einer eindeutigen Kennung.")
+@click.option("--feld", "fields", multiple=True,
+              help="Zuordnung feld=spalte, z. B. name=Bezeichnung, traeger=Träger, capacity=Plätze "
+                   "(mehrfach; 'address=strasse+plz' verbindet Spalten).")
+@click.option("--nur-in-ebene", "inside_level", default=None,
+              help="Nur Punkte innerhalb der Gebiete dieser Ebene übernehmen (die anderen werden gemeldet).")
+@_source_options
+@_db_option
+def import_points(file, table, kind, x, y, crs, id_column, fields, inside_level, source_id, title, publisher,
+                  licence, reference_date, db):
+    """Standorte (Punkte) aus CSV (lon/lat oder x/y mit CRS) oder GeoJSON einlesen."""
+    from sozialraum.io.loader import import_points as run
+
+    type_field = {"providers": "service_type", "candidate_venues": "venue_type",
+                  "jobcenter_sites": "site_type"}[table]
+    con = _connect(db)
+    try:
+        report = run(con, file, source=_source(source_id, title, publisher, licence, reference_date, file),
+                     table=table, inside_level=inside_level, x=x, y=y, crs=crs, id=id_column,
+                     id_prefix=f"{source_id}:", columns=_pairs(fields, "--feld"),
+                     values={type_field: kind} if kind else None)
+    finally:
+        con.close()
+    click.echo(str(report))
+
+
+@click.command("list")
+@_db_option
+def list_store(db):
+    """Zeigen, was in der Datenbank ist: Gebietsebenen, Kennzahlen mit Zeiträumen, Quellen."""
+    from sozialraum.store import connect, default_db_path, read
+
+    con = connect(db if db is not None else default_db_path(), read_only=True)
+    try:
+        click.echo(format_listing(con, read))
+    finally:
+        con.close()
+
+
+def format_listing(con, read) -> str:
+    lines = ["Gebietsebenen:"]
+    for r in read.levels(con).itertuples():
+        parent = f" → {r.parent_level}" if isinstance(r.parent_level, str) else ""
+        lines.append(f"  {r.level:<20} {r.label:<22} {r.n_areas:>6} Gebiete  ({r.hierarchy}, Rang {r.rank}{parent})")
+    lines.append("Kennzahlen:")
+    for r in read.indicators_available(con).itertuples():
+        lines.append(f"  {r.indicator:<20} {r.label_de:<45} {', '.join(map(str, r.periods))}")
+    lines.append("Standorte:")
+    for table, label in [("providers", "Angebote"), ("candidate_venues", "mögliche Orte"),
+                         ("jobcenter_sites", "Jobcenter-Standorte")]:
+        n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        lines.append(f"  {label:<20} {n:>6}")
+    lines.append("Quellen:")
+    for r in read.sources(con).itertuples():
+        extra = ", ".join(x for x in [r.publisher, r.licence, r.reference_date] if isinstance(x, str))
+        lines.append(f"  {r.source_id:<30} {r.title}" + (f" ({extra})" if extra else ""))
+    return "\n".join(lines)

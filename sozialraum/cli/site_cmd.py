@@ -1,0 +1,130 @@
+"""``sozialraum site``: choose sites from two CSV files (batch use and checks against other tools).
+
+Distances: straight line in the files' metric CRS × ``--detour`` = network metres; a demand point is within
+reach of a candidate when that network distance is at most ``--radius`` metres. p-median minimises the weighted
+network metres to the nearest chosen site (over each point's ``pmedian_nearest`` nearest candidates plus the
+fixed sites).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from sozialraum.errors import InputError, Problem
+
+
+def _read_points(path: Path, columns: list[str]):
+    import numpy as np
+    import pandas as pd
+
+    name = path.name
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=None, engine="python")
+    except FileNotFoundError:
+        raise InputError(f"Datei nicht gefunden: {path}", file=name) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputError(f"Datei nicht lesbar ({exc})", file=name) from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError([Problem(name, f"Spalte fehlt (erwartet: {', '.join(columns)})", column=c) for c in missing])
+    if frame.empty:
+        raise InputError("Die Datei enthält keine Datenzeilen.", file=name)
+    problems: list[Problem] = []
+    ids = frame["id"].str.strip()
+    for i in np.flatnonzero((ids == "").to_numpy()):
+        problems.append(Problem(name, "leere ID", row=int(i) + 2, column="id"))
+    for i in np.flatnonzero(ids.duplicated(keep="first").to_numpy() & (ids != "").to_numpy()):
+        problems.append(Problem(name, f"doppelte ID {ids.iloc[i]!r}", row=int(i) + 2, column="id"))
+    out = pd.DataFrame({"id": ids})
+    for col in columns[1:]:
+        raw = frame[col].str.strip().str.replace(",", ".", regex=False)
+        values = pd.to_numeric(raw, errors="coerce")
+        for i in np.flatnonzero(~np.isfinite(values.to_numpy(dtype="float64"))):
+            problems.append(Problem(name, f"keine Zahl: {frame[col].iloc[i]!r}", row=int(i) + 2, column=col))
+        if col == "weight":
+            for i in np.flatnonzero((values < 0).to_numpy()):
+                problems.append(Problem(name, f"negatives Gewicht {values.iloc[i]:g}", row=int(i) + 2, column=col))
+        out[col] = values
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+@click.command("site")
+@click.option("--demand", "demand_path", required=True, type=click.Path(path_type=Path),
+              help="CSV mit id,x,y,weight (metrisches CRS).")
+@click.option("--candidates", "candidates_path", required=True, type=click.Path(path_type=Path),
+              help="CSV mit id,x,y der möglichen Standorte (gleiches CRS).")
+@click.option("--model", type=click.Choice(["mclp", "pmedian", "lscp"]), required=True,
+              help="mclp = maximale Abdeckung, pmedian = kürzeste Wege, lscp = wenigste Standorte für alle.")
+@click.option("--k", "k", type=click.IntRange(min=0), default=None,
+              help="Zahl NEUER Standorte zusätzlich zu --fixed (für mclp und pmedian).")
+@click.option("--radius", type=click.FloatRange(min=0), required=True,
+              help="Reichweite in Metern Wegstrecke (Luftlinie × Umwegfaktor).")
+@click.option("--detour", type=click.FloatRange(min=1.0), default=None, help="Umwegfaktor (Standard: Einstellung).")
+@click.option("--fixed", default="", help="Kommagetrennte IDs von Kandidaten, die in jedem Fall gesetzt sind.")
+@click.option("--time-limit", "time_limit", type=click.FloatRange(min=0.1), default=None,
+              help="Zeitlimit des Optimierers in Sekunden (Standard: Einstellung).")
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path), help="Ausgabe-CSV der Standorte.")
+def site(demand_path, candidates_path, model, k, radius, detour, fixed, time_limit, out_path):
+    """Standorte wählen: DEMAND.csv (id,x,y,weight) und CANDIDATES.csv (id,x,y) in einem metrischen CRS.
+
+    Erreichbar ist, was höchstens --radius Meter Wegstrecke entfernt ist; Wegstrecke = Luftlinie × --detour.
+    Schreibt die gewählten Standorte nach --out und gibt eine JSON-Zeile mit dem Ergebnis aus.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from sozialraum.access.travel import WalkingModel
+    from sozialraum.settings import default
+    from sozialraum.siting.models import solve_lscp, solve_mclp, solve_pmedian
+
+    demand = _read_points(demand_path, ["id", "x", "y", "weight"])
+    cands = _read_points(candidates_path, ["id", "x", "y"])
+    if model in ("mclp", "pmedian") and k is None:
+        raise click.UsageError(f"--k fehlt: Für das Modell {model} bitte die Zahl neuer Standorte angeben.")
+    index = {cid: j for j, cid in enumerate(cands["id"])}
+    wanted = [s.strip() for s in fixed.split(",") if s.strip()]
+    unknown = [s for s in wanted if s not in index]
+    if unknown:
+        raise InputError(f"--fixed: unbekannte Kandidaten-ID(s) {', '.join(unknown)} (nicht in {candidates_path.name})")
+    fixed_idx = sorted({index[s] for s in wanted})
+    detour = float(detour if detour is not None else default("detour_factor"))
+    # 1 m/min: the "minutes" of this model are network metres
+    travel = WalkingModel(detour=detour, speed_kmh=0.06)
+    dxy, cxy = demand[["x", "y"]].to_numpy(), cands[["x", "y"]].to_numpy()
+    w = demand["weight"].to_numpy(dtype="float64")
+    cover = travel.minutes(dxy, cxy, radius)
+    if model == "mclp":
+        res = solve_mclp(cover, w, k, fixed=fixed_idx, time_limit=time_limit)
+    elif model == "lscp":
+        res = solve_lscp(cover, fixed=fixed_idx, time_limit=time_limit, weights=w, demand_ids=demand["id"].tolist())
+    else:
+        near = travel.nearest(dxy, cxy, int(default("pmedian_nearest")), always=fixed_idx)
+        res = solve_pmedian(near, w, k, fixed=fixed_idx, time_limit=time_limit, budget=radius)
+    # weight served per chosen site: demand points assigned to their nearest chosen site within the radius
+    assigned, _ = _nearest_within(cover, res.selected)
+    served = np.bincount(assigned[assigned >= 0], weights=w[assigned >= 0], minlength=len(cands))
+    out = cands.iloc[list(res.selected)].copy()
+    out["fixed"] = [j in set(fixed_idx) for j in res.selected]
+    out["covered_weight"] = served[list(res.selected)]
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(out).to_csv(out_path, index=False)
+    click.echo(json.dumps({
+        "model": model, "selected": out["id"].tolist(), "fixed": [cands["id"].iloc[j] for j in fixed_idx],
+        "k": k, "covered_weight": res.covered_weight, "total_weight": res.total_weight,
+        "covered_share": None if res.total_weight == 0 else res.covered_share, "objective": res.objective,
+        "solve_seconds": round(res.solve_seconds, 4), "status": res.status, "gap": res.gap,
+        "radius_m": radius, "detour": detour, "n_demand": len(demand), "n_candidates": len(cands),
+        "n_unassigned": res.n_unassigned,
+    }, ensure_ascii=False))
+
+
+def _nearest_within(cover, selected):
+    from sozialraum.siting.models import nearest_assignment
+
+    return nearest_assignment(cover, selected)

@@ -1,0 +1,139 @@
+"""Build the fictional demo city Musterstadt into a store: one source, written all-or-nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sozialraum.demo import population, providers, sgb2
+from sozialraum.demo.layout import Layout, make_layout
+from sozialraum.demo.plan import EPSG, ESTATE, HOT_INNER, make_plan
+from sozialraum.store.write import Batch, SourceInfo, replace_source
+
+DEFAULT_SEED = 2024
+SOURCE_ID = "musterstadt"
+HIERARCHY = "musterstadt"
+LEVELS = pd.DataFrame({
+    "level": ["ms_planungsraum", "ms_stadtteil", "ms_region"],
+    "label": ["Planungsraum", "Stadtteil", "Region"],
+    "hierarchy": [HIERARCHY] * 3,
+    "rank": [0, 1, 2],
+    "parent_level": ["ms_stadtteil", "ms_region", None],
+})
+FOCUS_THRESHOLD = 0.3  # a Planungsraum belongs to an estate / the inner-city quarter above this zone weight
+
+
+def source_info() -> SourceInfo:
+    return SourceInfo(
+        source_id=SOURCE_ID,
+        title="Musterstadt – fiktive Demodaten",
+        publisher="Sozialraum-Projekt (generiert)",
+        licence="CC0",
+        attribution="Fiktive, vom Programm erzeugte Daten. Musterstadt gibt es nicht; Ähnlichkeiten mit realen "
+                    "Orten, Trägern und Einrichtungen sind zufällig.",
+        reference_date=", ".join(population.PERIODS),
+        fictional=True,
+    )
+
+
+def _areas(layout: Layout):
+    import geopandas as gpd
+
+    parts = [
+        layout.plr.assign(level="ms_planungsraum"),
+        layout.stadtteile.assign(level="ms_stadtteil"),
+        layout.regionen.assign(level="ms_region", parent_key=None),
+    ]
+    frame = pd.concat([p[["level", "key", "name", "parent_key", "geometry"]] for p in parts], ignore_index=True)
+    frame = frame.rename(columns={"key": "area_key"})
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=f"EPSG:{EPSG}")
+
+
+def _observations(res: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    wide = res.drop(columns=["ew_15_24"]).merge(counts, on=["key", "period"])
+    long = wide.melt(id_vars=["key", "period"], var_name="indicator", value_name="value")
+    long = long.rename(columns={"key": "area_key"}).assign(level="ms_planungsraum", numerator=np.nan,
+                                                           denominator=np.nan, flag=None)
+    long["value"] = long["value"].astype(float)
+    return long[["level", "area_key", "indicator", "period", "value", "numerator", "denominator", "flag"]]
+
+
+def generate(seed: int = DEFAULT_SEED) -> tuple[Batch, dict]:
+    """Generate Musterstadt without touching a store: the batch to write and facts about it."""
+    rng = np.random.default_rng(seed)
+    plan = make_plan(rng)
+    layout = make_layout(plan, rng)
+    prof = population.quarter_profile(plan, layout)
+    res = population.residents(prof, rng)
+    counts, trends = sgb2.counts(prof, res, rng)
+
+    last = population.PERIODS[-1]
+    res24 = res[res.period == last].set_index("key").loc[prof.key].reset_index()
+    sgb24 = counts[counts.period == last]
+    st_names = dict(zip(layout.stadtteile.key, layout.stadtteile.name))
+    region_names = dict(zip(layout.regionen.key, layout.regionen.name))
+    placer = providers.Placer(layout, rng)
+    prov = providers.make_providers(plan, layout, prof, res24, placer, st_names, rng)
+    sites = providers.make_jobcenter(layout, prof, sgb24, placer, region_names)
+    venues = providers.make_venues(prov, layout, res24, placer, region_names, rng)
+    prov = pd.concat([prov, providers.jobcenter_as_providers(sites)], ignore_index=True)
+
+    batch = Batch(
+        levels=LEVELS.copy(),
+        areas=_areas(layout),
+        observations=_observations(res, counts),
+        points={"providers": providers.to_points(prov.drop(columns="plr_key")),
+                "jobcenter_sites": providers.to_points(sites.drop(columns="plr_key")),
+                "candidate_venues": providers.to_points(venues.drop(columns="plr_key"))},
+    )
+    focus = prof.key[(prof.estate > FOCUS_THRESHOLD) | (prof.hot_inner > FOCUS_THRESHOLD)].tolist()
+    info = {
+        "seed": seed,
+        "source_id": SOURCE_ID,
+        "levels": {"ms_planungsraum": len(layout.plr), "ms_stadtteil": len(layout.stadtteile),
+                   "ms_region": len(layout.regionen)},
+        "periods": list(population.PERIODS),
+        "residents": int(res24.ew_gesamt.sum()),
+        "recipients": int(sgb24.rlb.sum()),
+        "sgb2_rate": float(sgb24.rlb.sum() / res24.ew_gesamt.sum() * 100),
+        "providers": int(len(prov)),
+        "providers_by_type": prov.service_type.value_counts().sort_index().to_dict(),
+        "jobcenter_sites": int(len(sites)),
+        "venues": int(len(venues)),
+        "estates": [z.name for z in plan.zones_of(ESTATE)],
+        "inner_city_quarter": [z.name for z in plan.zones_of(HOT_INNER)],
+        "focus_areas": focus,  # Planungsräume in the estates and the inner-city quarter
+        "improving_stadtteile": [str(k) for k in trends.improving],
+        "worsening_stadtteile": [str(k) for k in trends.worsening],
+    }
+    return batch, info
+
+
+def build_demo(con, seed: int = DEFAULT_SEED) -> dict:
+    """Write Musterstadt into the open store ``con`` (replacing an earlier demo) and return facts about it."""
+    import time
+
+    start = time.perf_counter()
+    batch, info = generate(seed)
+    info["written"] = replace_source(con, source_info(), batch)
+    info["seconds"] = time.perf_counter() - start
+    return info
+
+
+def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True) -> dict:
+    """Create the store file at ``path`` with Musterstadt. With ``overwrite`` an existing file is replaced
+    entirely; without it the demo source is replaced inside the existing store."""
+    from sozialraum.store import connect
+
+    path = Path(path)
+    if overwrite:
+        for p in (path, path.with_name(path.name + ".wal")):
+            if p.exists():
+                p.unlink()
+    con = connect(path)
+    try:
+        return build_demo(con, seed=seed)
+    finally:
+        con.close()

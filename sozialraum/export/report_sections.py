@@ -1,0 +1,210 @@
+"""Report sections on need: title page, need map with legend, ranking of areas, area profiles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sozialraum.export.document import Document, esc, legend, table
+from sozialraum.export.report_context import ReportContext, cell, format_date, format_period, level_chain
+
+RANK_RATES = ("sgb2_quote", "kinderarmut", "alo_quote")
+RANK_HEADERS = {"sgb2_quote": "SGB-II-Quote (%)", "kinderarmut": "Kinderarmut (%)",
+                "alo_quote": "Arbeitslose SGB II (%)", "ew_gesamt": "Einwohner/innen"}
+RANK_LIMIT = 30
+NEED_TITLE = "Sozialer Status (MSS-Statusindex)"
+
+
+def title_section(ctx: ReportContext, doc: Document, sources: pd.DataFrame) -> None:
+    meta = [("Gebietsebene", f"{ctx.level_label} ({len(ctx.areas_web)} Gebiete)"),
+            ("Stichtag", format_period(ctx.period)),
+            ("Erstellt am", format_date(ctx.created)),
+            ("Datenquellen", "; ".join(f"{r.title}" + (f" ({r.publisher})" if r.publisher else "")
+                                       for r in sources.itertuples()) or "–")]
+    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in meta)
+    fictional = ("<div class='fictional'>Fiktive Demodaten: Alle Gebiete, Zahlen, Einrichtungen und Namen dieses "
+                 "Berichts sind erfunden (Musterstadt) – keine echten Personen oder Orte.</div>"
+                 if ctx.fictional else "")
+    doc.add(f"<section class='title'><h1>Sozialraumbericht {esc(ctx.city)}</h1>"
+            f"<div class='subtitle'>Bedarf, Angebote und Standorte für aufsuchende Beratung im SGB II</div>"
+            f"{fictional}<dl class='meta'>{rows}</dl>"
+            "<p class='note' style='margin-top:20mm'>Alle Zahlen sind nach der Geheimhaltungsregel der "
+            "Statistik der Bundesagentur für Arbeit geprüft: Fallzahlen von 1 und 2 und Werte, aus denen sie sich "
+            "errechnen ließen, sind gesperrt (*).</p></section>")
+
+
+def need_values(ctx: ReportContext) -> tuple[np.ndarray, np.ndarray, pd.DataFrame | None]:
+    """(status_index per area in map order, scored mask, need frame indexed by area_key)."""
+    keys = ctx.areas_web["area_key"].astype(str)
+    if ctx.need is None or ctx.need.empty:
+        return np.full(len(keys), np.nan), np.zeros(len(keys), dtype=bool), None
+    need = ctx.need.assign(area_key=ctx.need["area_key"].astype(str)).set_index("area_key").reindex(keys)
+    values = pd.to_numeric(need["status_index"], errors="coerce").to_numpy(dtype=float)
+    scored = need["scored"].fillna(False).astype(bool).to_numpy() & ~np.isnan(values)
+    return values, scored, need
+
+
+def need_map(ctx: ReportContext, *, selected: str | None = None, legend_on: bool = True):
+    """The need-index choropleth as the app draws it (MSS classes), or None without a need index."""
+    from sozialraum.analysis.classify import classify
+    from sozialraum.maps import choropleth
+
+    values, scored, need = need_values(ctx)
+    if need is None or not scored.any():
+        return None, None
+    classification = classify(np.where(scored, values, np.nan), "mss", 4)
+    tips = {"Statusindex": [cell(v, None, 2) for v in values],
+            "Statusklasse": [str(c) if isinstance(c, str) and c else "–" for c in need["status_class"]]}
+    m = choropleth(ctx.areas_web, values, classification, tooltip_fields=tips, unscored_mask=~scored,
+                   basemap=ctx.basemap, title=NEED_TITLE, palette=ctx.palette, selected=selected,
+                   legend=legend_on, attribution=_map_attribution(ctx))
+    return m, classification
+
+
+def _map_attribution(ctx: ReportContext) -> str:
+    return "Fiktive Demodaten" if ctx.fictional else ""
+
+
+def need_section(ctx: ReportContext, doc: Document) -> None:
+    from sozialraum.maps import class_colours
+
+    m, classification = need_map(ctx)
+    head = f"<section><h2>Bedarf: {NEED_TITLE}</h2>"
+    if m is None:
+        reason = ctx.need_error or "keine bewertbaren Gebiete"
+        doc.add(head + f"<p class='note'>Der Bedarfsindex ließ sich für diese Ebene nicht berechnen ({esc(reason)})."
+                       "</p></section>")
+        return
+    values, scored, need = need_values(ctx)
+    colours = class_colours(len(classification.labels), ctx.palette)
+    classes = classification.assign(np.where(scored, values, np.nan))
+    items = [(colours[i], f"{label} ({int((classes == i).sum())} Gebiete)")
+             for i, label in enumerate(classification.labels)]
+    if (~scored).any():
+        items.append(("#d9d9d9", f"nicht bewertet ({int((~scored).sum())} Gebiete)"))
+    text = (f"<p>Sozialer Status der {len(values)} Gebiete der Ebene {esc(ctx.level_label)}, Stichtag "
+            f"{esc(format_period(ctx.period))}: Je dunkler, desto höher der Bedarf (niedrigerer sozialer Status). "
+            "Klassen nach dem Monitoring Soziale Stadtentwicklung: hoch (Index unter −1), mittel (−1 bis +1), "
+            "niedrig (über +1 bis +1,5), sehr niedrig (über +1,5).</p>")
+    doc.add(head + text + doc.map(m, height_mm=195, caption=f"Karte: {NEED_TITLE}, {ctx.level_label}, "
+                                                            f"{format_period(ctx.period)}")
+            + "<div><b>Legende – Statusklasse</b></div>" + legend(items) + "</section>")
+
+
+def ranking_frame(ctx: ReportContext) -> tuple[pd.DataFrame, str]:
+    """Ranking of areas by need (status index, highest first); falls back to the SGB II rate."""
+    from sozialraum.indicators.registry import INDICATORS
+
+    wide = ctx.wide()
+    flags = ctx.published.pivot(index="area_key", columns="indicator", values="flag")
+    _, scored, need = need_values(ctx)
+    frame = pd.DataFrame({"area_key": ctx.areas_web["area_key"].astype(str).to_numpy(),
+                          "Gebiet": ctx.areas_web["name"].to_numpy()})
+    basis = NEED_TITLE
+    if need is not None and scored.any():
+        frame["_score"] = np.where(scored, pd.to_numeric(need["status_index"], errors="coerce"), np.nan)
+        frame["Statusindex"] = [cell(v, None, 2) for v in frame["_score"]]
+        frame["Statusklasse"] = [c if s and isinstance(c, str) else "nicht bewertet"
+                                 for c, s in zip(need["status_class"], scored)]
+        if "dynamics_class" in need and need["dynamics_class"].notna().any():
+            frame["Dynamik"] = [c if isinstance(c, str) and c else "–" for c in need["dynamics_class"]]
+    else:
+        ind = next((r for r in RANK_RATES if r in wide.columns), None)
+        if ind is None:
+            return frame.iloc[0:0], "keine Kennzahl für eine Rangfolge"
+        frame["_score"] = wide[ind].reindex(frame["area_key"]).to_numpy()
+        basis = INDICATORS[ind].label_de
+    for ind in RANK_RATES + ("ew_gesamt",):
+        if ind in wide.columns:
+            spec = INDICATORS[ind]
+            header = RANK_HEADERS[ind]
+            v = wide[ind].reindex(frame["area_key"]).to_numpy()
+            f = flags[ind].reindex(frame["area_key"]).to_numpy()
+            frame[header] = [cell(a, b, 0 if spec.kind == "count" else 1) for a, b in zip(v, f)]
+    frame = frame.sort_values("_score", ascending=False, na_position="last", kind="stable")
+    frame.insert(0, "Rang", [str(i + 1) if pd.notna(s) else "–" for i, s in enumerate(frame["_score"])])
+    return frame.drop(columns=["_score"]).reset_index(drop=True), basis
+
+
+def ranking_section(ctx: ReportContext, doc: Document) -> pd.DataFrame:
+    frame, basis = ranking_frame(ctx)
+    shown = frame if len(frame) <= RANK_LIMIT else frame.head(RANK_LIMIT - 5)
+    more = "" if len(shown) == len(frame) else (f" Gezeigt sind die {len(shown)} Gebiete mit dem höchsten Bedarf "
+                                                f"von {len(frame)}; die vollständige Liste enthält der "
+                                                "Datenexport (CSV/XLSX).")
+    numeric = tuple(c for c in shown.columns if c not in ("Gebiet", "Statusklasse", "Dynamik", "area_key"))
+    doc.add(f"<section><h2>Rangfolge der Gebiete</h2><p>Reihenfolge nach {esc(basis)}, höchster Bedarf zuerst."
+            f"{esc(more)} * = gesperrt (Geheimhaltung), – = kein Wert.</p>"
+            + table(shown.drop(columns=["area_key"]), numeric=numeric, widths={"Gebiet": "38mm", "Rang": "9mm"})
+            + "</section>")
+    return frame
+
+
+def default_profile_areas(ranking: pd.DataFrame, n: int = 2) -> list[str]:
+    return [k for k, r in zip(ranking["area_key"], ranking["Rang"]) if r != "–"][:n]
+
+
+def profile_section(ctx: ReportContext, doc: Document, area_keys: list[str], ranking: pd.DataFrame) -> None:
+    """A Steckbrief per area: locator map, need class and rank, all indicators against parent and city."""
+    from sozialraum.analysis.confidentiality import published
+    from sozialraum.indicators.registry import INDICATORS
+
+    if not area_keys:
+        return
+    names = ctx.names
+    unknown = [k for k in area_keys if k not in names]
+    if unknown:
+        from sozialraum.errors import InputError
+
+        raise InputError(f"Gebiete {', '.join(unknown)} gibt es auf der Ebene {ctx.level_label} nicht.")
+    chain = level_chain(ctx.con, ctx.level)
+    upper = []  # (label, published frame, parent key lookup)
+    parents = dict(zip(ctx.areas_web["area_key"], ctx.areas_web["parent_key"]))
+    for row in chain.iloc[1:].itertuples():
+        upper.append((row.level, row.label, published(ctx.con, row.level, period=ctx.period,
+                                                        threshold=ctx.threshold)))
+    from sozialraum.export.tables import area_names
+
+    up_names, up_parent = {}, {}
+    for lv, _, _ in upper:
+        frame = area_names(ctx.con, lv)
+        up_names[lv] = dict(zip(frame["area_key"], frame["name"]))
+        up_parent[lv] = dict(zip(frame["area_key"], frame["parent_key"]))
+    order = [k for k in INDICATORS if k in set(ctx.published["indicator"])]
+    parts = ["<section><h2>Gebietsprofile</h2>"]
+    for n, key in enumerate(area_keys):
+        rank_row = ranking[ranking["area_key"] == key]
+        rank = rank_row["Rang"].iloc[0] if len(rank_row) else "–"
+        klass = rank_row["Statusklasse"].iloc[0] if "Statusklasse" in rank_row and len(rank_row) else "–"
+        if n:
+            parts.append("<div style='break-before:page'></div>")
+        parts.append(f"<h3>{esc(names[key])} ({esc(key)})</h3><p>Statusklasse: <b>{esc(klass)}</b> · "
+                     f"Rang {esc(rank)} von {len(ranking)} nach Bedarf · Ebene {esc(ctx.level_label)}, "
+                     f"Stichtag {esc(format_period(ctx.period))}</p>")
+        m, _ = need_map(ctx, selected=key, legend_on=False)
+        if m is not None:
+            parts.append(doc.map(m, height_mm=70, caption=f"Lage von {names[key]} (schwarz umrandet)"))
+        columns = {"Kennzahl": [], names[key]: []}
+        heads = []
+        parent_key = parents.get(key)
+        for lv, label, pub in upper:
+            heads.append((lv, f"{label}: {up_names[lv].get(parent_key, parent_key)}", pub, parent_key))
+            parent_key = up_parent[lv].get(parent_key)
+        for _, head, _, _ in heads:
+            columns[head] = []
+        for ind in order:
+            spec = INDICATORS[ind]
+            decimals = 0 if spec.kind == "count" else (3 if spec.kind == "index" else 1)
+            unit = "" if spec.kind == "count" else f" ({spec.unit})"
+            columns["Kennzahl"].append(spec.label_de + unit)
+            v, f = ctx.value(key, ind)
+            columns[names[key]].append(cell(v, f, decimals))
+            for _, head, pub, pk in heads:
+                row = pub[(pub["area_key"] == pk) & (pub["indicator"] == ind)]
+                columns[head].append(cell(row["value"].iloc[0], row["flag"].iloc[0], decimals) if len(row)
+                                     else "–")
+        frame = pd.DataFrame(columns)
+        parts.append(table(frame, numeric=tuple(c for c in frame.columns if c != "Kennzahl")))
+    parts.append("<p class='note'>* = gesperrt (statistische Geheimhaltung), – = kein Wert. Übergeordnete "
+                 "Ebenen: Summen und daraus neu berechnete Quoten.</p></section>")
+    doc.add("".join(parts))

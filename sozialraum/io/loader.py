@@ -1,0 +1,198 @@
+"""Import files into the store: read and validate everything first, then one ``replace_source``.
+
+``import_areas(con, path, *, source, level, label, key, name, hierarchy=None, rank=0, parent_level=None,
+parent=None, parent_slice=None, key_slice=None, key_width=None, layer=None, parent_replace=None,
+target_epsg=None) -> ImportReport``
+    One level of areas from a GeoJSON / GeoPackage / Shapefile / zipped Shapefile.
+``import_statistics(con, path, *, source, level, key, indicators=None, period=None, **options) -> ImportReport``
+    A CSV/XLSX table (options as in ``sozialraum.io.tables.read_statistics``). Unknown area keys and unknown
+    indicators are reported with their rows before anything is written.
+``import_points(con, path, *, source, table, inside_level=None, **options) -> ImportReport``
+    Points for ``providers`` / ``candidate_venues`` / ``jobcenter_sites`` (options as in
+    ``sozialraum.io.points.read_points``); ``inside_level`` drops (and reports) points outside that level.
+
+``source`` is a ``sozialraum.store.SourceInfo``; importing the same ``source_id`` again replaces its rows.
+All-or-nothing: on any problem an ``InputError`` is raised and the store is unchanged.
+
+The ``*_part`` functions do the reading and validation without writing; the recipe runner uses them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sozialraum.errors import InputError, Problem
+from sozialraum.store.write import OBSERVATION_COLUMNS, Batch, SourceInfo, replace_source
+
+MAX_PROBLEMS = 50
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    source_id: str
+    counts: dict = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        written = ", ".join(f"{k}: {v}" for k, v in self.counts.items())
+        lines = [f"Quelle {self.source_id}: {written or 'nichts'} geschrieben"]
+        return "\n".join(lines + [f"  Hinweis: {n}" for n in self.notes])
+
+
+def target_epsg_for(con, target_epsg: int | None = None, gdf=None) -> int:
+    """The store's metric CRS; for an empty store the given one, else the file's projected CRS, else UTM."""
+    from sozialraum.store.connection import metric_epsg
+
+    have = metric_epsg(con) if con is not None else None
+    if have is not None:
+        if target_epsg is not None and int(target_epsg) != have:
+            raise InputError(f"Die Datenbank arbeitet in EPSG:{have}, verlangt wurde EPSG:{target_epsg}. "
+                             "Bitte eine eigene Datenbank verwenden.")
+        return have
+    if target_epsg is not None:
+        return int(target_epsg)
+    if gdf is not None and gdf.crs is not None and gdf.crs.is_projected and gdf.crs.to_epsg():
+        return int(gdf.crs.to_epsg())
+    if gdf is not None and gdf.crs is not None and len(gdf):
+        lon = gdf.to_crs(4326).total_bounds[[0, 2]].mean()
+        return 25832 if lon < 12 else 25833
+    return 25832
+
+
+# --- areas -----------------------------------------------------------------------------------------------
+
+def areas_part(path, *, level: str, label: str, key: str, name: str, target_epsg: int,
+               hierarchy: str | None = None, rank: int = 0, parent_level: str | None = None,
+               **options) -> tuple[pd.DataFrame, object, list[str]]:
+    """(levels row, areas GeoDataFrame with ``level``, notes) for one level; nothing written."""
+    from sozialraum.io.shapes import read_areas
+
+    read = read_areas(path, key=key, name=name, target_epsg=target_epsg, **options)
+    gdf = read.gdf
+    gdf.insert(0, "level", level)
+    if parent_level is None:
+        gdf["parent_key"] = None
+    elif gdf["parent_key"].isna().any():
+        rows = [str(i + 1) for i in gdf.index[gdf["parent_key"].isna()][:20]]
+        raise InputError(f"Obergebiet fehlt in Zeilen {', '.join(rows)}", file=Path(path).name)
+    levels = pd.DataFrame([{"level": level, "label": label, "hierarchy": hierarchy or level, "rank": int(rank),
+                            "parent_level": parent_level}])
+    notes = [f"{Path(path).name}: {n}" for n in read.notes()]
+    if read.source_crs and target_epsg:
+        notes.append(f"{Path(path).name}: {len(gdf)} Gebiete ({level}), CRS {read.source_crs} → EPSG:{target_epsg}")
+    return levels, gdf, notes
+
+
+def import_areas(con, path, *, source: SourceInfo, level: str, label: str, key: str, name: str,
+                 hierarchy: str | None = None, rank: int = 0, parent_level: str | None = None,
+                 target_epsg: int | None = None, **options) -> ImportReport:
+    """Read one level of areas and replace ``source`` with it (see the module docstring)."""
+    from sozialraum.io.shapes import read_vector
+
+    if target_epsg is None and _metric(con) is None:
+        target_epsg = target_epsg_for(con, None, read_vector(path, options.get("layer")))
+    epsg = target_epsg_for(con, target_epsg)
+    levels, gdf, notes = areas_part(path, level=level, label=label, key=key, name=name, target_epsg=epsg,
+                                    hierarchy=hierarchy, rank=rank, parent_level=parent_level, **options)
+    if parent_level is not None:
+        known = _store_keys(con, parent_level)
+        check_keys(gdf.assign(row=range(1, len(gdf) + 1)).rename(columns={"area_key": "_k",
+                                                                          "parent_key": "area_key"}),
+                   known, parent_level, Path(path).name, column=options.get("parent") or key)
+    counts = replace_source(con, _with_file(source, path), Batch(levels=levels, areas=gdf))
+    return ImportReport(source.source_id, counts, tuple(notes))
+
+
+# --- statistics ------------------------------------------------------------------------------------------
+
+def statistics_part(path, *, level: str, key: str, **options) -> pd.DataFrame:
+    """Observations (``OBSERVATION_COLUMNS`` + ``row``) read and checked against the registry; nothing written."""
+    from sozialraum.indicators.registry import INDICATORS
+    from sozialraum.io.tables import read_statistics
+
+    frame = read_statistics(path, key=key, **options)
+    unknown = sorted(set(frame["indicator"]) - set(INDICATORS))
+    if unknown:
+        raise InputError([Problem(Path(path).name, f"unbekannter Indikator {u!r} (bekannt: "
+                                  f"{', '.join(sorted(INDICATORS))})") for u in unknown][:MAX_PROBLEMS])
+    frame.insert(0, "level", level)
+    frame["numerator"] = float("nan")
+    frame["denominator"] = float("nan")
+    return frame[OBSERVATION_COLUMNS + ["row"]]
+
+
+def check_keys(frame: pd.DataFrame, known: set[str], level: str, file: str, column: str | None = None) -> None:
+    """Raise an InputError naming every row whose ``area_key`` is not a known area of ``level``."""
+    bad = frame[~frame["area_key"].isin(known)].drop_duplicates(["area_key", "row"])
+    if len(bad):
+        raise InputError([Problem(file, f"unbekannter Gebietsschlüssel {k!r} auf Ebene {level!r}", row=int(r),
+                                  column=column) for k, r in zip(bad["area_key"], bad["row"])][:MAX_PROBLEMS])
+
+
+def import_statistics(con, path, *, source: SourceInfo, level: str, key: str, **options) -> ImportReport:
+    """Read a statistics table and replace ``source`` with it (see the module docstring)."""
+    frame = statistics_part(path, level=level, key=key, **options)
+    check_keys(frame, _store_keys(con, level), level, Path(path).name, column=key)
+    counts = replace_source(con, _with_file(source, path), Batch(observations=frame[OBSERVATION_COLUMNS]))
+    return ImportReport(source.source_id, counts, tuple(flag_notes(frame, Path(path).name)))
+
+
+def flag_notes(frame: pd.DataFrame, file: str) -> list[str]:
+    flags = frame["flag"].value_counts()
+    text = {"suppressed": "gesperrt (*)", "missing": "ohne Wert"}
+    return [f"{file}: {n} Werte {text.get(f, f)}" for f, n in flags.items()]
+
+
+# --- points ----------------------------------------------------------------------------------------------
+
+def points_part(path, *, table: str, target_epsg: int, inside=None, **options) -> tuple[object, list[str]]:
+    """(points GeoDataFrame, notes); ``inside`` = areas GeoDataFrame whose outside points are dropped."""
+    from sozialraum.io.points import read_points, within_areas
+
+    gdf = read_points(path, table=table, target_epsg=target_epsg, **options)
+    notes = []
+    if inside is not None:
+        where = within_areas(gdf, inside)
+        outside = gdf[where.isna()]
+        if len(outside):
+            names = ", ".join(str(n) for n in outside.get("name", outside.index)[:5])
+            notes.append(f"{Path(path).name}: {len(outside)} Punkte außerhalb des Gebiets ausgelassen ({names}"
+                         f"{', …' if len(outside) > 5 else ''})")
+        gdf = gdf[where.notna()]
+    notes.append(f"{Path(path).name}: {len(gdf)} Punkte → {table}")
+    return gdf.drop(columns=["row"]), notes
+
+
+def import_points(con, path, *, source: SourceInfo, table: str, inside_level: str | None = None,
+                  target_epsg: int | None = None, **options) -> ImportReport:
+    """Read points and replace ``source`` with them (see the module docstring)."""
+    from sozialraum.store import read
+
+    epsg = target_epsg_for(con, target_epsg)
+    inside = read.areas(con, inside_level) if inside_level else None
+    if inside is not None and not len(inside):
+        raise InputError(f"Gebietsebene {inside_level!r} ist leer oder unbekannt")
+    gdf, notes = points_part(path, table=table, target_epsg=epsg, inside=inside, **options)
+    counts = replace_source(con, _with_file(source, path), Batch(points={table: gdf}))
+    return ImportReport(source.source_id, counts, tuple(notes))
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+def _metric(con):
+    from sozialraum.store.connection import metric_epsg
+
+    return metric_epsg(con)
+
+
+def _store_keys(con, level: str) -> set[str]:
+    return {r[0] for r in con.execute("SELECT area_key FROM areas WHERE level = ?", [level]).fetchall()}
+
+
+def _with_file(source: SourceInfo, path) -> SourceInfo:
+    from dataclasses import replace
+
+    return source if source.files else replace(source, files=(Path(path).name,))

@@ -1,0 +1,287 @@
+"""Recipes: one TOML file naming the sources of a city (or country) and how to read them.
+
+``run_recipe(con, recipe_path, data_dir) -> RecipeReport``
+    Reads and validates every file first (nothing written yet), then writes source after source with
+    ``replace_source``. If a write fails half-way, the sources written so far are restored to exactly what
+    they were before (snapshot of their rows, restored in one transaction), so the whole recipe is
+    all-or-nothing. Re-running a recipe replaces its sources; it never duplicates rows.
+``read_recipe(con, recipe_path, data_dir) -> list[Part]`` — the reading/validation half, no writes.
+
+File layout (paths relative to ``data_dir``)::
+
+    [recipe]
+    name = "Berlin"
+    metric_epsg = 25833                 # the store's metric CRS
+
+    [[source]]                          # one source = one replace_source call
+    id = "berlin-lor-2021"
+    title = "…"; publisher = "…"; licence = "…"; attribution = "…"; reference_date = "2021-01-01"; url = "…"
+
+    [[source.areas]]                    # one level of areas (options of sozialraum.io.shapes.read_areas)
+    level = "berlin_plr"; label = "Planungsraum"; hierarchy = "berlin-lor-2021"; rank = 0
+    parent_level = "berlin_bzr"; file = "…geojson"; key = "PLR_ID"; name = "PLR_NAME"; parent_slice = [0, 6]
+
+    [[source.statistics]]               # options of sozialraum.io.tables.read_statistics
+    file = "…csv"; level = "berlin_plr"; key = "PLR_ID"; period = "2020-12-31"; sentinels = [-9999]
+    [source.statistics.indicators]
+    mss_s1 = "S1"                       # indicator key = column (a list of columns is summed)
+
+    [[source.points]]                   # options of sozialraum.io.points.read_points
+    file = "…csv"; table = "providers"; x = "lon"; y = "lat"; crs = "EPSG:4326"; id = "id"
+    id_prefix = "kita:"; inside_level = "berlin_plr"   # drop (and report) points outside that level
+    [source.points.columns]
+    name = "name"; traeger = "sponsor_name"; capacity = "places"; address = ["street", "zip_code"]
+    [source.points.values]
+    service_type = "kita"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sozialraum.errors import InputError, Problem
+from sozialraum.io import loader
+from sozialraum.store.write import OBSERVATION_COLUMNS, SOURCE_TABLES, Batch, SourceInfo, replace_source
+
+SOURCE_FIELDS = ("title", "publisher", "licence", "attribution", "reference_date", "url")
+AREA_KEYS = {"level", "label", "hierarchy", "rank", "parent_level", "file"}
+
+
+@dataclass
+class Part:
+    source: SourceInfo
+    batch: Batch
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RecipeReport:
+    name: str
+    reports: tuple[loader.ImportReport, ...]
+
+    def __str__(self) -> str:
+        return "\n".join([f"Rezept {self.name}: {len(self.reports)} Quellen eingelesen"]
+                         + [str(r) for r in self.reports])
+
+
+def load_recipe(path: str | Path) -> dict:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"Rezept nicht gefunden: {path}")
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"Rezept ist kein gültiges TOML ({exc})", file=path.name) from exc
+    sources = doc.get("source", [])
+    if not sources:
+        raise InputError("Rezept nennt keine Quellen ([[source]])", file=path.name)
+    problems = []
+    ids = [s.get("id") for s in sources]
+    for i, s in enumerate(sources, 1):
+        for required in ("id", "title"):
+            if not s.get(required):
+                problems.append(Problem(path.name, f"Quelle Nr. {i}: '{required}' fehlt"))
+        for kind in ("areas", "statistics", "points"):
+            for j, entry in enumerate(s.get(kind, []), 1):
+                if "file" not in entry:
+                    problems.append(Problem(path.name, f"Quelle {s.get('id')}: {kind} Nr. {j} ohne 'file'"))
+        problems += _unknown_options(s, path.name)
+    dups = sorted({i for i in ids if ids.count(i) > 1 and i})
+    if dups:
+        problems.append(Problem(path.name, f"Quellen-IDs mehrfach: {', '.join(dups)}"))
+    if problems:
+        raise InputError(problems)
+    return doc
+
+
+def _allowed() -> dict[str, set[str]]:
+    import inspect
+
+    from sozialraum.io.points import read_points
+    from sozialraum.io.shapes import read_areas
+    from sozialraum.io.tables import read_statistics
+
+    def params(f):
+        return set(inspect.signature(f).parameters) - {"path"}
+
+    return {"areas": (params(read_areas) | AREA_KEYS) - {"target_epsg"},
+            "statistics": params(read_statistics) | {"file", "level"},
+            "points": (params(read_points) | {"file", "inside_level"}) - {"target_epsg"}}
+
+
+def _unknown_options(source: dict, file: str) -> list[Problem]:
+    """Misspelt options in a recipe are reported, not passed on as a Python error."""
+    allowed = _allowed()
+    known_source = {"id", "areas", "statistics", "points", *SOURCE_FIELDS}
+    out = [Problem(file, f"Quelle {source.get('id')}: unbekannte Angabe '{k}'") for k in source
+           if k not in known_source]
+    for kind, names in allowed.items():
+        for j, entry in enumerate(source.get(kind, []), 1):
+            out += [Problem(file, f"Quelle {source.get('id')}, {kind} Nr. {j}: unbekannte Angabe '{k}' "
+                                  f"(möglich: {', '.join(sorted(names))})") for k in entry if k not in names]
+    return out
+
+
+def _file(data_dir: Path, entry: dict) -> Path:
+    p = data_dir / entry["file"]
+    if not p.exists():
+        raise InputError(f"Datei aus dem Rezept fehlt: {p}")
+    return p
+
+
+def read_recipe(con, recipe_path: str | Path, data_dir: str | Path) -> list[Part]:
+    """Read and validate every source of the recipe; nothing is written."""
+    from sozialraum.store import read
+
+    doc = load_recipe(recipe_path)
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise InputError(f"Datenverzeichnis nicht gefunden: {data_dir}")
+    epsg = loader.target_epsg_for(con, doc.get("recipe", {}).get("metric_epsg"))
+    parts: list[Part] = []
+    areas_by_level: dict[str, object] = {}
+    for s in doc["source"]:
+        info = SourceInfo(s["id"], s["title"], **{k: (str(s[k]) if k in s else None) for k in SOURCE_FIELDS
+                                                  if k != "title"},
+                          files=tuple(e["file"] for k in ("areas", "statistics", "points") for e in s.get(k, [])))
+        part = Part(info, Batch())
+        levels, areas = [], []
+        for entry in s.get("areas", []):
+            opts = {k: v for k, v in entry.items() if k not in AREA_KEYS}
+            lv, gdf, notes = loader.areas_part(_file(data_dir, entry), level=entry["level"], label=entry["label"],
+                                               hierarchy=entry.get("hierarchy"), rank=entry.get("rank", 0),
+                                               parent_level=entry.get("parent_level"), target_epsg=epsg, **opts)
+            levels.append(lv)
+            areas.append(gdf)
+            areas_by_level[entry["level"]] = gdf
+            part.notes += notes
+        if areas:
+            import geopandas as gpd
+
+            part.batch.levels = pd.concat(levels, ignore_index=True)
+            part.batch.areas = gpd.GeoDataFrame(pd.concat(areas, ignore_index=True), geometry="geometry",
+                                                crs=areas[0].crs)
+        parts.append(part)
+    _check_parents(parts, con)
+    for s, part in zip(doc["source"], parts):
+        frames = []
+        for entry in s.get("statistics", []):
+            opts = {k: v for k, v in entry.items() if k not in ("file", "level")}
+            frame = loader.statistics_part(_file(data_dir, entry), level=entry["level"], **opts)
+            known = (set(areas_by_level[entry["level"]]["area_key"]) if entry["level"] in areas_by_level
+                     else loader._store_keys(con, entry["level"]))
+            loader.check_keys(frame, known, entry["level"], Path(entry["file"]).name, column=entry["key"])
+            frames.append(frame[OBSERVATION_COLUMNS])
+            part.notes += loader.flag_notes(frame, Path(entry["file"]).name)
+        if frames:
+            part.batch.observations = pd.concat(frames, ignore_index=True)
+        points: dict[str, list] = {}
+        for entry in s.get("points", []):
+            opts = {k: v for k, v in entry.items() if k not in ("file", "table", "inside_level")}
+            opts.setdefault("id_prefix", f"{s['id']}:")
+            inside = None
+            if entry.get("inside_level"):
+                lvl = entry["inside_level"]
+                inside = areas_by_level.get(lvl)
+                if inside is None:
+                    inside = read.areas(con, lvl)
+                if not len(inside):
+                    raise InputError(f"Gebietsebene {lvl!r} für Punkte aus {entry['file']} ist unbekannt")
+            gdf, notes = loader.points_part(_file(data_dir, entry), table=entry["table"], target_epsg=epsg,
+                                            inside=inside, **opts)
+            points.setdefault(entry["table"], []).append(gdf)
+            part.notes += notes
+        for table, gdfs in points.items():
+            import geopandas as gpd
+
+            part.batch.points[table] = gpd.GeoDataFrame(pd.concat(gdfs, ignore_index=True), geometry="geometry",
+                                                        crs=gdfs[0].crs)
+    return parts
+
+
+def _check_parents(parts: list[Part], con) -> None:
+    """Every area's parent exists among the recipe's (or the store's) areas of the parent level."""
+    by_level: dict[str, set] = {}
+    parent_of: dict[str, str | None] = {}
+    for p in parts:
+        if p.batch.areas is not None:
+            for lvl, g in p.batch.areas.groupby("level"):
+                by_level[lvl] = set(g["area_key"])
+            parent_of.update(dict(zip(p.batch.levels["level"], p.batch.levels["parent_level"])))
+    problems = []
+    for p in parts:
+        if p.batch.areas is None:
+            continue
+        for lvl, g in p.batch.areas.groupby("level"):
+            parent = parent_of.get(lvl)
+            if not parent or (isinstance(parent, float) and pd.isna(parent)):
+                continue
+            known = by_level.get(parent) or loader._store_keys(con, parent)
+            for key, pk in zip(g["area_key"], g["parent_key"]):
+                if pk not in known:
+                    problems.append(Problem(None, f"Gebiet {key!r} ({lvl}): Obergebiet {pk!r} fehlt auf Ebene "
+                                                  f"{parent!r}"))
+    if problems:
+        raise InputError(problems[:50])
+
+
+def write_parts(con, parts: list[Part]) -> list[dict]:
+    """Write every part; if one fails, restore the earlier ones to their previous rows and re-raise."""
+    ids = [p.source.source_id for p in parts]
+    _snapshot(con, ids)
+    counts = []
+    try:
+        for p in parts:
+            counts.append(replace_source(con, p.source, p.batch))
+    except BaseException:
+        _restore(con, ids)
+        raise
+    finally:
+        _drop_snapshot(con)
+    return counts
+
+
+_SNAP_TABLES = SOURCE_TABLES + ["sources"]
+
+
+def _snapshot(con, ids: list[str]) -> None:
+    marks = ", ".join("?" * len(ids))
+    for t in _SNAP_TABLES:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _snap_{t} AS SELECT * FROM {t} WHERE source_id IN ({marks})", ids)
+    con.execute("CREATE OR REPLACE TEMP TABLE _snap_store_meta AS SELECT * FROM store_meta")
+    con.execute("CREATE OR REPLACE TEMP TABLE _snap_ids AS SELECT unnest(?::VARCHAR[]) AS source_id", [ids])
+
+
+def _restore(con, ids: list[str]) -> None:
+    from sozialraum.store.write import refresh_derived
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for t in _SNAP_TABLES:
+            con.execute(f"DELETE FROM {t} WHERE source_id IN (SELECT source_id FROM _snap_ids)")
+            con.execute(f"INSERT INTO {t} SELECT * FROM _snap_{t}")
+        con.execute("DELETE FROM store_meta")
+        con.execute("INSERT INTO store_meta SELECT * FROM _snap_store_meta")
+        refresh_derived(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _drop_snapshot(con) -> None:
+    for t in _SNAP_TABLES + ["store_meta", "ids"]:
+        con.execute(f"DROP TABLE IF EXISTS _snap_{t}")
+
+
+def run_recipe(con, recipe_path: str | Path, data_dir: str | Path) -> RecipeReport:
+    """Read everything, then write all sources all-or-nothing (see the module docstring)."""
+    doc = load_recipe(recipe_path)
+    parts = read_recipe(con, recipe_path, data_dir)
+    counts = write_parts(con, parts)
+    reports = tuple(loader.ImportReport(p.source.source_id, c, tuple(p.notes)) for p, c in zip(parts, counts))
+    return RecipeReport(doc.get("recipe", {}).get("name", Path(recipe_path).stem), reports)

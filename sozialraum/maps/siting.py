@@ -1,0 +1,170 @@
+"""The Standortplanung map: chosen sites (numbered), the areas each one serves, catchments and partner services.
+
+Input frames (already published/rounded where they hold numbers about people):
+
+- ``sites``: one row per open site with ``lon``, ``lat``, ``name``, ``order`` (1, 2, … for new sites in the
+  order they were chosen; 0 for fixed existing sites), ``fixed`` (bool) and an optional ``tooltip`` text;
+- ``area_service``: one row per area with ``area_key``, ``site`` (the ``order`` of the site that serves most of
+  its target group, NaN = none) and ``share`` (0..1, the share of the area's target group within reach).
+
+Markers are ``L.divIcon`` labels (pure Leaflet, nothing loaded from elsewhere) with the CSS class ``sr-site``
+(new) or ``sr-site-fixed`` (existing), so a browser test can count them.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+
+from sozialraum.maps.legend import Legend, LegendRow
+
+# distinct, colour-blind friendly colours for the service areas of sites 1, 2, …
+SITE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#7f3b08",
+                "#542788", "#1b7837", "#b2182b", "#4d4d4d"]
+FIXED_COLOUR = "#222222"
+UNSERVED_FILL = "#eeeeee"
+SITE_CLASS = "sr-site"
+FIXED_CLASS = "sr-site-fixed"
+
+
+def site_colour(order: int) -> str:
+    return FIXED_COLOUR if order <= 0 else SITE_COLOURS[(order - 1) % len(SITE_COLOURS)]
+
+
+def _marker_html(order: int, fixed: bool) -> str:
+    colour = site_colour(0 if fixed else order)
+    text = "JC" if fixed else str(order)
+    size = 26 if fixed else 24
+    return (f'<div style="width:{size}px;height:{size}px;border-radius:{4 if fixed else 13}px;background:{colour};'
+            f'color:#fff;font:bold 12px/{size}px sans-serif;text-align:center;border:2px solid #fff;'
+            f'box-shadow:0 0 3px rgba(0,0,0,.6)">{text}</div>')
+
+
+def add_sites(m, sites: pd.DataFrame):
+    """Numbered markers for new sites and "JC" markers for fixed existing ones.
+
+    Drawn as ``L.marker`` with an ``L.divIcon`` created in one script: ``folium.Marker`` would first attach
+    Leaflet's default image icon (an extra image request) before switching to the label.
+    """
+    import json
+
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    items = []
+    for row in sites.itertuples(index=False):
+        fixed = bool(getattr(row, "fixed", False))
+        order = int(getattr(row, "order", 0) or 0)
+        size = 26 if fixed else 24
+        items.append({"lat": round(float(row.lat), 5), "lon": round(float(row.lon), 5),
+                      "html": _marker_html(order, fixed), "size": size,
+                      "cls": FIXED_CLASS if fixed else SITE_CLASS,
+                      "tip": str(getattr(row, "tooltip", None) or html.escape(str(row.name)))})
+
+    class _Sites(MacroElement):
+        _template = Template(
+            "{% macro script(this, kwargs) %}"
+            "{{ this.items }}.forEach(function(s){"
+            "L.marker([s.lat, s.lon], {icon: L.divIcon({html: s.html, className: s.cls, "
+            "iconSize: [s.size, s.size], iconAnchor: [s.size / 2, s.size / 2]}), zIndexOffset: 1000})"
+            ".bindTooltip(s.tip).addTo({{ this._parent.get_name() }});});"
+            "{% endmacro %}"
+        )
+
+        def __init__(self):
+            super().__init__()
+            self._name = "SiteMarkers"
+            self.items = json.dumps(items, ensure_ascii=False)
+
+    _Sites().add_to(m)
+    return m
+
+
+def siting_map(areas_web, sites: pd.DataFrame, area_service: pd.DataFrame | None = None, *,
+               radius_m: float | None = None, partners: pd.DataFrame | None = None, basemap: str = "none",
+               base_url_path: str = "", attribution: str = "", area_tooltip: dict[str, list[str]] | None = None):
+    """Areas coloured by the site serving them (paler = smaller share in reach), catchments, partners, sites."""
+    import folium
+
+    from sozialraum.maps.access import add_catchments, add_providers, bounds_of
+    from sozialraum.maps.base import base_map
+    from sozialraum.maps.choropleth import area_features
+
+    m = base_map(bounds_of(areas_web, sites), basemap, base_url_path=base_url_path, attribution=attribution)
+    if areas_web is not None and len(areas_web):
+        n = len(areas_web)
+        served = pd.DataFrame({"area_key": areas_web["area_key"].astype(str)})
+        if area_service is not None and len(area_service):
+            a = area_service.assign(area_key=area_service["area_key"].astype(str)).drop_duplicates("area_key")
+            served = served.merge(a[["area_key", "site", "share"]], on="area_key", how="left")
+        else:
+            served["site"], served["share"] = np.nan, np.nan
+        site = pd.to_numeric(served["site"], errors="coerce").to_numpy()
+        share = pd.to_numeric(served["share"], errors="coerce").fillna(0.0).clip(0, 1).to_numpy()
+        fills = [UNSERVED_FILL if not np.isfinite(s) else site_colour(int(s)) for s in site]
+        opacity = [0.25 if not np.isfinite(s) else round(0.2 + 0.6 * float(p), 3) for s, p in zip(site, share)]
+        props = {"name": areas_web["name"].astype(str).tolist(), "_fill": fills, "_op": opacity}
+        fields, aliases = ["name"], ["Gebiet"]
+        for j, (label, texts) in enumerate((area_tooltip or {}).items()):
+            props[f"t{j}"] = [str(t) for t in texts][:n]
+            fields.append(f"t{j}")
+            aliases.append(label)
+        folium.GeoJson(
+            area_features(areas_web, props), name="Versorgte Gebiete",
+            style_function=lambda f: {"fillColor": f["properties"]["_fill"], "fillOpacity": f["properties"]["_op"],
+                                      "color": "#666666", "weight": 0.6},
+            highlight_function=lambda _f: {"weight": 2.5, "color": "#000000"},
+            tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+        ).add_to(m)
+    if radius_m:
+        add_catchments(m, sites, radius_m, colour="#333333", fill_opacity=0.0, name="Reichweite der Standorte")
+    if partners is not None and len(partners):
+        add_providers(m, partners, name="Partnerangebote", radius=3.5)
+    add_sites(m, sites)
+    rows = [LegendRow(site_colour(int(o)), f"Standort {int(o)}: {html.unescape(str(nm))}")
+            for o, nm, fx in zip(sites.get("order", []), sites.get("name", []), sites.get("fixed", []))
+            if not fx][:12]
+    if len(sites) and sites.get("fixed", pd.Series(dtype=bool)).astype(bool).any():
+        rows.append(LegendRow(FIXED_COLOUR, "bestehender Jobcenter-Standort (fest)"))
+    rows.append(LegendRow(UNSERVED_FILL, "nicht in Reichweite"))
+    if radius_m:
+        rows.append(LegendRow("transparent", "Kreis: Reichweite (Luftlinie)", outline="#333333"))
+    Legend("Standorte und versorgte Gebiete", rows).add_to(m)
+    return m
+
+
+def plan_layers(plan) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(sites, area_service) frames for :func:`siting_map` from a ``SitingPlan``.
+
+    New sites are numbered 1, 2, … in the plan's order (the greedy order of marginal gains); fixed sites get
+    ``order`` 0 and the label "JC". Each area is drawn in the colour of the site that serves the largest part
+    of it; its ``share`` is the share of its target group within reach of any chosen site.
+    """
+    sites = plan.sites.sort_values("order").reset_index(drop=True).copy()
+    fixed = sites["fixed"].astype(bool)
+    sites["order"] = 0
+    sites.loc[~fixed, "order"] = range(1, int((~fixed).sum()) + 1)
+    sites["label"] = [("JC" if f else str(o)) for f, o in zip(fixed, sites["order"])]
+
+    def people(v) -> str:
+        return "–" if v is None or pd.isna(v) else f"≈ {float(v):,.0f}".replace(",", ".")
+
+    type_label = sites["type_label"] if "type_label" in sites else sites.get("type", pd.Series([""] * len(sites)))
+    sites["tooltip"] = [
+        html.escape(f"{'Jobcenter (fest)' if f else 'Nr. ' + str(o)}: {n} ({t}) – erreicht {people(c)}, "
+                    f"Zugewinn {people(g)}")
+        for f, o, n, t, c, g in zip(fixed, sites["order"], sites["name"], type_label, sites["covered"],
+                                    sites["marginal_gain"])]
+    number = dict(zip(sites["id"], sites["order"]))
+    sa = plan.site_areas
+    if len(sa):
+        best = sa.sort_values(["area_key", "share_of_area"], ascending=[True, False]).drop_duplicates("area_key")
+        site_of = dict(zip(best["area_key"].astype(str), best["id"].map(number)))
+    else:
+        site_of = {}
+    service = pd.DataFrame({"area_key": plan.area_service["area_key"].astype(str)})
+    service["site"] = service["area_key"].map(site_of).astype("float64")
+    service["share"] = plan.area_service["share_after"].to_numpy(dtype="float64")
+    return sites, service

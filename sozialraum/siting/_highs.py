@@ -1,0 +1,87 @@
+"""One small door to HiGHS: pass a sparse column-wise MIP, solve with a time limit, read the answer back."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from sozialraum.errors import SolverError
+
+
+@dataclass(frozen=True)
+class MipAnswer:
+    status: str  # 'optimal' | 'time_limit' (a feasible solution, possibly not optimal)
+    x: np.ndarray
+    objective: float
+    gap: float  # relative MIP gap reported by HiGHS (0 when proven optimal)
+    seconds: float
+
+
+def solve_mip(a: sparse.spmatrix, cost, col_lower, col_upper, row_lower, row_upper, integer_cols,
+              *, maximize: bool, time_limit: float, mip_rel_gap: float = 1e-9, start=None,
+              what: str = "Standortmodell") -> MipAnswer:
+    """Solve ``max/min cost·x`` s.t. ``row_lower <= a x <= row_upper``, bounds, ``integer_cols`` integer.
+
+    ``start``: an optional feasible full solution handed to HiGHS as a MIP start. Raises ``SolverError`` with a
+    German message when the model is infeasible or the time limit passes without any feasible solution.
+    """
+    import highspy
+
+    if not time_limit or time_limit <= 0:
+        raise ValueError("Ein Zeitlimit (Sekunden > 0) ist Pflicht.")
+    a = sparse.csc_matrix(a, dtype="float64")
+    a.sort_indices()
+    n_col, n_row = a.shape[1], a.shape[0]
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_col, n_row
+    lp.col_cost_ = np.asarray(cost, dtype="float64")
+    lp.col_lower_ = np.asarray(col_lower, dtype="float64")
+    lp.col_upper_ = np.asarray(col_upper, dtype="float64")
+    lp.row_lower_ = np.asarray(row_lower, dtype="float64")
+    lp.row_upper_ = np.asarray(row_upper, dtype="float64")
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_col, n_row
+    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = a.indices.astype(np.int32)
+    lp.a_matrix_.value_ = a.data
+    integrality = [highspy.HighsVarType.kContinuous] * n_col
+    for j in np.asarray(integer_cols, dtype=np.int64):
+        integrality[int(j)] = highspy.HighsVarType.kInteger
+    lp.integrality_ = integrality
+    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", 0)
+    h.passModel(lp)
+    if start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = list(np.asarray(start, dtype="float64"))
+        sol.value_valid = True
+        h.setSolution(sol)
+    t0 = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - t0
+    status = h.getModelStatus()
+    info = h.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    ms = highspy.HighsModelStatus
+    if status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
+        raise SolverError(f"{what}: Das Modell ist unlösbar (keine zulässige Auswahl erfüllt alle Bedingungen).")
+    if not has_solution:
+        if status == ms.kTimeLimit:
+            raise SolverError(f"{what}: Das Zeitlimit von {time_limit:g} s ist abgelaufen, ohne dass eine zulässige "
+                              "Lösung gefunden wurde. Bitte das Zeitlimit erhöhen oder das Modell verkleinern "
+                              "(weniger Kandidaten, gröberes Raster).")
+        raise SolverError(f"{what}: Der Optimierer hat keine Lösung geliefert ({h.modelStatusToString(status)}).")
+    x = np.asarray(h.getSolution().col_value, dtype="float64")
+    optimal = status == ms.kOptimal
+    gap = 0.0 if optimal and not np.isfinite(info.mip_gap) else float(info.mip_gap)
+    return MipAnswer(status="optimal" if optimal else "time_limit", x=x, objective=float(info.objective_function_value),
+                     gap=gap if np.isfinite(gap) else float("inf"), seconds=seconds)

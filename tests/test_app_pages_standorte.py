@@ -1,0 +1,95 @@
+"""Page „Standortplanung" on the 3×3 grid store: widgets, a siting run, scenarios, a friendly solver error."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from test_app_pages_store import build_grid_store, rerun, run_app, store_env
+
+PAGE = "app_pages/standorte.py"
+
+
+@pytest.fixture(scope="module")
+def grid_db(tmp_path_factory):
+    yield from store_env(build_grid_store(tmp_path_factory.mktemp("standorte") / "grid.duckdb"))
+
+
+def labels(elements) -> list[str]:
+    return [e.label for e in elements]
+
+
+def table_with(at, column: str):
+    [frame] = [d.value for d in at.dataframe if column in d.value.columns]
+    return frame
+
+
+def click(at, label: str):
+    [button] = [b for b in at.button if b.label == label]
+    button.click()
+    return rerun(at)
+
+
+def test_widgets_have_german_labels(grid_db):
+    at = run_app(PAGE)
+    assert [t.value for t in at.title] == ["Standortplanung"]
+    assert {"Gebietsebene", "Zielgruppe", "Stichtag"} <= set(labels(at.selectbox))
+    assert "Zeitbudget (min)" in labels(at.number_input)
+    assert "Anzahl neuer Standorte (k)" in labels(at.slider)
+    assert "Mögliche Orte (Kandidaten)" in labels(at.multiselect)
+    assert {"nur barrierefreie Orte", "bestehende Jobcenter-Standorte fest einplanen"} <= set(labels(at.checkbox))
+    model = at.radio(key="standorte_model")
+    assert model.label == "Modell" and [o.split(":")[0] for o in model.options] == [
+        "Maximale Abdeckung", "p-Median", "Mengenüberdeckung"]
+    assert "Standorte berechnen" in labels(at.button)
+    assert any("Standorte berechnen" in i.value for i in at.info)
+
+
+def test_siting_run_shows_the_sites_the_library_chose(grid_db):
+    from app_pages import common
+    from sozialraum.siting.plan import plan_sites
+
+    at = run_app(PAGE)
+    at.slider(key="standorte_k").set_value(2)
+    at = click(at, "Standorte berechnen")
+    table = table_with(at, "Partnerangebote in Reichweite")
+    assert list(table["Nr."]) == ["JC", "1", "2"]
+    con = common._root_connection(str(grid_db.resolve())).cursor()  # the app's own connection
+    plan = plan_sites(con, level="zelle", period="2024", target_indicator="rlb", budget_min=15, k=2)
+    assert list(table["Standort"]) == list(plan.sites.sort_values("order")["name"])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Neue Standorte"] == "2"
+    assert metrics["Zielgruppe in Reichweite"] == f"{100 * plan.summary['covered_share']:.1f} %".replace(".", ",")
+    # every number of people shown is a model estimate rounded to tens (never a 1 or a 2)
+    numbers = [int(x.replace(".", "")) for col in ("erreicht (≈ Personen)", "Zugewinn (≈ Personen)")
+               for x in re.findall(r"≈ ([\d.]+)", " ".join(table[col]))]
+    assert numbers and all(n % 10 == 0 for n in numbers)
+    assert "Lohnt sich ein weiterer Standort? (k-Kurve)" in [h.value for h in at.subheader]
+
+
+def test_scenarios_are_saved_compared_shown_and_deleted(grid_db):
+    at = run_app(PAGE)
+    at = click(at, "Standorte berechnen")
+    at.text_input(key="standorte_name").set_value("Drei Sprechstunden")
+    at = click(at, "Speichern")
+    assert any("Drei Sprechstunden" in s.value for s in at.success)
+    rerun(at)
+    listed = table_with(at, "nur feste Standorte")
+    assert list(listed["Name"]) == ["Drei Sprechstunden"] and list(listed["neue Standorte"]) == [3]
+    assert at.multiselect(key="standorte_compare").value == [at.selectbox(key="standorte_pick").value]
+    at = click(at, "Auf der Karte zeigen")
+    assert any("Gespeichertes Szenario" in i.value for i in at.info)
+    at = click(at, "Löschen")
+    assert any("Noch keine Szenarien" in c.value for c in at.caption)
+
+
+def test_infeasible_set_cover_gives_a_german_message(grid_db):
+    at = run_app(PAGE)
+    at.radio(key="standorte_model").set_value("lscp")
+    at.number_input(key="standorte_budget").set_value(5)
+    at.checkbox(key="standorte_bf").check()
+    at.checkbox(key="standorte_fix").uncheck()
+    at = click(at, "Standorte berechnen")
+    assert any(e.value.startswith("Die Standortplanung ließ sich nicht rechnen") for e in at.error)
+    assert not at.metric

@@ -1,0 +1,216 @@
+"""Recipe runner on a tiny hand-made city: several sources, all-or-nothing (also when a write fails), re-runs."""
+
+import json
+
+import pytest
+from shapely.geometry import box, mapping
+
+from sozialraum.errors import InputError
+from sozialraum.io import recipe as recipe_mod
+from sozialraum.io.recipe import run_recipe
+
+X0, Y0 = 390_000.0, 5_818_000.0
+
+RECIPE = """
+[recipe]
+name = "Kleinstadt"
+metric_epsg = 25833
+
+[[source]]
+id = "gebiete"
+title = "Gebiete"
+
+[[source.areas]]
+level = "raum"
+label = "Raum"
+hierarchy = "klein"
+rank = 0
+parent_level = "bezirk"
+file = "raeume.geojson"
+key = "k"
+name = "n"
+parent_slice = [0, 2]
+
+[[source.areas]]
+level = "bezirk"
+label = "Bezirk"
+hierarchy = "klein"
+rank = 1
+file = "bezirke.geojson"
+key = "k"
+name = "n"
+
+[[source]]
+id = "einwohner"
+title = "Einwohner"
+reference_date = "2024-12-31"
+
+[[source.statistics]]
+file = "einwohner.csv"
+level = "raum"
+key = "Raum"
+period = "2024"
+sentinels = [-9999]
+indicators = { ew_gesamt = "EW", ew_u15 = ["u6", "6-15"] }
+
+[[source]]
+id = "kitas"
+title = "Kitas"
+
+[[source.points]]
+file = "kitas.csv"
+table = "providers"
+x = "lon"
+y = "lat"
+crs = "EPSG:25833"
+id = "nr"
+inside_level = "raum"
+columns = { name = "name", capacity = "plaetze" }
+values = { service_type = "kita" }
+"""
+
+
+def _fc(features):
+    return json.dumps({"type": "FeatureCollection",
+                       "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25833"}},
+                       "features": [{"type": "Feature", "properties": {"k": k, "n": n}, "geometry": mapping(g)}
+                                    for k, n, g in features]})
+
+
+@pytest.fixture
+def city(tmp_path):
+    d = tmp_path / "daten"
+    d.mkdir()
+    sq = [box(X0 + i * 1000, Y0, X0 + (i + 1) * 1000, Y0 + 1000) for i in range(4)]
+    (d / "raeume.geojson").write_text(_fc([("0101", "A", sq[0]), ("0102", "B", sq[1]),
+                                           ("0201", "C", sq[2]), ("0202", "D", sq[3])]))
+    (d / "bezirke.geojson").write_text(_fc([("01", "West", box(X0, Y0, X0 + 2000, Y0 + 1000)),
+                                            ("02", "Ost", box(X0 + 2000, Y0, X0 + 4000, Y0 + 1000))]))
+    (d / "einwohner.csv").write_bytes("Raum;EW;u6;6-15\n0101;1.000;50;100\n0102;2.000;60;120\n"
+                                      "0201;-9999;1;2\n0202;500;10;20\n".encode("cp1252"))
+    (d / "kitas.csv").write_text(f"nr,name,plaetze,lon,lat\n1,Kita A,40,{X0 + 500},{Y0 + 500}\n"
+                                 f"2,Kita C,60,{X0 + 2500},{Y0 + 500}\n3,Kita draußen,9,{X0 - 500},{Y0 + 500}\n")
+    r = tmp_path / "klein.toml"
+    r.write_text(RECIPE, encoding="utf-8")
+    return r, d
+
+
+def dump(con) -> dict:
+    out = {}
+    for (t,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='main' "
+                            "AND table_type='BASE TABLE' ORDER BY 1").fetchall():
+        cols = [c[0] for c in con.execute(f"DESCRIBE {t}").fetchall()]
+        sel = ", ".join(f"ST_AsText({c})" if c.startswith("geom") else c for c in cols)
+        out[t] = sorted(map(repr, con.execute(f"SELECT {sel} FROM {t}").fetchall()))
+    return out
+
+
+def _counts(con):
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ["areas", "area_levels", "observations", "providers", "sources"]}
+
+
+def test_recipe_imports_everything(store, city):
+    recipe, data = city
+    report = run_recipe(store, recipe, data)
+    assert [r.source_id for r in report.reports] == ["gebiete", "einwohner", "kitas"]
+    bez = dict(store.execute("SELECT area_key, value FROM observations WHERE level='bezirk' "
+                             "AND indicator='ew_gesamt'").fetchall())
+    assert bez == {"01": 3000.0, "02": None}  # 0201 carries the sentinel -> Bezirk 02 unknown
+    flag = store.execute("SELECT flag FROM observations WHERE area_key='0201' AND indicator='ew_gesamt'").fetchone()
+    assert flag == ("missing",)
+    u15 = store.execute("SELECT value FROM observations WHERE area_key='0102' AND indicator='ew_u15'").fetchone()
+    assert u15 == (180.0,)
+    assert store.execute("SELECT provider_id FROM providers ORDER BY 1").fetchall() == [("kitas:1",), ("kitas:2",)]
+    assert "Kita draußen" in str(report)
+
+
+def test_rerun_does_not_duplicate(store, city):
+    recipe, data = city
+    run_recipe(store, recipe, data)
+    first = _counts(store)
+    run_recipe(store, recipe, data)
+    assert _counts(store) == first
+
+
+def test_bad_file_in_last_source_changes_nothing(store, city):
+    recipe, data = city
+    run_recipe(store, recipe, data)
+    before = dump(store)
+    (data / "kitas.csv").write_text(f"nr,name,plaetze,lon,lat\n1,Kita A,vierzig,{X0 + 500},{Y0 + 500}\n")
+    (data / "einwohner.csv").write_text("Raum;EW;u6;6-15\n0101;9;1;1\n0102;9;1;1\n0201;9;1;1\n0202;9;1;1\n")
+    with pytest.raises(InputError, match="kitas.csv, Zeile 2, Spalte 'plaetze'"):
+        run_recipe(store, recipe, data)
+    assert dump(store) == before
+
+
+def test_unknown_key_in_recipe_statistics_named_before_writing(store, city):
+    recipe, data = city
+    (data / "einwohner.csv").write_text("Raum;EW;u6;6-15\n0101;9;1;1\n0999;9;1;1\n")
+    with pytest.raises(InputError, match=r"einwohner.csv, Zeile 3, Spalte 'Raum'.*'0999'"):
+        run_recipe(store, recipe, data)
+    assert _counts(store) == {"areas": 0, "area_levels": 0, "observations": 0, "providers": 0, "sources": 0}
+
+
+def test_missing_parent_area_rejected(store, city):
+    recipe, data = city
+    (data / "bezirke.geojson").write_text(_fc([("01", "West", box(X0, Y0, X0 + 2000, Y0 + 1000))]))
+    with pytest.raises(InputError, match="Obergebiet '02' fehlt"):
+        run_recipe(store, recipe, data)
+    assert _counts(store)["areas"] == 0
+
+
+def test_failed_write_midway_restores_previous_state(store, city, monkeypatch):
+    recipe, data = city
+    run_recipe(store, recipe, data)
+    before = dump(store)
+    # new figures that would pass every check, but the third write fails (disk full, crash, ...)
+    (data / "einwohner.csv").write_text("Raum;EW;u6;6-15\n0101;7;1;1\n0102;7;1;1\n0201;7;1;1\n0202;7;1;1\n")
+    real = recipe_mod.replace_source
+    calls = []
+
+    def failing(con, source, batch, **kw):
+        calls.append(source.source_id)
+        if len(calls) == 3:
+            raise RuntimeError("Schreibfehler")
+        return real(con, source, batch, **kw)
+
+    monkeypatch.setattr(recipe_mod, "replace_source", failing)
+    with pytest.raises(RuntimeError, match="Schreibfehler"):
+        run_recipe(store, recipe, data)
+    assert calls == ["gebiete", "einwohner", "kitas"]
+    assert dump(store) == before
+
+
+def test_failed_write_into_empty_store_leaves_it_empty(store, city, monkeypatch):
+    recipe, data = city
+    before = dump(store)
+    real = recipe_mod.replace_source
+
+    def failing(con, source, batch, **kw):
+        if source.source_id == "kitas":
+            raise RuntimeError("Schreibfehler")
+        return real(con, source, batch, **kw)
+
+    monkeypatch.setattr(recipe_mod, "replace_source", failing)
+    with pytest.raises(RuntimeError):
+        run_recipe(store, recipe, data)
+    assert dump(store) == before  # including store_meta: no metric CRS left behind
+
+
+def test_recipe_file_problems(tmp_path, store):
+    bad = tmp_path / "x.toml"
+    bad.write_text("[recipe\nname=1")
+    with pytest.raises(InputError, match="kein gültiges TOML"):
+        run_recipe(store, bad, tmp_path)
+    bad.write_text('[[source]]\nid = "a"\ntitle = "A"\n[[source.statistics]]\nfile = "fehlt.csv"\nlevel = "x"\n'
+                   'key = "k"\nperiod = "2024"\n')
+    with pytest.raises(InputError, match="fehlt.csv"):
+        run_recipe(store, bad, tmp_path)
+
+
+def test_misspelt_option_reported(tmp_path, store, city):
+    recipe, data = city
+    recipe.write_text(RECIPE.replace('sentinels = [-9999]', 'sentinel = [-9999]'), encoding="utf-8")
+    with pytest.raises(InputError, match="unbekannte Angabe 'sentinel'"):
+        run_recipe(store, recipe, data)
