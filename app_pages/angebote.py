@@ -149,6 +149,11 @@ try:
         if len(city_value):
             st.caption(tr(f"Stadt insgesamt: {fmt_number(city_value.iloc[0], 1)} {label}",
                           f"City: {city_value.iloc[0]:.1f} {label}"))
+        with st.expander(tr("Gebiete nach Versorgung (schlechteste zuerst)", "Areas by supply (worst first)")):
+            per_area = fr[fr["area_key"].notna()].sort_values("value", na_position="last")
+            st.dataframe(pd.DataFrame({tr("Gebiet", "Area"): per_area["name"],
+                                       label: [fmt_number(v, 1) for v in per_area["value"]]}),
+                         hide_index=True, width="stretch")
     else:
         from sozialraum.charts.access import need_gap_scatter
 

@@ -54,7 +54,7 @@ def scenario_section(con, target_labels: dict[str, str]) -> None:
         tr("Gespeichert", "Saved"): pd.to_datetime(frame["created_at"]).dt.strftime("%d.%m.%Y %H:%M"),
         tr("Modell", "Model"): [tr(*MODEL_LABELS[m]).split(":")[0] if m in MODEL_LABELS else m
                                 for m in frame["model"]],
-        tr("Zielgruppe", "Target group"): frame["target_indicator"].map(target_labels).fillna(frame["target_indicator"]),
+        tr("Zielgruppe", "Target group"): [target_labels.get(t, t) for t in frame["target_indicator"]],
         tr("Stichtag", "Period"): [format_period(p) if p else "–" for p in frame["period"]],
         tr("Zeitbudget", "Budget"): [f"{fmt_number(b)} min" for b in frame["budget_min"]],
         tr("neue Standorte", "new sites"): frame["n_new"],

@@ -8,6 +8,7 @@ from shapely.geometry import box, mapping
 from sozialraum.errors import InputError
 from sozialraum.io import recipe as recipe_mod
 from sozialraum.io.recipe import run_recipe
+from sozialraum.store import write as store_write
 
 X0, Y0 = 390_000.0, 5_818_000.0
 
@@ -166,16 +167,16 @@ def test_failed_write_midway_restores_previous_state(store, city, monkeypatch):
     before = dump(store)
     # new figures that would pass every check, but the third write fails (disk full, crash, ...)
     (data / "einwohner.csv").write_text("Raum;EW;u6;6-15\n0101;7;1;1\n0102;7;1;1\n0201;7;1;1\n0202;7;1;1\n")
-    real = recipe_mod.replace_source
+    real = store_write._write
     calls = []
 
-    def failing(con, source, batch, **kw):
+    def failing(con, source, frames):
         calls.append(source.source_id)
         if len(calls) == 3:
             raise RuntimeError("Schreibfehler")
-        return real(con, source, batch, **kw)
+        return real(con, source, frames)
 
-    monkeypatch.setattr(recipe_mod, "replace_source", failing)
+    monkeypatch.setattr(store_write, "_write", failing)
     with pytest.raises(RuntimeError, match="Schreibfehler"):
         run_recipe(store, recipe, data)
     assert calls == ["gebiete", "einwohner", "kitas"]
@@ -185,14 +186,14 @@ def test_failed_write_midway_restores_previous_state(store, city, monkeypatch):
 def test_failed_write_into_empty_store_leaves_it_empty(store, city, monkeypatch):
     recipe, data = city
     before = dump(store)
-    real = recipe_mod.replace_source
+    real = store_write._write
 
-    def failing(con, source, batch, **kw):
+    def failing(con, source, frames):
         if source.source_id == "kitas":
             raise RuntimeError("Schreibfehler")
-        return real(con, source, batch, **kw)
+        return real(con, source, frames)
 
-    monkeypatch.setattr(recipe_mod, "replace_source", failing)
+    monkeypatch.setattr(store_write, "_write", failing)
     with pytest.raises(RuntimeError):
         run_recipe(store, recipe, data)
     assert dump(store) == before  # including store_meta: no metric CRS left behind

@@ -27,7 +27,7 @@ def _cbc():
     return pulp.PULP_CBC_CMD(msg=False)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_mclp_matches_spopt(seed):
     from spopt.locate import MCLP
 
@@ -44,7 +44,7 @@ def test_mclp_matches_spopt(seed):
     assert set(fixed) <= set(ours.selected) and set(fixed) <= set(ref_sites)
 
 
-@pytest.mark.parametrize("seed", [4, 5])
+@pytest.mark.parametrize("seed", [4])
 def test_pmedian_matches_spopt(seed):
     import pulp
     from spopt.locate import PMedian

@@ -60,3 +60,10 @@ def coverage_by_type(demand: pd.DataFrame, providers: pd.DataFrame, travel, budg
     per_area = per_area[["area_key", "service_type", "target", "covered", "share", "n_providers"]]
     city = city[["service_type", "target", "covered", "share", "n_providers"]]
     return Coverage(per_area=per_area, city=city)
+
+
+# docs/ARCHITECTURE.md lists these beside coverage_by_type; they live in their own modules.
+from sozialraum.access.fca import two_step_fca  # noqa: E402
+from sozialraum.access.gaps import need_gap_ranking  # noqa: E402
+
+__all__ = ["Coverage", "coverage_by_type", "reached", "two_step_fca", "need_gap_ranking"]

@@ -41,6 +41,8 @@ figcaption { font-size: 8pt; color: #444; margin-top: 1mm; }
 iframe.map { width: 180mm; border: 0.3mm solid #bbb; display: block; }
 .chart { width: 180mm; }
 table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 1mm 0 3mm; }
+table.small { font-size: 7pt; line-height: 1.25; }
+table.small td { padding: 0.6mm 1.2mm; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
 th { text-align: left; background: #e8eef4; border-bottom: 0.4mm solid #123c63; padding: 1mm 1.5mm;
@@ -119,7 +121,8 @@ class Document:
         return files
 
 
-def table(frame: pd.DataFrame, *, numeric: tuple[str, ...] = (), widths: dict[str, str] | None = None) -> str:
+def table(frame: pd.DataFrame, *, numeric: tuple[str, ...] = (), widths: dict[str, str] | None = None,
+          small: bool = False) -> str:
     """An HTML table of already formatted (text) cells; ``numeric`` columns are right-aligned."""
     widths = widths or {}
     head = "".join(
@@ -130,7 +133,8 @@ def table(frame: pd.DataFrame, *, numeric: tuple[str, ...] = (), widths: dict[st
         cells = "".join(f'<td class="{"num" if c in numeric else ""}">{esc(v)}</td>'
                         for c, v in zip(frame.columns, row))
         body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    cls = " class='small'" if small else ""
+    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def legend(items: list[tuple[str, str]]) -> str:

@@ -94,7 +94,7 @@ def methods_section(ctx: ReportContext, doc: Document, siting: dict | None = Non
         parts.append("<h3>Standortplanung</h3><p>" + esc(siting.get("text", "")) + "</p>")
     parts.append("<h3>Verwendete Parameter</h3>")
     params = parameters_frame(v)
-    parts.append(table(params, widths={"Bereich": "22mm", "Einstellung": "45mm", "Wert": "22mm"}))
+    parts.append(table(params, widths={"Bereich": "22mm", "Einstellung": "45mm", "Wert": "24mm"}, small=True))
     parts.append("</section>")
     doc.add("".join(parts))
 

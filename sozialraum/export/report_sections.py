@@ -203,8 +203,25 @@ def profile_section(ctx: ReportContext, doc: Document, area_keys: list[str], ran
                 row = pub[(pub["area_key"] == pk) & (pub["indicator"] == ind)]
                 columns[head].append(cell(row["value"].iloc[0], row["flag"].iloc[0], decimals) if len(row)
                                      else "–")
+        city = _city_totals(ctx, upper, order)
+        if city:
+            columns[f"{ctx.city} gesamt"] = [
+                cell(city.get(ind), None, 0 if INDICATORS[ind].kind == "count" else 1) for ind in order]
         frame = pd.DataFrame(columns)
         parts.append(table(frame, numeric=tuple(c for c in frame.columns if c != "Kennzahl")))
     parts.append("<p class='note'>* = gesperrt (statistische Geheimhaltung), – = kein Wert. Übergeordnete "
                  "Ebenen: Summen und daraus neu berechnete Quoten.</p></section>")
     doc.add("".join(parts))
+
+
+def _city_totals(ctx: ReportContext, upper: list, order: list[str]) -> dict[str, float] | None:
+    """City-wide values when the top level has several areas (sums of published values; NaN if any is
+    suppressed or missing), else None (the top level is the city and already a column)."""
+    top = upper[-1][2] if upper else ctx.published
+    if top["area_key"].nunique() <= 1:
+        return None
+    try:
+        from sozialraum.profile import totals
+    except ImportError:
+        return None
+    return totals(top, order)

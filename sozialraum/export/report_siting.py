@@ -141,7 +141,7 @@ def siting_section(ctx: ReportContext, doc: Document, scenario: str | None) -> d
             "Partnerangebote (§ 16a SGB II u. a.) in Reichweite liegen. Personenzahlen sind Modellschätzungen, "
             "auf Zehner gerundet.</p>"
             + table(explanation_frame(plan, sites), numeric=("Erreicht (≈)", "Zuwachs (≈)"),
-                    widths={"Nr.": "8mm", "Standort": "34mm", "Versorgte Gebiete (≈ Personen)": "50mm"})
+                    widths={"Nr.": "8mm", "Standort": "34mm", "Versorgte Gebiete (≈ Personen)": "50mm"}, small=True)
             + "</section>")
     method = (f"{s.get('model_label', p.get('model'))}; Zielgruppe {target}; Zeitbudget {budget} Minuten; "
               f"Nachfrage als Rasterpunkte in den Gebieten, gewichtet mit der Zielgruppe; Optimierung mit HiGHS "

@@ -1,10 +1,9 @@
 """Recipes: one TOML file naming the sources of a city (or country) and how to read them.
 
 ``run_recipe(con, recipe_path, data_dir) -> RecipeReport``
-    Reads and validates every file first (nothing written yet), then writes source after source with
-    ``replace_source``. If a write fails half-way, the sources written so far are restored to exactly what
-    they were before (snapshot of their rows, restored in one transaction), so the whole recipe is
-    all-or-nothing. Re-running a recipe replaces its sources; it never duplicates rows.
+    Reads and validates every file first (nothing written yet), then writes all sources in ONE store
+    transaction (``sozialraum.store.write.replace_sources``), so the whole recipe is all-or-nothing.
+    Re-running a recipe replaces its sources; it never duplicates rows.
 ``read_recipe(con, recipe_path, data_dir) -> list[Part]`` — the reading/validation half, no writes.
 
 File layout (paths relative to ``data_dir``)::
@@ -13,7 +12,7 @@ File layout (paths relative to ``data_dir``)::
     name = "Berlin"
     metric_epsg = 25833                 # the store's metric CRS
 
-    [[source]]                          # one source = one replace_source call
+    [[source]]                          # one source = one entry of replace_sources
     id = "berlin-lor-2021"
     title = "…"; publisher = "…"; licence = "…"; attribution = "…"; reference_date = "2021-01-01"; url = "…"
 
@@ -45,7 +44,7 @@ import pandas as pd
 
 from sozialraum.errors import InputError, Problem
 from sozialraum.io import loader
-from sozialraum.store.write import OBSERVATION_COLUMNS, SOURCE_TABLES, Batch, SourceInfo, replace_source
+from sozialraum.store.write import OBSERVATION_COLUMNS, Batch, SourceInfo, replace_sources
 
 SOURCE_FIELDS = ("title", "publisher", "licence", "attribution", "reference_date", "url")
 AREA_KEYS = {"level", "label", "hierarchy", "rank", "parent_level", "file"}
@@ -230,52 +229,8 @@ def _check_parents(parts: list[Part], con) -> None:
 
 
 def write_parts(con, parts: list[Part]) -> list[dict]:
-    """Write every part; if one fails, restore the earlier ones to their previous rows and re-raise."""
-    ids = [p.source.source_id for p in parts]
-    _snapshot(con, ids)
-    counts = []
-    try:
-        for p in parts:
-            counts.append(replace_source(con, p.source, p.batch))
-    except BaseException:
-        _restore(con, ids)
-        raise
-    finally:
-        _drop_snapshot(con)
-    return counts
-
-
-_SNAP_TABLES = SOURCE_TABLES + ["sources"]
-
-
-def _snapshot(con, ids: list[str]) -> None:
-    marks = ", ".join("?" * len(ids))
-    for t in _SNAP_TABLES:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _snap_{t} AS SELECT * FROM {t} WHERE source_id IN ({marks})", ids)
-    con.execute("CREATE OR REPLACE TEMP TABLE _snap_store_meta AS SELECT * FROM store_meta")
-    con.execute("CREATE OR REPLACE TEMP TABLE _snap_ids AS SELECT unnest(?::VARCHAR[]) AS source_id", [ids])
-
-
-def _restore(con, ids: list[str]) -> None:
-    from sozialraum.store.write import refresh_derived
-
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for t in _SNAP_TABLES:
-            con.execute(f"DELETE FROM {t} WHERE source_id IN (SELECT source_id FROM _snap_ids)")
-            con.execute(f"INSERT INTO {t} SELECT * FROM _snap_{t}")
-        con.execute("DELETE FROM store_meta")
-        con.execute("INSERT INTO store_meta SELECT * FROM _snap_store_meta")
-        refresh_derived(con)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-
-
-def _drop_snapshot(con) -> None:
-    for t in _SNAP_TABLES + ["store_meta", "ids"]:
-        con.execute(f"DROP TABLE IF EXISTS _snap_{t}")
+    """Write every part in one store transaction: all sources land, or none does."""
+    return replace_sources(con, [(p.source, p.batch) for p in parts])
 
 
 def run_recipe(con, recipe_path: str | Path, data_dir: str | Path) -> RecipeReport:

@@ -110,13 +110,43 @@ def replace_source(con: duckdb.DuckDBPyConnection, source: SourceInfo, batch: Ba
     Raises ``InputError`` (store unchanged) on missing columns, wrong CRS, duplicate keys, unknown areas,
     unknown indicators or unknown levels.
     """
+    return replace_sources(con, [(source, batch)], simplify_m=simplify_m)[0]
+
+
+def replace_sources(con: duckdb.DuckDBPyConnection, items: list[tuple[SourceInfo, Batch]],
+                    *, simplify_m: float | None = None) -> list[dict[str, int]]:
+    """Replace several sources in ONE transaction (a recipe): either all are written or none is."""
     from sozialraum.settings import default
 
     simplify_m = default("display_simplify_m") if simplify_m is None else simplify_m
     epsg = metric_epsg(con)
-    counts: dict[str, int] = {}
-    frames: dict[str, pd.DataFrame] = {}
+    prepared = []
+    for source, batch in items:
+        frames, epsg = _prepare(batch, epsg, simplify_m)
+        prepared.append((source, frames))
 
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if metric_epsg(con) is None and epsg is not None:
+            con.execute("INSERT INTO store_meta VALUES ('metric_epsg', ?)", [str(epsg)])
+        for source, frames in prepared:
+            _write(con, source, frames)
+        _check_integrity(con)
+        refresh_derived(con)
+        con.execute("COMMIT")
+    except duckdb.ConstraintException as exc:
+        con.execute("ROLLBACK")
+        ids = ", ".join(s.source_id for s, _ in items)
+        raise InputError(f"Quelle {ids}: Schlüssel schon von einer anderen Quelle belegt ({exc})") from exc
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return [{name: len(frame) for name, frame in frames.items()} for _, frames in prepared]
+
+
+def _prepare(batch: Batch, epsg: int | None, simplify_m: float) -> tuple[dict[str, pd.DataFrame], int | None]:
+    """Validate a batch (no writes) and turn it into insertable frames."""
+    frames: dict[str, pd.DataFrame] = {}
     if batch.levels is not None:
         _require_columns(batch.levels, ["level", "label", "hierarchy", "rank", "parent_level"], "Gebietsebenen")
         _duplicates(batch.levels, ["level"], "Gebietsebenen")
@@ -143,52 +173,39 @@ def replace_source(con: duckdb.DuckDBPyConnection, source: SourceInfo, batch: Ba
         epsg = _check_crs(gdf, epsg, table)
         _duplicates(gdf, [id_col], table)
         frames[table] = _point_rows(gdf, table)
+    return frames, epsg
 
-    con.execute("BEGIN TRANSACTION")
-    try:
-        if metric_epsg(con) is None and epsg is not None:
-            con.execute("INSERT INTO store_meta VALUES ('metric_epsg', ?)", [str(epsg)])
-        for table in SOURCE_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE source_id = ?", [source.source_id])
-        con.execute("DELETE FROM sources WHERE source_id = ?", [source.source_id])
-        con.execute(
-            "INSERT INTO sources (source_id, title, publisher, licence, attribution, reference_date, url, files, "
-            "fictional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [source.source_id, source.title, source.publisher, source.licence, source.attribution,
-             source.reference_date, source.url, ";".join(Path(f).name for f in source.files), source.fictional],
-        )
-        sid = source.source_id
-        if "levels" in frames:
-            lv = frames["levels"]  # noqa: F841  (read by DuckDB's replacement scan)
-            con.execute("INSERT INTO area_levels SELECT level, label, hierarchy, CAST(rank AS INTEGER), "
-                        "parent_level, ? FROM lv", [sid])
-        if "areas" in frames:
-            ar = frames["areas"]  # noqa: F841
-            con.execute("INSERT INTO areas SELECT level, area_key, name, parent_key, area_m2, ST_GeomFromWKB(wkb), "
-                        "ST_GeomFromWKB(wkb84), ? FROM ar", [sid])
-        if "observations" in frames:
-            ob = frames["observations"]  # noqa: F841
-            con.execute("INSERT INTO observations SELECT level, area_key, indicator, period, value, numerator, "
-                        "denominator, flag, ?, FALSE FROM ob", [sid])
-        for table, (id_col, cols) in POINT_TABLES.items():
-            if table in frames:
-                pt = frames[table]  # noqa: F841
-                col_list = ", ".join([id_col, *cols, "x", "y", "lon", "lat"])
-                con.execute(f"INSERT INTO {table} ({col_list}, geom, source_id) "
-                            f"SELECT {col_list}, ST_GeomFromWKB(wkb), ? FROM pt", [sid])
-        _check_integrity(con)
-        refresh_derived(con)
-        con.execute("COMMIT")
-    except duckdb.ConstraintException as exc:
-        con.execute("ROLLBACK")
-        raise InputError(f"Quelle {source.source_id}: Schlüssel schon von einer anderen Quelle belegt ({exc})") \
-            from exc
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    for name, frame in frames.items():
-        counts[name] = len(frame)
-    return counts
+
+def _write(con: duckdb.DuckDBPyConnection, source: SourceInfo, frames: dict[str, pd.DataFrame]) -> None:
+    """Delete the source's old rows and insert the new ones (inside the caller's transaction)."""
+    for table in SOURCE_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE source_id = ?", [source.source_id])
+    con.execute("DELETE FROM sources WHERE source_id = ?", [source.source_id])
+    con.execute(
+        "INSERT INTO sources (source_id, title, publisher, licence, attribution, reference_date, url, files, "
+        "fictional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [source.source_id, source.title, source.publisher, source.licence, source.attribution,
+         source.reference_date, source.url, ";".join(Path(f).name for f in source.files), source.fictional],
+    )
+    sid = source.source_id
+    if "levels" in frames:
+        lv = frames["levels"]  # noqa: F841  (read by DuckDB's replacement scan)
+        con.execute("INSERT INTO area_levels SELECT level, label, hierarchy, CAST(rank AS INTEGER), "
+                    "parent_level, ? FROM lv", [sid])
+    if "areas" in frames:
+        ar = frames["areas"]  # noqa: F841
+        con.execute("INSERT INTO areas SELECT level, area_key, name, parent_key, area_m2, ST_GeomFromWKB(wkb), "
+                    "ST_GeomFromWKB(wkb84), ? FROM ar", [sid])
+    if "observations" in frames:
+        ob = frames["observations"]  # noqa: F841
+        con.execute("INSERT INTO observations SELECT level, area_key, indicator, period, value, numerator, "
+                    "denominator, flag, ?, FALSE FROM ob", [sid])
+    for table, (id_col, cols) in POINT_TABLES.items():
+        if table in frames:
+            pt = frames[table]  # noqa: F841
+            col_list = ", ".join([id_col, *cols, "x", "y", "lon", "lat"])
+            con.execute(f"INSERT INTO {table} ({col_list}, geom, source_id) "
+                        f"SELECT {col_list}, ST_GeomFromWKB(wkb), ? FROM pt", [sid])
 
 
 def _check_integrity(con: duckdb.DuckDBPyConnection) -> None:

@@ -157,8 +157,8 @@ class AppPage:
         self.page.wait_for_function(
             f"() => {{ const f = document.querySelectorAll(\"{selector}\")[{index}];"
             " return f && f.getBoundingClientRect().height > 50; }", timeout=timeout)
-        frame = iframe.content_frame
-        frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=timeout)
+        frame = iframe.element_handle().content_frame()
+        frame.wait_for_selector("path.leaflet-interactive", state="attached", timeout=timeout)
         return frame
 
     def area_shape_count(self, index: int = 0) -> int:

@@ -1,0 +1,99 @@
+"""Real browser on the demo: Angebote & Erreichbarkeit, Standortplanung and Daten (fixtures: conftest.py)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+
+def choose(app, text: str):
+    """Click a radio option or button by its visible text and wait for the rerun."""
+    app.page.get_by_text(text, exact=True).first.click()
+    app.page.wait_for_timeout(300)
+    app.wait_idle()
+
+
+def test_angebote_map_shows_providers_and_areas(app, level_sizes):
+    app.open("angebote", level="ms_planungsraum")
+    frame = app.map_frame()
+    frame.locator(".sr-provider").first.wait_for(state="attached")
+    providers = frame.locator(".sr-provider").count()
+    assert providers > 100  # the demo has ~280 providers; no filter set
+    assert app.area_shape_count() >= level_sizes["ms_planungsraum"]
+    assert "Kindertagesbetreuung" in frame.locator(".sr-legend").inner_text()
+    app.screenshot("angebote_karte")
+    assert app.errors() == []
+
+
+def test_angebote_catchments_for_one_service_type(app):
+    app.open("angebote", level="ms_planungsraum")
+    app.page.get_by_text("Angebotsart", exact=True).wait_for()
+    combo = app.page.locator("[data-testid='stMultiSelect']").first
+    combo.click()
+    app.page.get_by_role("option", name="Schuldnerberatung (§ 16a Nr. 2)").click()
+    app.page.keyboard.press("Escape")
+    app.wait_idle()
+    frame = app.map_frame()
+    frame.locator(".sr-catchment").first.wait_for(state="attached")
+    markers, circles = frame.locator(".sr-provider").count(), frame.locator(".sr-catchment").count()
+    assert markers == circles > 0  # one walking catchment per shown Schuldnerberatung
+    assert "15 min Fußweg" in frame.locator(".sr-legend").inner_text()
+    app.screenshot("angebote_einzugsbereiche")
+    assert app.errors() == []
+
+
+def test_angebote_fca_map_and_blind_spots(app, level_sizes):
+    app.open("angebote", level="ms_planungsraum")
+    choose(app, "Versorgung je Gebiet (2SFCA)")
+    frame = app.map_frame()
+    assert app.area_shape_count() >= level_sizes["ms_planungsraum"]
+    assert "je 100" in frame.locator(".sr-legend").inner_text()
+    app.screenshot("angebote_2sfca")
+    choose(app, "Weiße Flecken")
+    body = app.page.inner_text("body")
+    assert "weiße Flecken" in body and "Bedarf × Lücke" in body
+    app.screenshot("angebote_weisse_flecken")
+    assert app.errors() == []
+
+
+def test_siting_run_shows_its_sites_on_the_map(app):
+    app.open("standorte", level="ms_planungsraum")
+    assert app.page.get_by_text("Parameter wählen", exact=False).count() == 1
+    app.page.get_by_role("button", name="Standorte berechnen").click()
+    app.page.get_by_text("Warum diese Standorte?").wait_for(timeout=120_000)
+    app.wait_idle()
+    frame = app.map_frame()
+    frame.locator(".sr-site").first.wait_for(state="attached")
+    new_sites, fixed = frame.locator(".sr-site").count(), frame.locator(".sr-site-fixed").count()
+    assert new_sites == 3  # k = 3 by default
+    assert fixed >= 1  # the demo's Jobcenter sites are fixed in
+    assert [frame.locator(".sr-site").nth(i).inner_text() for i in range(3)] == ["1", "2", "3"]
+    app.page.get_by_text("Lohnt sich ein weiterer Standort?").scroll_into_view_if_needed()
+    app.page.wait_for_timeout(1500)
+    app.screenshot("standorte_ergebnis")
+    assert app.errors() == []
+
+
+def test_daten_refuses_a_zip_bomb_and_previews_a_table(app, tmp_path):
+    bomb = tmp_path / "bombe.zip"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("gebiete.geojson", b" " * (30 * 1024 * 1024))
+    bomb.write_bytes(buf.getvalue())
+    app.open("daten")
+    app.page.locator("input[type=file]").set_input_files(str(bomb))
+    app.page.get_by_text("ZIP-Bombe", exact=False).wait_for(timeout=60_000)
+    assert "Upload abgelehnt" in app.page.inner_text("body")
+    app.screenshot("daten_zip_bombe")
+
+    table = tmp_path / "arbeitslose.csv"
+    table.write_text("Gebiet;Arbeitslose\n010101;12\n010102;*\n999999;4\n", encoding="utf-8")
+    app.open("daten")
+    choose(app, "Statistik je Gebiet (CSV, XLSX)")
+    app.page.locator("input[type=file]").set_input_files(str(table))
+    app.page.get_by_text("2. Spalten zuordnen").wait_for(timeout=60_000)
+    app.wait_idle()
+    app.page.get_by_role("button", name="Prüfen").click()
+    app.page.get_by_text("Es wurde nichts gespeichert", exact=False).wait_for(timeout=60_000)
+    assert "unbekannter Gebietsschlüssel '999999'" in app.page.inner_text("body")
+    app.screenshot("daten_pruefung")
