@@ -47,6 +47,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES, position="top" if view.presentation() else "sidebar")
+common.follow_page_request()
 
 if view.presentation():
     common.presentation_style()

@@ -12,6 +12,7 @@ from app_pages.common import (
     setting_input, show_map, tr,
 )
 from sozialraum.errors import InputError, SolverError
+from sozialraum.maps.access import fca_map, provider_map
 from sozialraum.services import COOPERATION_FORMS, SERVICE_TYPES
 
 VIEWS = {
@@ -77,7 +78,6 @@ def people(x) -> str:
 
 try:
     if view == "karte":
-        from sozialraum.maps.access import provider_map
 
         n_types = shown["service_type"].nunique()
         catchments = st.toggle(tr("Einzugsbereiche zeigen", "Show catchments"), value=True, key="angebote_catch")
@@ -121,7 +121,6 @@ try:
                 tr("Anteil", "Share"): [pct(v) for v in per["share"]],
             }), hide_index=True, width="stretch")
     elif view == "fca":
-        from sozialraum.maps.access import fca_map
 
         options = list(flt.types) if flt.types else present
         stype = st.selectbox(tr("Angebotsart für die Versorgungskarte", "Service type"), options,
@@ -162,6 +161,9 @@ try:
         need_options.update({r.indicator: tr(r.label_de, r.label_en) for r in rates.itertuples()})
         need = st.selectbox(tr("Bedarf gemessen an", "Need measured by"), list(need_options),
                             format_func=need_options.get, key="angebote_need")
+        if flt.types is None:
+            st.caption(tr("Gezählt werden alle Angebote. Für eine bestimmte Hilfe (z. B. Schuldnerberatung) oben "
+                          "die Angebotsart wählen.", "All services count; choose a type above to narrow it."))
         with st.spinner(tr("Bedarf und Erreichbarkeit werden verglichen …", "Comparing need and access …")):
             ranking = data.need_gap(level, period, target, flt, need, float(budget), settings)
         ranked = ranking.dropna(subset=["rank"]).sort_values("rank")
@@ -177,6 +179,18 @@ try:
             tr("Bedarf × Lücke", "Need × gap"): [fmt_number(v, 2) for v in ranked["need_gap"]],
             tr("weißer Fleck", "blind spot"): ranked["weisser_fleck"].map({True: "●", False: ""}),
         }).head(30), hide_index=True, width="stretch")
+        gdf = areas_web(level)
+        by_key = ranking.set_index("area_key").reindex(gdf["area_key"])
+        gap_label = tr("Bedarf × Lücke", "Need × gap")
+        m = fca_map(gdf, by_key["need_gap"].to_numpy(dtype="float64"), title=gap_label, higher_is_better=False,
+                    palette=palette_name(), basemap=setting("basemap"), tooltip={
+                        gap_label: [fmt_number(v, 2) for v in by_key["need_gap"]],
+                        tr("in Reichweite", "within reach"): [pct(v) for v in by_key["coverage_share"]],
+                        tr("weißer Fleck", "blind spot"): [tr("ja", "yes") if pd.notna(v) and bool(v) else tr("nein", "no")
+                                                          for v in by_key["weisser_fleck"]]})
+        clicked = show_map(m, key="angebote_gap_map")
+        if clicked:
+            open_profile(clicked, level)
         st.plotly_chart(need_gap_scatter(ranked, need="need", coverage="coverage_share", flagged="weisser_fleck",
                                          need_label=need_options[need],
                                          coverage_label=tr("Anteil in Reichweite", "Share within reach")),

@@ -6,6 +6,7 @@ Every number shown goes through :func:`published_values` (the confidentiality ga
 
 from __future__ import annotations
 
+import copy
 import threading
 from pathlib import Path
 
@@ -361,6 +362,9 @@ def show_map(m, key: str, height: int = 560) -> str | None:
 
     from sozialraum.maps.assets import use_local_assets
 
+    # Render a copy: rendering a folium map twice changes its script, and streamlit-folium would then mount
+    # a new component (losing the click) when a fragment reruns with the same map object.
+    m = copy.deepcopy(m)
     use_local_assets(m, st.get_option("server.baseUrlPath") or "")
     result = st_folium(m, key=key, height=height, use_container_width=True,
                        returned_objects=["last_active_drawing"])
@@ -374,10 +378,24 @@ def show_map(m, key: str, height: int = 560) -> str | None:
     return None
 
 
+PROFILE_PAGE = "app_pages/profil.py"
+
+
 def open_profile(area_key: str, level: str) -> None:
-    """Switch to the area profile of ``area_key`` (view state and URL carry the selection)."""
+    """Open the area profile of ``area_key`` (view state and URL carry the selection).
+
+    Works from inside a map fragment: the switch happens in a full rerun (see :func:`follow_page_request`).
+    """
     view.set(area=area_key, level=level)
-    st.switch_page("app_pages/profil.py", query_params=view.as_query_params())
+    st.session_state["_goto_page"] = PROFILE_PAGE
+    st.rerun(scope="app")
+
+
+def follow_page_request() -> None:
+    """Called by app.py after st.navigation: carry out a page switch requested from a fragment."""
+    target = st.session_state.pop("_goto_page", None)
+    if target:
+        st.switch_page(target, query_params=view.as_query_params())
 
 
 # --------------------------------------------------------------------------------------------- frame

@@ -76,7 +76,7 @@ def _source_form(upload_name: str) -> dict:
 def _show_problems(exc: InputError) -> None:
     st.error(tr(f"Die Prüfung hat {len(exc.problems)} Problem(e) gefunden. Es wurde nichts gespeichert.",
                 f"Validation found {len(exc.problems)} problem(s). Nothing was saved."))
-    st.dataframe(problems_frame(exc), hide_index=True, width="stretch")
+    st.table(problems_frame(exc).set_index("Datei"))
 
 
 with tab_load:

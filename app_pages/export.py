@@ -10,7 +10,6 @@ from app_pages.common import format_period, tr
 from sozialraum.settings import SETTINGS
 
 st.title(tr("Berichte & Export", "Reports & export"))
-common.fictional_notice()
 con = common.get_con()
 level = common.level_select()
 if level is None:
@@ -70,7 +69,8 @@ default_areas = [view.get("area")] if view.get("area") in names else []
 chosen = col2.multiselect(tr("Gebiete für Profile (leer: die zwei mit dem höchsten Bedarf)",
                              "Areas for profiles (empty: the two of highest need)"), list(names),
                           default=default_areas, format_func=lambda k: f"{names.get(k, k)} ({k})",
-                          key=f"export_areas_{level}", max_selections=6)
+                          key=f"export_areas_{level}", max_selections=6,
+                          placeholder=tr("Gebiete wählen", "Choose areas"))
 
 if st.button(tr("Bericht erstellen", "Build report"), type="primary", key="build_report") and _chromium_ok():
     import tempfile
@@ -162,4 +162,31 @@ if st.button(tr("Bedarfskarte als PNG erzeugen", "Render need map as PNG"), key=
         st.download_button(tr("PNG herunterladen", "Download PNG"), png, mime="image/png",
                            file_name=f"bedarfskarte_{level}_{period}.png", key="download_map_png")
 
-common.sources_footer()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _k_curve_images(version: str, scenario_id: str) -> tuple[bytes, bytes]:
+    from sozialraum.charts.siting import k_curve_chart
+    from sozialraum.export.images import figure_png, figure_svg, image_session
+    from sozialraum.siting.scenarios import load
+
+    plan = load(common.get_con(), scenario_id)
+    fig = k_curve_chart(plan.k_curve, chosen_k=int(plan.summary.get("n_new") or 0) or None,
+                        baseline=plan.summary.get("covered_share_fixed_only"))
+    with image_session():
+        return figure_png(fig, 3, width=900, height=420), figure_svg(fig, width=900, height=420)
+
+
+if scenario:
+    if st.button(tr("k-Kurve des Szenarios als PNG und SVG", "Scenario k-curve as PNG and SVG"),
+                 key="render_kcurve") and _chromium_ok():
+        with st.spinner(tr("Diagramm wird gezeichnet …", "Drawing chart …")):
+            png, svg = _k_curve_images(common.data_version(), scenario)
+        st.image(png, width=420)
+        c1, c2 = st.columns(2)
+        c1.download_button("PNG", png, mime="image/png", file_name=f"k_kurve_{scenario}.png", key="kcurve_png")
+        c2.download_button("SVG", svg, mime="image/svg+xml", file_name=f"k_kurve_{scenario}.svg", key="kcurve_svg")
+else:
+    st.caption(tr("Für die k-Kurve als Bild oben ein gespeichertes Szenario wählen.",
+                  "Choose a saved scenario above to export its k-curve."))
+

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -61,4 +62,12 @@ def test_report_without_chromium_says_how_to_install(db, tmp_path, monkeypatch, 
     code = main(["report", "--out", str(tmp_path / "b.pdf"), "--db", str(db)])
     err = capsys.readouterr().err
     assert code == 1 and "Fehler:" in err and "apt-get install chromium" in err
+    assert not (tmp_path / "b.pdf").exists()
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="the report checks for Chromium first")
+def test_report_rejects_unknown_profile_areas_before_any_work(db, tmp_path, capsys):
+    code = main(["report", "--out", str(tmp_path / "b.pdf"), "--db", str(db), "--areas", "r0c0,XX"])
+    err = capsys.readouterr().err
+    assert code == 2 and "XX" in err and "r0c0" not in err
     assert not (tmp_path / "b.pdf").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from html import escape
 import subprocess
 from pathlib import Path
 
@@ -162,3 +163,32 @@ def test_maps_are_drawn_on_the_rendered_pages(report, tmp_path):
     assert _colour_pixels(need_png, rgb) > 200  # filled polygons, not a blank frame
     first_site = tuple(int(SITE_COLOURS[0][i:i + 2], 16) for i in (1, 3, 5))
     assert _colour_pixels(site_png, first_site, tol=20) > 50
+
+
+def test_a_saved_scenario_is_reported_with_its_own_sites(demo_db, tmp_path):
+    from sozialraum.export.report import build_document
+    from sozialraum.export.report_siting import map_frames
+    from sozialraum.siting.plan import plan_sites
+    from sozialraum.siting.scenarios import save
+    from sozialraum.store import connect
+
+    copy = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, copy)
+    con = connect(copy)
+    try:
+        plan = plan_sites(con, level="ms_planungsraum", period="2024-12-31", k=2, budget_min=10, k_curve_max=3)
+        save(con, "Zwei Büros, 10 Minuten", plan)
+        doc, meta = build_document(con, scenario="Zwei Büros, 10 Minuten", areas=["010101"])
+        with pytest.raises(Exception, match="gibt es nicht"):
+            build_document(con, scenario="Unbekannt")
+    finally:
+        con.close()
+    html = doc.html()
+    assert "Szenario „Zwei Büros, 10 Minuten“" in html and meta["scenario"].startswith("Szenario")
+    assert meta["areas"] == ("010101",) and "(010101)" in html
+    sites, service = map_frames(plan)
+    new = sites[~sites["fixed"].astype(bool)]
+    assert sorted(new["order"]) == [1, 2] and (sites.loc[sites["fixed"].astype(bool), "order"] == 0).all()
+    assert set(service["site"].dropna()) <= set(sites["order"])
+    for name in new["name"]:
+        assert escape(name) in html  # every new site is explained in the table

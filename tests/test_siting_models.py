@@ -104,13 +104,31 @@ def test_pmedian_fixed_site():
     assert res.selected == (A, C) and res.objective == pytest.approx(17.5)
 
 
-def test_pmedian_rest_option_when_listed_candidates_are_closed():
-    cost = TRAVEL.nearest(DEMAND, CANDS, 1)  # each point only knows its nearest candidate
+def test_pmedian_rest_option_is_a_lower_bound():
+    cost = TRAVEL.nearest(DEMAND, CANDS, 1)  # each point only lists its nearest candidate
     res = solve_pmedian(cost, ONES, 1)
-    # C serves 4,5,6 (cost .5+.5+1.5); the 7 others are unassigned at 2 × max listed cost (2 min) = 4 each
-    assert res.selected == (C,) and res.n_unassigned == 7
-    assert res.objective == pytest.approx(2.5 + 7 * 4.0)
-    assert (res.assignment == -1).sum() == 7
+    # any other site is at least as far as the listed one, so the model prices every point at its nearest
+    # candidate (0+1+.5+.5+.5+.5+1.5+2+1+0 = 7.5) whatever is chosen: all sets tie, the lowest index wins
+    assert res.selected == (A,) and res.objective == pytest.approx(7.5)
+    assert res.n_unassigned == 8 and (res.assignment == -1).sum() == 8  # only points 0 and 1 list A
+
+
+def test_refined_pmedian_is_exact_from_one_nearest():
+    from sozialraum.siting.models import solve_pmedian_refined
+
+    res = solve_pmedian_refined(TRAVEL, DEMAND, CANDS, ONES, 2, nearest=1, budget=2.0)
+    assert res.selected == (B, D) and res.objective == pytest.approx(15.0) and res.status == "optimal"
+    assert res.assignment.tolist() == [B] * 6 + [D] * 4 and res.covered_weight == 7.0 and res.gap == 0.0
+    fixed = solve_pmedian_refined(TRAVEL, DEMAND, CANDS, ONES, 1, fixed=[A], nearest=1)
+    assert fixed.selected == (A, C) and fixed.objective == pytest.approx(17.5)
+
+
+def test_refined_pmedian_with_a_matrix_model():
+    from sozialraum.siting.models import solve_pmedian_refined
+
+    dense = np.abs(DEMAND[:, None, 0] - CANDS[None, :, 0]) / 100.0
+    res = solve_pmedian_refined(MatrixModel(dense), None, None, ONES, 2, nearest=2)
+    assert res.selected == (B, D) and res.objective == pytest.approx(15.0)
 
 
 def test_pmedian_fixed_sites_keep_every_point_assigned():

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from sozialraum.access.travel import WalkingModel
-from sozialraum.siting.models import covered_mask, pattern, solve_lscp, solve_mclp, solve_pmedian
+from sozialraum.siting.models import (covered_mask, pattern, solve_lscp, solve_mclp, solve_pmedian,
+                                      solve_pmedian_refined)
 
 pytest.importorskip("spopt")
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -63,9 +64,9 @@ def test_pmedian_with_fixed_site_and_nearest_lists_matches_spopt():
     predefined = np.zeros(len(cand), dtype=bool)
     predefined[[2]] = True
     ref = PMedian.from_cost_matrix(dense, w, p_facilities=3, predefined_facilities_arr=predefined).solve(_cbc())
-    # each point only lists its 4 nearest candidates plus the fixed one: still the exact optimum here
-    ours = solve_pmedian(WALK.nearest(dem, cand, 4, always=[2]), w, 2, fixed=[2])
-    assert 2 in ours.selected and ours.n_unassigned == 0
+    # starting from each point's 2 nearest candidates, the refined p-median proves the same optimum
+    ours = solve_pmedian_refined(WALK, dem, cand, w, 2, fixed=[2], nearest=2)
+    assert 2 in ours.selected and ours.status == "optimal"
     assert ours.objective == pytest.approx(pulp.value(ref.problem.objective), rel=1e-6)
 
 

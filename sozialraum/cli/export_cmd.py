@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -17,20 +19,36 @@ class GermanError(click.ClickException):
         click.echo(f"Fehler: {self.format_message()}", err=True)
 
 
+def _connect(path):
+    import duckdb
+
+    from sozialraum.store import connect
+
+    try:
+        return connect(path, read_only=True)
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        raise GermanError(f"Die Datenbank {path} ist gerade von einem anderen Programm zum Schreiben geöffnet "
+                          "(z. B. der laufenden App). Bitte dort schließen oder Bericht und Export in der App "
+                          "auf der Seite „Berichte & Export“ erstellen.") from None
+
+
 def _open(db: str | None):
     """(connection, note) — the given store, the default store, or (when neither exists) a fresh demo store."""
     from sozialraum.store import connect
     from sozialraum.store.connection import default_db_path
 
     if db is not None:
-        con = connect(db, read_only=True)
-        return con, None
+        return _connect(db), None
     path = default_db_path()
     if path.exists():
-        return connect(path, read_only=True), None
+        return _connect(path), None
     from sozialraum.demo import build_demo_db
 
-    tmp = Path(tempfile.mkdtemp(prefix="sozialraum_demo_")) / "demo.duckdb"
+    folder = tempfile.mkdtemp(prefix="sozialraum_demo_")
+    atexit.register(shutil.rmtree, folder, True)
+    tmp = Path(folder) / "demo.duckdb"
     build_demo_db(tmp)
     note = (f"Keine Datenbank unter {path} – der Bericht wird aus der fiktiven Musterstadt erzeugt "
             "('sozialraum demo' legt sie dauerhaft an).")

@@ -2,8 +2,8 @@
 
 Distances: straight line in the files' metric CRS × ``--detour`` = network metres; a demand point is within
 reach of a candidate when that network distance is at most ``--radius`` metres. p-median minimises the weighted
-network metres to the nearest chosen site (over each point's ``pmedian_nearest`` nearest candidates plus the
-fixed sites).
+network metres to the nearest chosen site (exact: it starts from each point's ``pmedian_nearest`` nearest
+candidates and widens the lists until the answer is proven optimal, see ``sozialraum.siting.pmedian``).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def site(demand_path, candidates_path, model, k, radius, detour, fixed, time_lim
 
     from sozialraum.access.travel import WalkingModel
     from sozialraum.settings import default
-    from sozialraum.siting.models import solve_lscp, solve_mclp, solve_pmedian
+    from sozialraum.siting.models import solve_lscp, solve_mclp, solve_pmedian_refined
 
     demand = _read_points(demand_path, ["id", "x", "y", "weight"])
     cands = _read_points(candidates_path, ["id", "x", "y"])
@@ -104,8 +104,8 @@ def site(demand_path, candidates_path, model, k, radius, detour, fixed, time_lim
     elif model == "lscp":
         res = solve_lscp(cover, fixed=fixed_idx, time_limit=time_limit, weights=w, demand_ids=demand["id"].tolist())
     else:
-        near = travel.nearest(dxy, cxy, int(default("pmedian_nearest")), always=fixed_idx)
-        res = solve_pmedian(near, w, k, fixed=fixed_idx, time_limit=time_limit, budget=radius)
+        res = solve_pmedian_refined(travel, dxy, cxy, w, k, fixed=fixed_idx, nearest=int(default("pmedian_nearest")),
+                                    time_limit=time_limit, budget=radius)
     # weight served per chosen site: demand points assigned to their nearest chosen site within the radius
     assigned, _ = _nearest_within(cover, res.selected)
     served = np.bincount(assigned[assigned >= 0], weights=w[assigned >= 0], minlength=len(cands))

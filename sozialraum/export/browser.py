@@ -59,12 +59,14 @@ CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".js":
 
 
 def offline_page(chrome, *, width: int = 1200, height: int = 900, scale: float = 1.0,
-                 files: dict[str, str | bytes] | None = None):
-    """A new page that can load only ``files`` (served at ``VIRTUAL_HOST``), data and file URLs.
+                 files: dict[str, str | bytes] | None = None, allow: tuple[str, ...] = ()):
+    """A new page that can load only ``files`` (served at ``VIRTUAL_HOST``), data and file URLs, and URLs
+    starting with one of ``allow`` (e.g. the basemap tile server the user chose).
 
     Every request to any other host is aborted.
     """
     files = files or {}
+    passing = LOCAL_SCHEMES + tuple(allow)
     context = chrome.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
 
     def _route(route):
@@ -77,7 +79,7 @@ def offline_page(chrome, *, width: int = 1200, height: int = 900, scale: float =
                               content_type=CONTENT_TYPES.get(Path(name).suffix, "application/octet-stream"))
             else:
                 route.fulfill(status=404, body=b"")
-        elif url.startswith(LOCAL_SCHEMES):
+        elif url.startswith(passing):
             route.continue_()
         else:
             route.abort()
@@ -125,17 +127,24 @@ def wait_until_drawn(page, *, timeout_ms: int = 30_000, settle_ms: int = 300) ->
 
 
 def pages_to_pdf(files: dict[str, str | bytes], pdf_path: Path, *, entry: str = "index.html",
-                 timeout_ms: int = 90_000) -> Path:
+                 timeout_ms: int = 90_000, allow: tuple[str, ...] = ()) -> Path:
     """Print ``files[entry]`` (which may embed the other files, e.g. map iframes) to an A4 PDF.
 
     The document's CSS ``@page`` rules decide margins and page numbers; backgrounds are printed. Waits until
     every map and chart has drawn.
     """
     with browser() as chrome:
-        page = offline_page(chrome, width=794, height=1123, files=files)
+        page = offline_page(chrome, width=794, height=1123, files=files, allow=allow)
         page.emulate_media(media="print")  # lay out once, as printed: maps fit their frames before printing
         page.goto(VIRTUAL_HOST + entry, wait_until="load", timeout=timeout_ms)
         wait_until_drawn(page, timeout_ms=timeout_ms)
+        if allow:  # basemap tiles: wait until no request has been running for a moment (print anyway after 20 s)
+            from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+            try:
+                page.wait_for_load_state("networkidle", timeout=20_000)
+            except PlaywrightTimeout:
+                pass
         page.pdf(path=str(pdf_path), print_background=True, prefer_css_page_size=True)
     return Path(pdf_path)
 

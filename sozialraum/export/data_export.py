@@ -55,7 +55,9 @@ def site_sheets(con) -> dict[str, Sheet]:
     }
     sheets = {}
     for name, (title, frame, id_col, type_col, labels) in parts.items():
-        get = lambda c: frame[c] if c in frame.columns else pd.Series([None] * len(frame), index=frame.index)  # noqa: E731
+        def get(c, frame=frame):
+            return frame[c] if c in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+
         values = pd.DataFrame({
             "id": frame[id_col].astype(str), "kategorie": title,
             "typ": [labels.get(t, t) for t in frame[type_col]], "name": frame["name"],
@@ -67,7 +69,8 @@ def site_sheets(con) -> dict[str, Sheet]:
             "lon": frame["lon"], "lat": frame["lat"], "x": frame["x"], "y": frame["y"],
         })
         cols = tuple(Column(k, h, d) for k, h, d in _POINT_COLUMNS)
-        sheets[name] = Sheet(name=name, title=title, columns=cols, values=values.reset_index(drop=True))
+        sheets[name] = Sheet(name=name, title=title, columns=cols, values=values.reset_index(drop=True),
+                             tab=title.split(" (")[0])
     return sheets
 
 

@@ -49,6 +49,19 @@ def count_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
 
 
+def tile_hosts(basemap: str) -> tuple[str, ...]:
+    """URL prefix of the chosen basemap's tile server (the only outside host a report may contact)."""
+    from urllib.parse import urlsplit
+
+    from sozialraum.maps import BASEMAPS
+
+    url = BASEMAPS[basemap].url if basemap in BASEMAPS else None
+    if not url:
+        return ()
+    parts = urlsplit(url)
+    return (f"{parts.scheme}://{parts.netloc}/",)
+
+
 def build_document(con, *, level: str | None = None, period: str | None = None, scenario: str | None = None,
                    areas: list[str] | None = None, threshold: float | None = None, basemap: str | None = None,
                    palette: str = "standard", settings: dict | None = None, with_siting: bool = True,
@@ -62,6 +75,11 @@ def build_document(con, *, level: str | None = None, period: str | None = None, 
     say(0.05, "Daten werden gelesen und geprüft (Geheimhaltung) …")
     ctx = make_context(con, level, period, threshold=threshold, basemap=basemap, palette=palette,
                        settings=settings)
+    unknown = [k for k in (areas or []) if k not in ctx.names]
+    if unknown:
+        from sozialraum.errors import InputError
+
+        raise InputError(f"Gebiete {', '.join(unknown)} gibt es auf der Ebene {ctx.level_label} nicht.")
     sources = read.sources(con)
     doc = Document(title=f"Sozialraumbericht {ctx.city} – {ctx.level_label}, Stand {format_period(ctx.period)}")
     report_sections.title_section(ctx, doc, sources)
@@ -81,7 +99,7 @@ def build_document(con, *, level: str | None = None, period: str | None = None, 
     say(0.6, "Methoden und Quellen …")
     report_methods.methods_section(ctx, doc, siting_info)
     report_methods.sources_section(ctx, doc, sources)
-    meta = {"level": ctx.level, "period": ctx.period, "areas": tuple(chosen),
+    meta = {"level": ctx.level, "period": ctx.period, "areas": tuple(chosen), "basemap": ctx.basemap,
             "scenario": siting_info.get("name"), "notes": tuple(siting_info.get("notes", ()))}
     return doc, meta
 
@@ -107,7 +125,7 @@ def build_report(con, out: str | Path, *, level: str | None = None, period: str 
     say(0.7, "PDF wird gedruckt (Karten werden gezeichnet) …")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    pages_to_pdf(doc.files(), out)
+    pages_to_pdf(doc.files(), out, allow=tile_hosts(meta["basemap"]))
     data = out.read_bytes()
     say(1.0, "Fertig.")
     return ReportResult(path=out, pages=count_pages(data), size_bytes=len(data),

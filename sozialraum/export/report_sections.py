@@ -44,8 +44,12 @@ def need_values(ctx: ReportContext) -> tuple[np.ndarray, np.ndarray, pd.DataFram
     return values, scored, need
 
 
-def need_map(ctx: ReportContext, *, selected: str | None = None, legend_on: bool = True):
-    """The need-index choropleth as the app draws it (MSS classes), or None without a need index."""
+def need_map(ctx: ReportContext, *, selected: str | None = None, legend_on: bool = True,
+             focus: float | None = None):
+    """The need-index choropleth as the app draws it (MSS classes), or None without a need index.
+
+    ``focus``: with ``selected``, zoom to that area's bounding box widened by this share of its size on each side.
+    """
     from sozialraum.analysis.classify import classify
     from sozialraum.maps import choropleth
 
@@ -58,7 +62,18 @@ def need_map(ctx: ReportContext, *, selected: str | None = None, legend_on: bool
     m = choropleth(ctx.areas_web, values, classification, tooltip_fields=tips, unscored_mask=~scored,
                    basemap=ctx.basemap, title=NEED_TITLE, palette=ctx.palette, selected=selected,
                    legend=legend_on, attribution=_map_attribution(ctx))
+    if selected is not None and focus is not None:
+        minx, miny, maxx, maxy = _window(ctx.areas_web, selected, focus)
+        m.fit_bounds([[miny, minx], [maxy, maxx]])  # runs after the fit to the whole city
     return m, classification
+
+
+def _window(areas_web, key: str, share: float) -> tuple[float, float, float, float]:
+    """Bounding box of area ``key`` widened by ``share`` of its larger side on every side."""
+    geom = areas_web.geometry[areas_web["area_key"].astype(str) == str(key)].iloc[0]
+    minx, miny, maxx, maxy = geom.bounds
+    pad = max(maxx - minx, maxy - miny) * share
+    return minx - pad, miny - pad, maxx + pad, maxy + pad
 
 
 def _map_attribution(ctx: ReportContext) -> str:
@@ -181,9 +196,10 @@ def profile_section(ctx: ReportContext, doc: Document, area_keys: list[str], ran
         parts.append(f"<h3>{esc(names[key])} ({esc(key)})</h3><p>Statusklasse: <b>{esc(klass)}</b> · "
                      f"Rang {esc(rank)} von {len(ranking)} nach Bedarf · Ebene {esc(ctx.level_label)}, "
                      f"Stichtag {esc(format_period(ctx.period))}</p>")
-        m, _ = need_map(ctx, selected=key, legend_on=False)
+        m, _ = need_map(ctx, selected=key, legend_on=False, focus=1.5)
         if m is not None:
-            parts.append(doc.map(m, height_mm=70, caption=f"Lage von {names[key]} (schwarz umrandet)"))
+            parts.append(doc.map(m, height_mm=75, caption=f"{names[key]} (schwarz umrandet) und Nachbargebiete, "
+                                                           "Farben wie in der Bedarfskarte"))
         columns = {"Kennzahl": [], names[key]: []}
         heads = []
         parent_key = parents.get(key)

@@ -40,6 +40,7 @@ class Sheet:
     values: pd.DataFrame
     flags: pd.DataFrame | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    tab: str = ""  # short worksheet name for XLSX (max. 31 characters); default: the title
 
     def __post_init__(self):
         missing = [c.key for c in self.columns if c.key not in self.values.columns]

@@ -102,6 +102,7 @@ def indicator_sheet(con, level: str, period: str | None = None, *, indicators: l
         name=f"kennzahlen_{level}"[:60], title=f"Kennzahlen {label} {period}",
         columns=tuple(columns), values=frame.reset_index(drop=True), flags=flag_frame.reset_index(drop=True),
         notes=(f"Gebietsebene: {label}; Stichtag/Zeitraum: {period}.", threshold_note(threshold)),
+        tab=f"Kennzahlen {label}",
     )
 
 
@@ -133,6 +134,7 @@ def need_index_sheet(con, level: str, period: str | None = None) -> Sheet:
                "Index nach dem Verfahren des Berliner Monitorings Soziale Stadtentwicklung (MSS): "
                "z-standardisierte Indikatoren, summiert und erneut standardisiert. Nicht bewertet: Gebiete "
                "unter der Mindesteinwohnerzahl."),
+        tab=f"Bedarfsindex {label}",
     )
 
 
@@ -151,4 +153,5 @@ def combine(first: Sheet, second: Sheet, *, name: str, title: str) -> Sheet:
     flags = flags.where(flags.notna(), None)
     return Sheet(name=name, title=title, columns=first.columns + tuple(right_cols),
                  values=values.reset_index(drop=True), flags=flags.reset_index(drop=True),
-                 notes=first.notes + second.notes[1:])
+                 notes=first.notes + second.notes[1:],
+                 tab=f"{title.split(' ')[0]} {first.tab.split(' ', 1)[-1]}")

@@ -75,7 +75,7 @@ def xlsx_bytes(sheets: Iterable[Sheet], *, notes: Iterable[str] = ()) -> bytes:
     bold = Font(bold=True)
     right = Alignment(horizontal="right")
     for sheet in sheets:
-        ws = wb.create_sheet(_sheet_title(sheet.title or sheet.name, wb.sheetnames))
+        ws = wb.create_sheet(_sheet_title(sheet.tab or sheet.title or sheet.name, wb.sheetnames))
         ws.append([c.header for c in sheet.columns])
         for cell in ws[1]:
             cell.font = bold

@@ -18,6 +18,7 @@ class MipAnswer:
     objective: float
     gap: float  # relative MIP gap reported by HiGHS (0 when proven optimal)
     seconds: float
+    bound: float  # best proven bound on the optimum (dual bound): a lower bound when minimising
 
 
 def solve_mip(a: sparse.spmatrix, cost, col_lower, col_upper, row_lower, row_upper, integer_cols,
@@ -82,6 +83,11 @@ def solve_mip(a: sparse.spmatrix, cost, col_lower, col_upper, row_lower, row_upp
         raise SolverError(f"{what}: Der Optimierer hat keine Lösung geliefert ({h.modelStatusToString(status)}).")
     x = np.asarray(h.getSolution().col_value, dtype="float64")
     optimal = status == ms.kOptimal
-    gap = 0.0 if optimal and not np.isfinite(info.mip_gap) else float(info.mip_gap)
-    return MipAnswer(status="optimal" if optimal else "time_limit", x=x, objective=float(info.objective_function_value),
-                     gap=gap if np.isfinite(gap) else float("inf"), seconds=seconds)
+    objective = float(info.objective_function_value)
+    gap, bound = float(info.mip_gap), float(info.mip_dual_bound)
+    if optimal and (not np.isfinite(gap) or gap < 0):
+        gap = 0.0
+    if not np.isfinite(bound) or (optimal and len(integer_cols) == 0):
+        bound = objective if optimal else (-np.inf if not maximize else np.inf)
+    return MipAnswer(status="optimal" if optimal else "time_limit", x=x, objective=objective,
+                     gap=gap if np.isfinite(gap) else float("inf"), seconds=seconds, bound=bound)

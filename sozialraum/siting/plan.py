@@ -113,7 +113,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     from sozialraum.settings import resolve
     from sozialraum.siting.explain import explain_sites
     from sozialraum.siting.kcurve import k_curve
-    from sozialraum.siting.models import MODELS, solve_lscp, solve_mclp, solve_pmedian
+    from sozialraum.siting.models import MODELS, solve_lscp, solve_mclp, solve_pmedian_refined
     from sozialraum.store import read
 
     if model not in MODELS:
@@ -133,8 +133,8 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     if model == "mclp":
         res = solve_mclp(reach, w, k, fixed=fixed, time_limit=limit)
     elif model == "pmedian":
-        near = travel.nearest(dxy, cxy, int(s["pmedian_nearest"]), always=fixed)
-        res = solve_pmedian(near, w, k, fixed=fixed, time_limit=limit, budget=budget_min)
+        res = solve_pmedian_refined(travel, dxy, cxy, w, k, fixed=fixed, nearest=int(s["pmedian_nearest"]),
+                                    time_limit=limit, budget=budget_min)
     else:
         ids = [f"{names.get(a, a)} (Punkt {p})" for a, p in zip(demand["area_key"], demand["point_id"])]
         res = solve_lscp(reach, fixed=fixed, time_limit=limit, weights=w, demand_ids=ids)

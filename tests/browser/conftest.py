@@ -164,6 +164,10 @@ class AppPage:
     def area_shape_count(self, index: int = 0) -> int:
         return self.map_frame(index).evaluate(AREA_SHAPES_JS)
 
+    def selectbox_values(self) -> list[str]:
+        """The shown values of all select boxes (main area and sidebar), in page order."""
+        return self.page.locator("[data-testid='stSelectbox'] input").evaluate_all("els => els.map(e => e.value)")
+
     def errors(self) -> list[str]:
         texts = [e.inner_text() for e in self.page.locator("[data-testid='stException']").all()]
         texts += [e.inner_text() for e in self.page.locator("[data-testid='stAlertContentError']").all()]

@@ -45,13 +45,16 @@ def test_angebote_catchments_for_one_service_type(app):
 def test_angebote_fca_map_and_blind_spots(app, level_sizes):
     app.open("angebote", level="ms_planungsraum")
     choose(app, "Versorgung je Gebiet (2SFCA)")
+    app.page.get_by_text("Angebotsart für die Versorgungskarte").wait_for()
+    app.wait_idle()
     frame = app.map_frame()
+    frame.locator(".sr-legend", has_text="je 100").wait_for()  # the map was redrawn as the 2SFCA map
     assert app.area_shape_count() >= level_sizes["ms_planungsraum"]
-    assert "je 100" in frame.locator(".sr-legend").inner_text()
     app.screenshot("angebote_2sfca")
     choose(app, "Weiße Flecken")
-    body = app.page.inner_text("body")
-    assert "weiße Flecken" in body and "Bedarf × Lücke" in body
+    app.page.get_by_text("weiße Flecken", exact=False).first.wait_for(timeout=60_000)
+    app.page.locator("[data-testid='stDataFrame']").first.wait_for()
+    app.page.wait_for_timeout(1000)
     app.screenshot("angebote_weisse_flecken")
     assert app.errors() == []
 
