@@ -143,10 +143,9 @@ class AppPage:
         return self
 
     def wait_idle(self, timeout: float = 60_000):
-        """Wait until the script run has finished (a title is there and the running indicator is gone)."""
-        self.page.wait_for_selector("h1", timeout=timeout)
-        self.page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+        """Wait until the script run has finished (Streamlit's script state) and a title is shown."""
+        self.page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning'] h1",
+                                    timeout=timeout)
         self.page.wait_for_timeout(300)
 
     def map_frame(self, index: int = 0, timeout: float = 60_000):

@@ -6,6 +6,21 @@ import io
 import zipfile
 
 
+def map_with(app, text: str, index: int = 0, tries: int = 5):
+    """The map frame once its legend shows ``text`` (a rerun may swap the iframe: retry on a detached frame)."""
+    from playwright.sync_api import Error
+
+    for attempt in range(tries):
+        try:
+            frame = app.map_frame(index)
+            frame.locator(".sr-legend", has_text=text).wait_for(timeout=20_000)
+            return frame
+        except Error:
+            if attempt == tries - 1:
+                raise
+            app.page.wait_for_timeout(1000)
+
+
 def choose(app, text: str):
     """Click a radio option or button by its visible text and wait for the rerun."""
     app.page.get_by_text(text, exact=True).first.click()
@@ -15,7 +30,7 @@ def choose(app, text: str):
 
 def test_angebote_map_shows_providers_and_areas(app, level_sizes):
     app.open("angebote", level="ms_planungsraum")
-    frame = app.map_frame()
+    frame = map_with(app, "Kindertagesbetreuung")
     frame.locator(".sr-provider").first.wait_for(state="attached")
     providers = frame.locator(".sr-provider").count()
     assert providers > 100  # the demo has ~280 providers; no filter set
@@ -33,7 +48,7 @@ def test_angebote_catchments_for_one_service_type(app):
     app.page.get_by_role("option", name="Schuldnerberatung (§ 16a Nr. 2)").click()
     app.page.keyboard.press("Escape")
     app.wait_idle()
-    frame = app.map_frame()
+    frame = map_with(app, "15 min Fußweg")
     frame.locator(".sr-catchment").first.wait_for(state="attached")
     markers, circles = frame.locator(".sr-provider").count(), frame.locator(".sr-catchment").count()
     assert markers == circles > 0  # one walking catchment per shown Schuldnerberatung
@@ -47,8 +62,7 @@ def test_angebote_fca_map_and_blind_spots(app, level_sizes):
     choose(app, "Versorgung je Gebiet (2SFCA)")
     app.page.get_by_text("Angebotsart für die Versorgungskarte").wait_for()
     app.wait_idle()
-    frame = app.map_frame()
-    frame.locator(".sr-legend", has_text="je 100").wait_for()  # the map was redrawn as the 2SFCA map
+    map_with(app, "je 100")  # the map was redrawn as the 2SFCA map
     assert app.area_shape_count() >= level_sizes["ms_planungsraum"]
     app.screenshot("angebote_2sfca")
     choose(app, "Weiße Flecken")
@@ -65,7 +79,7 @@ def test_siting_run_shows_its_sites_on_the_map(app):
     app.page.get_by_role("button", name="Standorte berechnen").click()
     app.page.get_by_text("Warum diese Standorte?").wait_for(timeout=120_000)
     app.wait_idle()
-    frame = app.map_frame()
+    frame = map_with(app, "Standorte und versorgte Gebiete")
     frame.locator(".sr-site").first.wait_for(state="attached")
     new_sites, fixed = frame.locator(".sr-site").count(), frame.locator(".sr-site-fixed").count()
     assert new_sites == 3  # k = 3 by default
@@ -98,5 +112,8 @@ def test_daten_refuses_a_zip_bomb_and_previews_a_table(app, tmp_path):
     app.wait_idle()
     app.page.get_by_role("button", name="Prüfen").click()
     app.page.get_by_text("Es wurde nichts gespeichert", exact=False).wait_for(timeout=60_000)
-    assert "unbekannter Gebietsschlüssel '999999'" in app.page.inner_text("body")
+    app.page.locator("[data-testid='stTable']").get_by_text("999999", exact=False).wait_for()
+    app.wait_idle()
+    table = app.page.locator("[data-testid='stTable']").inner_text()
+    assert "unbekannter Gebietsschlüssel '999999'" in table and "arbeitslose.csv" in table
     app.screenshot("daten_pruefung")
