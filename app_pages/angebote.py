@@ -23,6 +23,7 @@ VIEWS = {
 }
 NO_VALUE = "(ohne Angabe)"
 MAX_CATCHMENT_TYPES = 3
+NEED_GAP_BREAKS = (0.05, 0.15, 0.3, 0.5, 1.0)  # need × gap lies in 0..1
 
 st.title(tr("Angebote & Erreichbarkeit", "Services & access"))
 level = level_select()
@@ -44,6 +45,11 @@ with st.sidebar.expander(tr("Wegmodell", "Travel model")):
                 for name in ("detour_factor", "walking_speed_kmh", "demand_grid_m")}
 
 all_providers = providers()
+if all_providers.empty:
+    st.info(tr("Es sind noch keine Angebote geladen. Auf der Seite „Daten“ lässt sich eine Punktliste "
+               "(Beratungsstellen, Kitas, Treffpunkte …) hochladen.",
+               "No services loaded yet. Upload a point list on the page 'Data'."))
+    st.stop()
 with st.expander(tr("Filter", "Filters"), expanded=True):
     c1, c2, c3, c4 = st.columns([3, 2, 2, 1.3])
     present = [t for t in SERVICE_TYPES if t in set(all_providers["service_type"])]
@@ -183,6 +189,7 @@ try:
         by_key = ranking.set_index("area_key").reindex(gdf["area_key"])
         gap_label = tr("Bedarf × Lücke", "Need × gap")
         m = fca_map(gdf, by_key["need_gap"].to_numpy(dtype="float64"), title=gap_label, higher_is_better=False,
+                    breaks=NEED_GAP_BREAKS,
                     palette=palette_name(), basemap=setting("basemap"), tooltip={
                         gap_label: [fmt_number(v, 2) for v in by_key["need_gap"]],
                         tr("in Reichweite", "within reach"): [pct(v) for v in by_key["coverage_share"]],

@@ -34,7 +34,7 @@ if built is None:
 
 @st.fragment
 def _map():
-    clicked = common.show_map(built.map, key=f"bedarf_map_{level}")
+    clicked = common.show_map(built.map, key=f"bedarf_map_{level}", height=720 if common.presentation() else 560)
     if clicked:
         common.open_profile(clicked, level)
 

@@ -304,8 +304,8 @@ def indicator_select(level: str, container=None, key: str = "indicator_select", 
         st.info(tr("Für diese Ebene gibt es noch keine Kennzahlen.", "No indicators on this level yet."))
         return None
     current = view.get("indicator")
-    index = options.index(current) if current in options else (options.index("sgb2_quote")
-                                                                if "sgb2_quote" in options else 0)
+    preferred = [k for k in DEFAULT_INDICATORS if k in options]
+    index = options.index(current) if current in options else (options.index(preferred[0]) if preferred else 0)
     value = container.selectbox(tr("Kennzahl", "Indicator"), options, index=index,
                                 format_func=lambda v: labels.get(v, v), key=key)
     view.set(indicator=value)
@@ -319,8 +319,16 @@ def _periods(version: str, level: str, indicator: str | None) -> list[str]:
     return read.periods(get_con(), indicator=indicator, level=level)
 
 
+NEED_INPUTS = ("mss_s1", "sgb2_quote", "alo_quote", "kinderarmut")  # periods where a need index can be built
+DEFAULT_INDICATORS = ("sgb2_quote", "mss_s3", "mss_s1", "kinderarmut", "alo_quote")
+
+
 def periods(level: str, indicator: str | None = None) -> list[str]:
-    return _periods(data_version(), level, None if indicator == NEED_INDEX else indicator)
+    """Periods with data for ``level`` (and ``indicator``; for the need index: periods of its inputs)."""
+    if indicator == NEED_INDEX:
+        found = sorted({p for key in NEED_INPUTS for p in _periods(data_version(), level, key)})
+        return found or _periods(data_version(), level, None)
+    return _periods(data_version(), level, indicator)
 
 
 def period_select(level: str, indicator: str | None = None, container=None, key: str = "period_select"):
@@ -428,20 +436,17 @@ def palette_name() -> str:
 
 
 def sources_footer() -> None:
-    """Data sources with publisher, reference date and licence/attribution, at the foot of every page."""
+    """Data sources with their required attribution and licence, at the foot of every page (details with
+    reference dates: Überblick and Daten)."""
     frame = sources()
     if frame.empty:
         return
     parts = []
-    for r in frame.itertuples():
-        bits = [r.title]
-        if r.publisher:
-            bits.append(r.publisher)
-        if r.reference_date:
-            bits.append(tr("Stand ", "as of ") + format_period(str(r.reference_date)))
-        if r.attribution or r.licence:
-            bits.append(r.attribution or r.licence)
-        parts.append(", ".join(str(b) for b in bits))
+    for r in frame.itertuples():  # the required attribution if the source names one, else title and publisher
+        text = r.attribution or ", ".join(str(b) for b in (r.title, r.publisher) if b)
+        if r.licence and r.licence not in text:
+            text += f" ({r.licence})"
+        parts.append(text)
     st.divider()
     st.caption(tr("Datenquellen: ", "Data sources: ") + " · ".join(parts))
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import clear_caches, format_period, get_con, levels, setting, sources, tr
+from app_pages.common import clear_caches, format_period, get_con, levels, setting, setting_input, sources, tr
 from app_pages.daten_forms import build_batch, mapping_form, problems_frame, read_columns
 from sozialraum.errors import InputError
 
@@ -24,11 +25,15 @@ KINDS = {
     "statistics": ("Statistik je Gebiet (CSV, XLSX)", "Statistics per area"),
     "points": ("Punktliste: Angebote, Kandidatenorte, Jobcenter (CSV, GeoJSON)", "Point list"),
 }
+UPLOAD_SETTINGS = ("upload_max_mb", "zip_max_ratio", "zip_max_members", "zip_max_unpacked_mb")
 FILE_TYPES = {"areas": ["geojson", "json", "gpkg", "zip"], "statistics": ["csv", "txt", "xlsx"],
               "points": ["csv", "txt", "geojson", "json", "gpkg", "zip"]}
 
 st.title(tr("Daten", "Data"))
 con = get_con()
+with st.sidebar.expander(tr("Grenzen für Uploads", "Upload limits")):
+    for _name in UPLOAD_SETTINGS:
+        setting_input(_name, st, key=f"daten_{_name}")
 tab_load, tab_sources = st.tabs([tr("Daten laden", "Load data"), tr("Quellen", "Sources")])
 
 
@@ -37,23 +42,28 @@ def _columns(path: str, kind: str, digest: str) -> tuple[list[str], pd.DataFrame
     return read_columns(Path(path), kind)
 
 
-def _stage(upload) -> "object | None":
-    """Check and stage the uploaded file (once per file content); None after showing the refusal."""
+def _stage(upload):
+    """Check and stage the uploaded file (once per file content): (StagedUpload, digest), or None after showing
+    why it was refused."""
     from sozialraum.io.upload import stage_upload
 
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()[:16]
-    cache = st.session_state.setdefault("_daten_staged", {})
-    if digest not in cache:
-        folder = Path(tempfile.mkdtemp(prefix="sozialraum-upload-")) / digest
+    held = st.session_state.get("_daten_staged")
+    if held is None or held["digest"] != digest:
+        if held is not None:  # keep one staged upload per session on disk
+            shutil.rmtree(held["root"], ignore_errors=True)
+            st.session_state.pop("_daten_staged", None)
+        root = Path(tempfile.mkdtemp(prefix="sozialraum-upload-"))
         try:
-            cache[digest] = stage_upload(upload.name, data, folder,
-                                         settings={"upload_max_mb": setting("upload_max_mb"),
-                                                   "zip_max_ratio": setting("zip_max_ratio")})
+            staged = stage_upload(upload.name, data, root / digest,
+                                  settings={name: setting(name) for name in UPLOAD_SETTINGS})
         except InputError as exc:
+            shutil.rmtree(root, ignore_errors=True)
             st.error(tr("Die Datei wurde abgelehnt:", "The file was refused:") + f"\n\n{exc}")
             return None
-    return cache[digest], digest
+        held = st.session_state["_daten_staged"] = {"digest": digest, "staged": staged, "root": root}
+    return held["staged"], digest
 
 
 def _source_form(upload_name: str) -> dict:
@@ -84,6 +94,7 @@ with tab_load:
                     format_func=lambda k: tr(*KINDS[k]), key="upload_kind")
     upload = st.file_uploader(
         tr("Datei auswählen", "Choose a file"), type=FILE_TYPES[kind], key=f"upload_{kind}",
+        max_upload_size=max(1, int(setting("upload_max_mb"))),
         help=tr(f"Höchstens {setting('upload_max_mb')} MB. ZIP-Archive werden auf Pfade, verschachtelte "
                 "Archive und Entpackgröße geprüft.", "Size and zip archives are checked."))
     staged = _stage(upload) if upload is not None else None
@@ -118,7 +129,7 @@ with tab_load:
             st.dataframe(changes, hide_index=True, width="stretch")
             for note in prepared.notes:
                 st.caption(note)
-            if int(changes["konflikt"].sum()):
+            if int(changes["Konflikt"].sum()):
                 st.warning(tr("Einige Schlüssel gehören schon zu einer anderen Quelle – die Übernahme würde "
                               "abgelehnt. Bitte die Kennung der Quelle oder die Schlüssel prüfen.",
                               "Some keys belong to another source; the import would be refused."))

@@ -77,14 +77,22 @@ def _guess(columns: list[str], *patterns: str) -> int:
     return 0
 
 
+def _words(text: str) -> str:
+    return re.sub(r"[^a-zäöüß0-9]+", " ", text.lower()).strip()
+
+
 def _guess_indicator(column: str, indicators, keys: list[str]) -> int:
-    """Index of the indicator whose key or German label best matches a column name (0 when none does)."""
-    text = re.sub(r"[^a-zäöüß0-9]+", " ", column.lower()).strip()
+    """Index of the indicator whose key or German label matches a column name (0 when none does): the column
+    is the key, the label, or the label's first words ("Arbeitslose" → "Arbeitslose im SGB II")."""
+    text = _words(column)
     for i, k in enumerate(keys):
-        label = indicators[k].label_de.lower()
-        if text and (text == k or text in label or label in text):
+        label = _words(indicators[k].label_de)
+        if text and (text == k or text == label or label.startswith(text + " ")):
             return i
     return 0
+
+
+PERIOD_COLUMN = r"jahr|year|stichtag|period.*|datum|zeitraum"
 
 
 def _source_info(source: dict, path: Path):
@@ -212,12 +220,14 @@ def mapping_form(kind: str, columns: list[str], staged, levels_frame: pd.DataFra
                                           key="map_period").strip()
         else:
             out["period_column"] = _col(c2, tr("Spalte mit dem Stichtag", "Period column"), columns,
-                                        "map_period_col", r"jahr|year|stichtag|period.*|datum")
+                                        "map_period_col", PERIOD_COLUMN)
         ind_labels = {k: f"{i.label_de} ({k})" for k, i in INDICATORS.items() if i.aggregation != "ratio"}
         candidates = [c for c in columns if c not in (out["key"], out.get("period_column"))]
         chosen = st.multiselect(
             tr("Spalten mit Werten", "Value columns"), candidates,
-            default=[c for c in candidates if c in ind_labels] or candidates, key="map_value_cols",
+            default=[c for c in candidates if c in ind_labels]
+            or [c for c in candidates if not re.fullmatch(PERIOD_COLUMN, c.strip(), re.IGNORECASE)],
+            key="map_value_cols",
             placeholder=tr("Spalten wählen", "Choose columns"),
             help=tr("Je Spalte eine Kennzahl zuordnen. Quoten werden aus Zählern und Nennern selbst berechnet.",
                     "Map each column to an indicator; rates are derived from counts."))

@@ -102,23 +102,37 @@ def classification_for(inp, indicator: str, scheme: str, k: int):
 
 def choropleth_for(level: str, indicator: str, period: str | None, *, scheme: str, k: int, basemap: str,
                    hotspots: bool = False, with_providers: bool = False, selected: str | None = None,
-                   height: str | int = "100%", **map_kw) -> BuiltMap | None:
-    """The need map of a level/indicator/period (None after a notice when the library part is missing)."""
+                   height: str | int = "100%", bounds=None, **map_kw) -> BuiltMap | None:
+    """The need map of a level/indicator/period (None after a notice when the library part is missing).
+
+    The built map is cached (shared, never mutated: :func:`common.show_map` renders a copy).
+    """
+    if map_input(level, indicator, period) is None:
+        return None
+    labels = hotspot_labels(level, indicator, period) if hotspots else None
+    return _built(common.data_version(), level, indicator, period, scheme, int(k), basemap,
+                  None if labels is None else tuple(str(x) for x in labels), with_providers, selected, height,
+                  common.palette_name(), common.lang(), int(common.setting("suppression_threshold")),
+                  int(common.setting("min_population")), st.get_option("server.baseUrlPath") or "",
+                  None if bounds is None else tuple(float(b) for b in bounds), tuple(sorted(map_kw.items())))
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _built(version, level, indicator, period, scheme, k, basemap, labels, with_providers, selected, height,
+           palette, lang, threshold, min_population, base_url_path, bounds, map_kw) -> BuiltMap:
     from sozialraum.indicators.registry import INDICATORS
     from sozialraum.maps.choropleth import choropleth
 
     areas = common.areas_web(level)
     inp = map_input(level, indicator, period)
-    if inp is None:
-        return None
     classification, note = classification_for(inp, indicator, scheme, k)
-    labels = hotspot_labels(level, indicator, period) if hotspots else None
     providers = common.providers() if with_providers else None
     reverse = indicator in INDICATORS and INDICATORS[indicator].direction == "higher_is_better"
     m = choropleth(areas, inp.values, classification, tooltip_fields=inp.tooltip, suppressed_mask=inp.suppressed,
-                   unscored_mask=inp.unscored, hotspot_labels=labels, providers=providers, basemap=basemap,
-                   title=inp.title, palette=common.palette_name(), reverse=reverse, selected=selected,
-                   base_url_path=st.get_option("server.baseUrlPath") or "", height=height, **map_kw)
+                   unscored_mask=inp.unscored, hotspot_labels=None if labels is None else list(labels),
+                   providers=providers, basemap=basemap, title=inp.title, palette=palette, reverse=reverse,
+                   selected=selected, base_url_path=base_url_path, height=height, bounds=bounds,
+                   legend_large=palette == "kontrast", **dict(map_kw))
     return BuiltMap(m, areas, inp, classification, note)
 
 

@@ -81,6 +81,14 @@ if default:
                        format_func=lambda k: common.tr(INDICATORS[k].label_de, INDICATORS[k].label_en),
                        key="profile_series_indicator")
     all_rows = common.published_values(level, None, [ind])
+    now = all_rows[all_rows["period"] == period].set_index("area_key")["value"]
+    rank = profile.rank_of(now, area, descending=INDICATORS[ind].direction != "higher_is_better")
+    if rank:
+        st.caption(tr(f"Rang {rank[0]} von {rank[1]} Gebieten am {format_period(period)} (1 = höchster Wert)",
+                      f"Rank {rank[0]} of {rank[1]} areas on {format_period(period)} (1 = highest value)")
+                   if INDICATORS[ind].direction != "higher_is_better" else
+                   tr(f"Rang {rank[0]} von {rank[1]} Gebieten am {format_period(period)} (1 = niedrigster Wert)",
+                      f"Rank {rank[0]} of {rank[1]} areas on {format_period(period)} (1 = lowest value)"))
     frames = [all_rows[all_rows["area_key"] == area].assign(series=str(names.get(area, area)))]
     if parent_title:
         prow = common.published_values(lineage.parent_level, None, [ind])

@@ -51,7 +51,13 @@ def _plan(version: str, level: str, period: str, target: str, budget: float, k: 
 with st.sidebar.expander(tr("Weg- und Rechenmodell", "Travel and solver model")):
     settings = {name: setting_input(name, st, key=f"standorte_{name}") for name in SETTING_NAMES}
 
-venue_options = [v for v in VENUE_TYPES if v in set(_venue_types(data_version()))] or list(VENUE_TYPES)
+present_venues = _venue_types(data_version())
+if not present_venues:
+    st.warning(tr("Es sind noch keine möglichen Standorte (Kandidatenorte wie Bibliotheken oder Stadtteilzentren) "
+                  "geladen. Auf der Seite „Daten“ lässt sich eine Punktliste „Kandidatenorte“ hochladen.",
+                  "No candidate venues loaded yet. Upload them on the page 'Data'."))
+venue_options = [v for v in VENUE_TYPES if v in set(present_venues)] + \
+    [v for v in present_venues if v not in VENUE_TYPES]
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
     target = c1.selectbox(tr("Zielgruppe", "Target group"), list(target_labels), key="standorte_target",

@@ -40,7 +40,7 @@ if period_list:
                    (tr(f"; Veränderung gegenüber {format_period(earlier)}", f"; change since {format_period(earlier)}")
                     if earlier else ""))
 
-need_periods = common.periods(level, "sgb2_quote") or common.periods(level)
+need_periods = common.periods(level, NEED_INDEX)
 left, right = st.columns([3, 2])
 if need_periods:
     period = need_periods[-1]

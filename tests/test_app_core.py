@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,18 @@ def test_missing_database_gives_a_german_hint(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception
     assert any("sozialraum demo" in e.value for e in at.error)
+
+
+def test_bedarf_hotspot_overlay_and_providers(demo_db):
+    at = run("app_pages/bedarf.py", query={"level": "ms_planungsraum", "indicator": "sgb2_quote"})
+    at.toggle(key="bedarf_hotspots").set_value(True).run()
+    at.toggle(key="bedarf_providers").set_value(True).run()
+    assert not at.exception
+    assert not any("Hot Spots konnten nicht" in w.value for w in at.warning)
+    assert not any("in Arbeit" in i.value for i in at.info)
+
+
+def test_profile_ranks_the_area_on_the_chosen_indicator(demo_db):
+    at = run("app_pages/profil.py", query={"level": "ms_stadtteil", "area": "0104"})
+    captions = [c.value for c in at.caption if c.value.startswith("Rang ")]
+    assert len(captions) == 1 and re.match(r"Rang \d+ von \d+ Gebieten am 31\.12\.\d{4}", captions[0])

@@ -72,15 +72,15 @@ def test_statistics_upload_validates_previews_and_commits(con, tmp_path):
     csv = write(tmp_path, "alo.csv", "Gebiet;Arbeitslose\nr0c0;12\nr0c1;*\nr1c1;1.234\n")
     mapping = {"level": "zelle", "key": "Gebiet", "period": "2024", "indicators": {"alo_sgb2": "Arbeitslose"}}
     prepared = build_batch(con, "statistics", csv, mapping, SOURCE)
-    changes = preview_changes(con, "neu", prepared.batch).set_index("tabelle")
-    assert changes.loc["Kennzahlen", "neu"] == 3 and changes.loc["Kennzahlen", "ersetzt"] == 0
+    changes = preview_changes(con, "neu", prepared.batch).set_index("Tabelle")
+    assert changes.loc["Kennzahlen", "Neu"] == 3 and changes.loc["Kennzahlen", "Ersetzt"] == 0
     assert any("gesperrt" in n for n in prepared.notes)
     replace_source(con, prepared.source, prepared.batch)
     got = read.observations(con, "zelle", indicators=["alo_sgb2"]).set_index("area_key")
     assert got.loc["r1c1", "value"] == 1234 and got.loc["r0c1", "flag"] == "suppressed"
     # the same upload again replaces instead of adding
     changes = preview_changes(con, "neu", build_batch(con, "statistics", csv, mapping, SOURCE).batch)
-    assert changes.set_index("tabelle").loc["Kennzahlen", ["neu", "ersetzt"]].tolist() == [0, 3]
+    assert changes.set_index("Tabelle").loc["Kennzahlen", ["Neu", "Ersetzt"]].tolist() == [0, 3]
 
 
 def test_statistics_upload_names_bad_rows(con, tmp_path):
@@ -136,8 +136,8 @@ def test_zipped_shapefile_upload_as_new_level(con, tmp_path):
     mapping = {"level": "bezirk", "label": "Bezirk", "key": "SCHLUESSEL", "name": "NAME", "hierarchy": "bezirk",
                "rank": 0}
     prepared = build_batch(con, "areas", staged.path, mapping, SOURCE)
-    changes = preview_changes(con, "neu", prepared.batch).set_index("tabelle")
-    assert changes.loc["Gebiete", "neu"] == 9 and changes.loc["Gebietsebenen", "neu"] == 1
+    changes = preview_changes(con, "neu", prepared.batch).set_index("Tabelle")
+    assert changes.loc["Gebiete", "Neu"] == 9 and changes.loc["Gebietsebenen", "Neu"] == 1
 
 
 def test_bad_source_id_is_refused(con, tmp_path):

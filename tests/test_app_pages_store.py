@@ -85,7 +85,8 @@ def build_grid_store(path: str | Path) -> Path:
     source, batch = grid_batch(grid_observations())
     replace_source(con, replace(source, licence="CC0", attribution="Testdaten"), batch)
     replace_source(con, SourceInfo("gitter_punkte", "Gitterstadt: Angebote und Orte", publisher="Tests",
-                                   licence="CC0", fictional=True), Batch(points=grid_points()))
+                                   licence="CC0", attribution="Testpunkte", fictional=True),
+                   Batch(points=grid_points()))
     con.close()
     return path
 

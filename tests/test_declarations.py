@@ -30,7 +30,7 @@ def test_every_setting_has_help_label_and_default():
 def test_settings_used_in_code_are_declared():
     used = set()
     for path in (ROOT / "sozialraum").rglob("*.py"):
-        used |= set(re.findall(r"""(?:default|setting_input)\(\s*["']([a-z_0-9]+)["']""", path.read_text("utf-8")))
+        used |= set(re.findall(r"""\b(?:default|setting_input)\(\s*["']([a-z_0-9]+)["']""", path.read_text("utf-8")))
     for path in (ROOT / "app_pages").glob("*.py"):
         used |= set(re.findall(r"""setting_input\(\s*["']([a-z_0-9]+)["']""", path.read_text("utf-8")))
     undeclared = sorted(used - set(SETTINGS))

@@ -12,8 +12,8 @@ import pytest
 from sozialraum.analysis.classify import Classification, classify
 from sozialraum.maps import assets
 from sozialraum.maps.base import BASEMAPS, base_map, basemap_attribution
-from sozialraum.maps.choropleth import (HOT_COLOUR, MISSING_FILL, SUPPRESSED_FILL, UNSCORED_FILL, choropleth,
-                                        class_colours, hotspot_kind)
+from sozialraum.maps.choropleth import (COLD_COLOUR, HOT_COLOUR, MISSING_FILL, SUPPRESSED_FILL, UNSCORED_FILL,
+                                        choropleth, class_colours, hotspot_kind)
 from sozialraum.testing import grid_areas
 
 
@@ -36,6 +36,11 @@ def geojson_layers(m):
 
 def area_layer(m):
     return next(layer for layer in geojson_layers(m) if layer.layer_name == "Gebiete")
+
+
+def area_styles(m) -> list[dict]:
+    layer = area_layer(m)
+    return [layer.style_function(f) for f in layer.data["features"]]
 
 
 def test_leaflet_is_vendored():
@@ -87,7 +92,7 @@ def test_standalone_html_inlines_leaflet_and_loads_nothing(cells):
     assert "L.GeoJSON" in html or "L.geoJson" in html
     assert "url(data:image/png;base64," in html  # leaflet.css images inlined
     for area_key in cells["area_key"]:
-        assert f'"area_key": "{area_key}"' in html
+        assert f'"area_key":"{area_key}"' in html
     # the map object itself still points at the served files afterwards
     assert m.default_js[0][1].startswith("/app/static/")
 
@@ -104,7 +109,7 @@ def test_fill_follows_the_classes(cells):
     classification = three_classes()
     m = choropleth(cells, np.arange(9.0), classification)
     colours = class_colours(3)
-    fills = [f["properties"]["_fill"] for f in area_layer(m).data["features"]]
+    fills = [style["fillColor"] for style in area_styles(m)]
     assert fills == [colours[0]] * 3 + [colours[1]] * 3 + [colours[2]] * 3
 
 
@@ -118,9 +123,11 @@ def test_suppressed_unscored_and_missing_are_distinct_with_reason(cells):
     m = choropleth(cells, values, three_classes(), suppressed_mask=suppressed, unscored_mask=unscored,
                    title="SGB-II-Quote (%)")
     props = [f["properties"] for f in area_layer(m).data["features"]]
-    assert props[4]["_fill"] == SUPPRESSED_FILL and "Geheimhaltung" in props[4]["hinweis"]
-    assert props[0]["_fill"] == UNSCORED_FILL and "nicht bewertet" in props[0]["hinweis"]
-    assert props[8]["_fill"] == MISSING_FILL and props[8]["hinweis"] == "keine Angabe"
+    fills = [style["fillColor"] for style in area_styles(m)]
+    assert fills[4] == SUPPRESSED_FILL and "Geheimhaltung" in props[4]["hinweis"]
+    assert fills[0] == UNSCORED_FILL and "nicht bewertet" in props[0]["hinweis"]
+    assert area_styles(m)[0]["dashArray"] == "4 3"
+    assert fills[8] == MISSING_FILL and props[8]["hinweis"] == "keine Angabe"
     assert props[1]["hinweis"] == ""
     html = m.get_root().render()
     assert "gesperrt (Geheimhaltung)" in html and "nicht bewertet" in html and "sr-hatch" in html
@@ -133,7 +140,7 @@ def test_suppressed_value_never_reaches_the_map(cells):
     suppressed[3] = True
     m = choropleth(cells, values, three_classes(), suppressed_mask=suppressed)
     props = area_layer(m).data["features"][3]["properties"]
-    assert props["_fill"] == SUPPRESSED_FILL
+    assert area_styles(m)[3]["fillColor"] == SUPPRESSED_FILL
     assert "3.5" not in json.dumps(props) and "3,5" not in json.dumps(props)
 
 
@@ -149,18 +156,34 @@ def test_legend_uses_the_german_class_labels(cells):
 def test_hotspots_are_outlined(cells):
     labels = ["Hot Spot (99 %)"] + ["nicht signifikant"] * 7 + ["Cold Spot (95 %)"]
     m = choropleth(cells, np.arange(9.0), three_classes(), hotspot_labels=labels)
-    props = [f["properties"] for f in area_layer(m).data["features"]]
-    assert props[0]["_hot"] == "hot" and props[8]["_hot"] == "cold" and props[1]["_hot"] == ""
+    styles = area_styles(m)
+    assert styles[0]["color"] == HOT_COLOUR and styles[0]["weight"] > 2
+    assert styles[8]["color"] == COLD_COLOUR and styles[1]["weight"] < 1
+    assert area_layer(m).data["features"][0]["properties"]["hotspot"] == "Hot Spot (99 %)"
     assert HOT_COLOUR in m.get_root().render()
     assert hotspot_kind("High-High") == "hot" and hotspot_kind("niedrig-niedrig") == "cold"
     assert hotspot_kind(None) is None
 
 
-def test_coordinates_are_rounded_to_five_decimals(cells):
+def test_selected_area_is_outlined_and_empty_tooltip_fields_are_dropped(cells):
+    m = choropleth(cells, np.arange(9.0), three_classes(), selected="r1c1",
+                   tooltip_fields={"Wert": [str(i) for i in range(9)], "Zähler / Nenner": ["–"] * 9})
+    styles = area_styles(m)
+    assert styles[4]["weight"] > styles[0]["weight"] and styles[4]["color"] == "#000000"
+    props = area_layer(m).data["features"][0]["properties"]
+    assert "t0" in props and "t1" not in props
+
+
+def test_coordinates_are_rounded_for_a_small_payload(cells):
     m = choropleth(cells, np.arange(9.0), three_classes())
     coords = json.dumps(area_layer(m).data)
     decimals = [len(x.split(".")[1]) for x in re.findall(r"-?\d+\.\d+", coords)]
-    assert max(decimals) <= 5
+    assert max(decimals) <= 4
+    # neighbours still share their edge exactly: r0c0's right side is r0c1's left side
+    import shapely
+
+    geoms = [shapely.geometry.shape(f["geometry"]) for f in area_layer(m).data["features"]]
+    assert geoms[0].intersection(geoms[1]).length > 0 and geoms[0].intersection(geoms[1]).area == 0
 
 
 def test_wrong_crs_and_misaligned_values_are_refused(cells):
@@ -186,3 +209,13 @@ def test_class_colours_spread_over_the_palette():
     assert len(set(class_colours(9))) == 9
     assert class_colours(3, reverse=True) == class_colours(3)[::-1]
     assert class_colours(4, "kontrast")[0] != class_colours(4)[0]
+
+
+def test_provider_types_appear_in_the_legend(cells):
+    centre = cells.geometry.iloc[4].representative_point()
+    providers = pd.DataFrame({"lon": [centre.x] * 2, "lat": [centre.y] * 2, "service_type": ["suchtberatung", "kita"],
+                              "name": ["A", "B"], "traeger": [None, "Caritas"]})
+    html = choropleth(cells, np.arange(9.0), three_classes(), providers=providers).get_root().render()
+    legend = html[html.index("sr-legend"):]
+    kita, sucht = legend.index("Kindertagesbetreuung"), legend.index("Suchtberatung")
+    assert kita < sucht  # registry order, not input order

@@ -4,10 +4,10 @@
 ``*_part`` functions of ``sozialraum.io.loader`` build it) with the store. ``replace_source`` deletes every
 row of the source and inserts the batch, so per table:
 
-- ``neu``: keys not in the store yet;
-- ``ersetzt``: keys the same source already has (their values are overwritten);
-- ``entfällt``: keys of the source that the new batch no longer has (they are deleted);
-- ``konflikt``: keys that belong to *another* source (the import would be refused).
+- ``Neu``: keys not in the store yet;
+- ``Ersetzt``: keys the same source already has (their values are overwritten);
+- ``Entfällt``: keys of the source that the new batch no longer has (they are deleted);
+- ``Konflikt``: keys that belong to *another* source (the import would be refused).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ TABLE_LABELS = {
     "candidate_venues": "Kandidatenorte",
     "jobcenter_sites": "Jobcenter-Standorte",
 }
+COLUMNS = ["Tabelle", "Neu", "Ersetzt", "Entfällt", "Konflikt"]
 KEYS = {
     "area_levels": ["level"],
     "areas": ["level", "area_key"],
@@ -46,7 +47,7 @@ def _batch_keys(batch: Batch) -> dict[str, pd.DataFrame]:
 
 
 def preview_changes(con, source_id: str, batch: Batch) -> pd.DataFrame:
-    """One row per table the import touches: tabelle (German), neu, ersetzt, entfällt, konflikt."""
+    """One row per table the import touches: Tabelle (German), Neu, Ersetzt, Entfällt, Konflikt."""
     rows = []
     tables = _batch_keys(batch)
     # tables the source has rows in today but the batch leaves out are emptied for that source, too
@@ -74,6 +75,6 @@ def preview_changes(con, source_id: str, batch: Batch) -> pd.DataFrame:
             f"SELECT count(*) FROM o ANTI JOIN n ON {on}",
             {"sid": source_id},
         ).fetchone()[0]
-        rows.append({"tabelle": TABLE_LABELS[table], "neu": int(counts[0]), "ersetzt": int(counts[1]),
-                     "entfällt": int(dropped), "konflikt": int(counts[2])})
-    return pd.DataFrame(rows, columns=["tabelle", "neu", "ersetzt", "entfällt", "konflikt"])
+        rows.append({"Tabelle": TABLE_LABELS[table], "Neu": int(counts[0]), "Ersetzt": int(counts[1]),
+                     "Entfällt": int(dropped), "Konflikt": int(counts[2])})
+    return pd.DataFrame(rows, columns=COLUMNS)

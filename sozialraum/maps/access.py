@@ -159,10 +159,12 @@ def quantile_classes(values, k: int = 5):
 
 def fca_map(areas_web, values, *, title: str, tooltip: dict[str, list[str]] | None = None, providers=None,
             basemap: str = "none", base_url_path: str = "", attribution: str = "", k: int = 5,
-            palette: str = "standard", selected: str | None = None, higher_is_better: bool = True):
+            palette: str = "standard", selected: str | None = None, higher_is_better: bool = True,
+            breaks=None):
     """Areas coloured by a supply-to-need value (higher = better supplied; low supply = dark), grey where unknown.
 
-    ``higher_is_better=False`` turns the colours round (e.g. for need × gap: high = dark).
+    ``higher_is_better=False`` turns the colours round (e.g. for need × gap: high = dark). ``breaks``: fixed
+    upper class bounds instead of quantiles (for measures on a fixed scale such as need × gap in 0..1).
 
     ``values``: floats aligned with the rows of ``areas_web`` (NaN = no value). ``tooltip``: German label →
     preformatted strings per area. Uses :func:`sozialraum.maps.choropleth.choropleth` with quantile classes.
@@ -170,7 +172,13 @@ def fca_map(areas_web, values, *, title: str, tooltip: dict[str, list[str]] | No
     from sozialraum.maps.choropleth import choropleth
 
     values = np.asarray(values, dtype=float)
-    classes = quantile_classes(values, k)
+    if breaks is not None:
+        from sozialraum.analysis.classify import classify
+
+        finite = values[np.isfinite(values)]
+        classes = classify(finite if len(finite) else np.array([0.0]), "manual", breaks=list(breaks), decimals=2)
+    else:
+        classes = quantile_classes(values, k)
     return choropleth(areas_web, values, classes, tooltip_fields=tooltip, providers=providers, basemap=basemap,
                       title=title, palette=palette, reverse=higher_is_better, selected=selected, base_url_path=base_url_path,
                       attribution=attribution)

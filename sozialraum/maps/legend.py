@@ -26,9 +26,14 @@ class LegendRow:
     hatched: bool = False
     dashed: bool = False
     outline: str | None = None
+    circle: bool = False  # a point symbol (CircleMarker) instead of an area swatch
 
 
 def _swatch(row: LegendRow) -> str:
+    if row.circle:
+        return (f'<span style="display:inline-block;width:10px;height:10px;margin:0 10px 0 4px;border-radius:50%;'
+                f'vertical-align:middle;background:{row.colour};border:1px solid #fff;'
+                f'box-shadow:0 0 0 1px #777"></span>')
     border = f"2.5px solid {row.outline}" if row.outline else ("1px dashed #555" if row.dashed else "1px solid #777")
     background = row.colour
     if row.hatched:
@@ -37,16 +42,16 @@ def _swatch(row: LegendRow) -> str:
             f'background:{background};border:{border}"></span>')
 
 
-def legend_html(title: str, rows: list[LegendRow]) -> str:
-    body = "".join(f'<div style="white-space:nowrap;line-height:18px">{_swatch(r)}{html.escape(r.label)}</div>'
-                   for r in rows)
+def legend_html(title: str, rows: list[LegendRow], font_px: int = 12) -> str:
+    body = "".join(f'<div style="white-space:nowrap;line-height:{round(font_px * 1.5)}px">{_swatch(r)}'
+                   f'{html.escape(r.label)}</div>' for r in rows)
     head = f'<div style="font-weight:600;margin-bottom:4px;max-width:240px;white-space:normal">{html.escape(title)}</div>' \
         if title else ""
     return (f'<div class="sr-legend" style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
-            f'box-shadow:0 0 4px rgba(0,0,0,.3);font:12px/1.3 sans-serif;color:#111">{head}{body}</div>')
+            f'box-shadow:0 0 4px rgba(0,0,0,.3);font:{font_px}px/1.3 sans-serif;color:#111">{head}{body}</div>')
 
 
-def Legend(title: str, rows: list[LegendRow], position: str = "bottomright"):  # noqa: N802 - reads like a class
+def Legend(title: str, rows: list[LegendRow], position: str = "bottomright", font_px: int = 12):  # noqa: N802
     """A folium MacroElement that adds the legend control to its parent map."""
     from branca.element import MacroElement
     from jinja2 import Template
@@ -64,6 +69,6 @@ def Legend(title: str, rows: list[LegendRow], position: str = "bottomright"):  #
             super().__init__()
             self._name = "Legend"
             self.position = json.dumps(position)
-            self.content = json.dumps(legend_html(title, rows))
+            self.content = json.dumps(legend_html(title, rows, font_px))
 
     return _Legend()

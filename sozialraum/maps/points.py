@@ -47,3 +47,12 @@ def add_providers(m, providers, *, name: str = "Angebote", radius: float = 5.0):
         tooltip=folium.GeoJsonTooltip(fields=["name", "typ", "traeger"], aliases=["Angebot", "Art", "Träger"]),
     ).add_to(m)
     return m
+
+
+def type_legend_rows(service_types) -> list:
+    """Legend rows (circle symbols) for the service types present, in registry order."""
+    from sozialraum.maps.legend import LegendRow
+
+    present = set(map(str, service_types))
+    ordered = [t for t in SERVICE_TYPES if t in present] + sorted(present - set(SERVICE_TYPES))
+    return [LegendRow(type_colour(t), SERVICE_TYPES.get(t, t), circle=True) for t in ordered]

@@ -33,9 +33,13 @@ SCREENSHOTS = ROOT / "test-output" / "screenshots"
 VIEWPORT = {"width": 1400, "height": 2400}  # Streamlit scrolls an inner container: tall viewport, no full_page
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 
-# the polygons of the area layer: Leaflet SVG paths without arcs (circle markers are drawn with arcs)
-AREA_SHAPES_JS = """() => Array.from(document.querySelectorAll('path.leaflet-interactive'))
-    .filter(p => !/a/i.test(p.getAttribute('d') || '')).length"""
+# the polygons of the area layer: choropleth areas carry the class 'sr-area'; for other maps, Leaflet SVG paths
+# without arcs (circle markers are drawn with arcs)
+AREA_SHAPES_JS = """() => {
+  const tagged = document.querySelectorAll('path.sr-area').length;
+  if (tagged) return tagged;
+  return Array.from(document.querySelectorAll('path.leaflet-interactive'))
+    .filter(p => !/a/i.test(p.getAttribute('d') || '')).length; }"""
 
 
 def pytest_collection_modifyitems(items):

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from urllib.parse import urlparse
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1"}
+
+
+def only_local_requests(app) -> bool:
+    """Every http(s) request of the page (maps included) went to the app itself."""
+    hosts = {urlparse(u).hostname for u in app.requests if urlparse(u).scheme in ("http", "https")}
+    return hosts <= LOCAL_HOSTS
 
 
 def map_with(app, text: str, index: int = 0, tries: int = 5):
@@ -38,6 +47,7 @@ def test_angebote_map_shows_providers_and_areas(app, level_sizes):
     assert "Kindertagesbetreuung" in frame.locator(".sr-legend").inner_text()
     app.screenshot("angebote_karte")
     assert app.errors() == []
+    assert only_local_requests(app)
 
 
 def test_angebote_catchments_for_one_service_type(app):
@@ -89,6 +99,7 @@ def test_siting_run_shows_its_sites_on_the_map(app):
     app.page.wait_for_timeout(1500)
     app.screenshot("standorte_ergebnis")
     assert app.errors() == []
+    assert only_local_requests(app)
 
 
 def test_daten_refuses_a_zip_bomb_and_previews_a_table(app, tmp_path):

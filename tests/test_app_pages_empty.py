@@ -1,0 +1,39 @@
+"""Pages on a store with areas and counts but no providers or venues: a German hint, no exception."""
+
+from __future__ import annotations
+
+import pytest
+
+from test_app_pages_store import grid_observations, run_app, store_env
+
+
+@pytest.fixture(scope="module")
+def bare_db(tmp_path_factory):
+    from dataclasses import replace
+
+    from sozialraum.store import connect
+    from sozialraum.store.write import replace_source
+    from sozialraum.testing import grid_batch
+
+    path = tmp_path_factory.mktemp("bare") / "bare.duckdb"
+    con = connect(path)
+    source, batch = grid_batch(grid_observations())
+    replace_source(con, replace(source, licence="CC0", attribution="Testdaten"), batch)
+    con.close()
+    yield from store_env(path)
+
+
+def test_angebote_without_providers_says_what_to_do(bare_db):
+    at = run_app("app_pages/angebote.py")
+    assert any("noch keine Angebote geladen" in i.value for i in at.info)
+    assert not at.radio  # nothing to show yet
+
+
+def test_standorte_without_venues_warns_and_the_run_fails_politely(bare_db):
+    at = run_app("app_pages/standorte.py")
+    assert any("keine möglichen Standorte" in w.value for w in at.warning)
+    [button] = [b for b in at.button if b.label == "Standorte berechnen"]
+    button.click()
+    at.run()
+    assert not at.exception
+    assert any("ließ sich nicht rechnen" in e.value for e in at.error)
