@@ -11,7 +11,7 @@ _presenting = st.query_params.get("praesentation") in ("1", "true", "ja")
 st.set_page_config(page_title="Sozialraum-Dashboard", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="collapsed" if _presenting else "expanded")
 
-from app_pages import common  # noqa: E402  (after set_page_config)
+from app_pages import common, frame  # noqa: E402  (after set_page_config)
 from app_pages.common import tr  # noqa: E402
 
 view.init()
@@ -50,7 +50,7 @@ page = st.navigation(PAGES, position="top" if view.presentation() else "sidebar"
 common.follow_page_request()
 
 if view.presentation():
-    common.presentation_style()
+    frame.presentation_style()
     def _leave_presentation():
         st.session_state["presentation_toggle"] = False
         view.set(praesentation=None)
@@ -66,4 +66,4 @@ if common.db_path().exists():
 page.run()
 
 if common.db_path().exists():
-    common.sources_footer()
+    frame.sources_footer()

@@ -407,56 +407,10 @@ def follow_page_request() -> None:
 
 
 # --------------------------------------------------------------------------------------------- frame
-_PRESENTATION_CSS = """
-<style>
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="collapsedControl"]
-  { display: none !important; }
-html, body, .stApp { font-size: 21px; }
-.stApp { background: #ffffff; color: #000000; }
-.stMarkdown p, .stMarkdown li, label, .stCaption, [data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
-[data-testid="stMetricValue"] { font-size: 2.8rem !important; font-weight: 700; }
-h1 { font-size: 2.8rem !important; } h2 { font-size: 2.1rem !important; } h3 { font-size: 1.7rem !important; }
-.stDataFrame, [data-testid="stTable"] { font-size: 1.1rem; }
-</style>
-"""
-
-
 def presentation() -> bool:
     return view.presentation()
-
-
-def presentation_style() -> None:
-    """Large type, no sidebar, black on white (presentation mode)."""
-    st.html(_PRESENTATION_CSS)
 
 
 def palette_name() -> str:
     """'kontrast' (viridis, projector-proof) in presentation mode, else 'standard'."""
     return "kontrast" if presentation() else "standard"
-
-
-def sources_footer() -> None:
-    """Data sources with their required attribution and licence, at the foot of every page (details with
-    reference dates: Überblick and Daten)."""
-    frame = sources()
-    if frame.empty:
-        return
-    parts = []
-    for r in frame.itertuples():  # the required attribution if the source names one, else title and publisher
-        text = r.attribution or ", ".join(str(b) for b in (r.title, r.publisher) if b)
-        if r.licence and r.licence not in text:
-            text += f" ({r.licence})"
-        parts.append(text)
-    st.divider()
-    st.caption(tr("Datenquellen: ", "Data sources: ") + " · ".join(parts))
-
-
-def delta_text(now, then, decimals: int, unit: str = "") -> str | None:
-    """'+1,2 Pp.' style change for st.metric, None when either value is unknown."""
-    import math
-
-    if now is None or then is None or any(isinstance(v, float) and math.isnan(v) for v in (now, then)):
-        return None
-    diff = now - then
-    sign = "+" if diff > 0 else ("−" if diff < 0 else "±")
-    return f"{sign}{fmt_number(abs(diff), decimals)}{unit}"

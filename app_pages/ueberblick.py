@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages import common, mapdata
+from app_pages import common, frame, mapdata
 from app_pages.common import NEED_INDEX, fmt_number, format_period, tr
 
 st.title(tr("Überblick", "Overview"))
@@ -27,8 +27,8 @@ if period_list:
     if now_rows is not None:
         now = profile.totals(now_rows, KEYS)
         then = profile.totals(common.published_values(top, earlier, KEYS), KEYS) if earlier else {}
-        d_rlb = common.delta_text(now["rlb"], then.get("rlb"), 0)
-        d_rate = common.delta_text(now["sgb2_quote"], then.get("sgb2_quote"), 1, " Pp.")
+        d_rlb = frame.delta_text(now["rlb"], then.get("rlb"), 0)
+        d_rate = frame.delta_text(now["sgb2_quote"], then.get("sgb2_quote"), 1, " Pp.")
         c1, c2, c3, c4 = st.columns(4)
         c1.metric(tr("Einwohner/innen", "Residents"), fmt_number(now["ew_gesamt"]))
         c2.metric(tr("SGB-II-Leistungsberechtigte", "SGB II recipients"), fmt_number(now["rlb"]), delta=d_rlb,
