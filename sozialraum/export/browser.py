@@ -7,6 +7,7 @@ carries itself (inlined Leaflet, plotly.js, GeoJSON) and can never hang on, or l
 
 from __future__ import annotations
 
+import functools
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +36,28 @@ def chromium_path() -> Path:
     if not CHROMIUM.exists():
         raise ChromiumMissing(CHROMIUM)
     return CHROMIUM
+
+
+def off_event_loop(func):
+    """Run ``func`` in a worker thread when the calling thread runs an asyncio loop.
+
+    Playwright's sync API refuses to start inside a running event loop (Jupyter, an async server, or a test
+    session that already drives a browser); a fresh thread has none, so the same code works everywhere.
+    """
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        import asyncio
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return func(*args, **kwargs)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(func, *args, **kwargs).result()
+
+    return wrapper
 
 
 @contextmanager
@@ -126,6 +149,7 @@ def wait_until_drawn(page, *, timeout_ms: int = 30_000, settle_ms: int = 300) ->
     page.wait_for_timeout(settle_ms)
 
 
+@off_event_loop
 def pages_to_pdf(files: dict[str, str | bytes], pdf_path: Path, *, entry: str = "index.html",
                  timeout_ms: int = 90_000, allow: tuple[str, ...] = ()) -> Path:
     """Print ``files[entry]`` (which may embed the other files, e.g. map iframes) to an A4 PDF.
@@ -153,9 +177,14 @@ def html_to_png(html: str, *, width: int, height: int, scale: float = 3.0, timeo
                 chrome=None) -> bytes:
     """Screenshot of an HTML document at ``width``×``height`` CSS pixels times ``scale`` device pixels."""
     if chrome is None:
-        with browser() as own:
-            return _screenshot(own, html, width, height, scale, timeout_ms)
+        return _screenshot_own_browser(html, width, height, scale, timeout_ms)
     return _screenshot(chrome, html, width, height, scale, timeout_ms)
+
+
+@off_event_loop
+def _screenshot_own_browser(html: str, width: int, height: int, scale: float, timeout_ms: int) -> bytes:
+    with browser() as own:
+        return _screenshot(own, html, width, height, scale, timeout_ms)
 
 
 def _screenshot(chrome, html: str, width: int, height: int, scale: float, timeout_ms: int) -> bytes:

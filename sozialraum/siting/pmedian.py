@@ -27,6 +27,7 @@ import numpy as np
 from scipy import sparse
 
 from sozialraum.access.travel import ZERO_MINUTES
+from sozialraum.errors import SolverError
 from sozialraum.siting._highs import solve_mip
 from sozialraum.siting.core import (SitingResult, _canonical, _check_k, _fixed, _limit, _weights,
                                     nearest_assignment)
@@ -228,14 +229,21 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
     fixed = sorted(set(int(j) for j in fixed))
     lists = sparse.csr_matrix(travel.nearest(origins, targets, n, always=fixed))
     n_cand = lists.shape[1]
-    rest = None if n >= n_cand else _row_max(sparse.csr_matrix(travel.nearest(origins, targets, n)))
+    rest = np.full(lists.shape[0], np.inf) if n >= n_cand else \
+        _row_max(sparse.csr_matrix(travel.nearest(origins, targets, n)))
+    n_row = np.full(lists.shape[0], min(n, n_cand), dtype=np.int64)
     t_end = time.perf_counter() + limit
     best, lower, seconds = None, -np.inf, 0.0
     last = greedy_pmedian(lists, w, k, fixed, rest_cost=rest)
     status = "time_limit"
     for _ in range(max_rounds):
         remaining = max(t_end - time.perf_counter(), 0.5)
-        res = solve_pmedian(lists, w, k, fixed, remaining, rest_cost=rest, start=last)
+        try:
+            res = solve_pmedian(lists, w, k, fixed, remaining, rest_cost=rest, start=last)
+        except SolverError:
+            if best is None:
+                raise
+            break  # the time ran out in a later round: keep the best answer so far
         seconds += res.solve_seconds
         lower = max(lower, res.bound)
         sel = np.asarray(res.selected, dtype=np.int64)
@@ -252,10 +260,13 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
         if time.perf_counter() >= t_end:
             break
         # rows where the model was too optimistic: list every chosen site there
-        model_cost, _, per_row = pmedian_objective(lists, w, res.selected, rest_cost=rest, fixed=fixed)
+        _, _, per_row = pmedian_objective(lists, w, res.selected, rest_cost=rest, fixed=fixed)
         bad = np.flatnonzero((per_row < cost - 1e-9) & (w > 0))
         if not len(bad):
             break
+        # ... and double their nearest-candidate lists, which raises their rest lower bound
+        n_row[bad] = np.minimum(2 * n_row[bad], n_cand)
+        lists, rest = _widen(lists, rest, bad, n_row, origins, targets, travel, fixed)
         extra = sparse.csr_matrix((np.ones(len(bad) * len(sel)),
                                    (np.repeat(bad, len(sel)), np.tile(sel, len(bad)))), shape=lists.shape)
         lists = _add_entries(lists, extra, origins, targets, travel)
@@ -282,6 +293,29 @@ def greedy_pmedian(cost, weights, k: int, fixed=(), *, rest_cost=None) -> tuple[
             scores = np.where(np.isin(np.arange(c.shape[1]), list(chosen)), np.inf, 0.0)
         chosen.add(int(np.argmin(scores)))
     return tuple(sorted(chosen))
+
+
+def _widen(lists, rest, rows, n_row, origins, targets, travel, fixed):
+    """Replace the lists of ``rows`` by their ``n_row`` nearest candidates (plus fixed) and update the rest bound."""
+    keep = lists.tocoo()
+    mask = ~np.isin(keep.row, rows)
+    r_parts, c_parts, v_parts = [keep.row[mask]], [keep.col[mask]], [keep.data[mask]]
+    rest = rest.copy()
+    for n_new in np.unique(n_row[rows]):
+        group = rows[n_row[rows] == n_new]
+        near = sparse.csr_matrix(travel.nearest(_subset(origins, group), targets, int(n_new), always=fixed)).tocoo()
+        r_parts.append(group[near.row])
+        c_parts.append(near.col)
+        v_parts.append(near.data)
+        if n_new >= lists.shape[1]:
+            rest[group] = np.inf
+        else:
+            rest[group] = _row_max(sparse.csr_matrix(travel.nearest(_subset(origins, group), targets, int(n_new))))
+    out = sparse.csr_matrix((np.concatenate(v_parts), (np.concatenate(r_parts), np.concatenate(c_parts))),
+                            shape=lists.shape)
+    out.sum_duplicates()
+    out.sort_indices()
+    return out, rest
 
 
 def _subset(targets, sel):
