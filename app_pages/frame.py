@@ -53,5 +53,6 @@ def delta_text(now, then, decimals: int, unit: str = "") -> str | None:
     if now is None or then is None or any(isinstance(v, float) and math.isnan(v) for v in (now, then)):
         return None
     diff = now - then
-    sign = "+" if diff > 0 else ("−" if diff < 0 else "±")
+    # ASCII '-' on purpose: st.metric decides the arrow's direction from a leading hyphen-minus
+    sign = "+" if diff > 0 else ("-" if diff < 0 else "±")
     return f"{sign}{fmt_number(abs(diff), decimals)}{unit}"

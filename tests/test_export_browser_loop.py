@@ -2,30 +2,43 @@
 
 import asyncio
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from sozialraum.export.browser import CHROMIUM, html_to_png, off_event_loop
 
 
-def test_off_event_loop_moves_work_out_of_a_running_loop():
-    import threading
+def _in_fresh_thread(func):
+    """Run ``func`` in a new thread (no event loop there, whatever this test session runs)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func).result()
 
-    @off_event_loop
-    def where():
-        try:
-            asyncio.get_running_loop()
-            return "loop", threading.get_ident()
-        except RuntimeError:
-            return "no loop", threading.get_ident()
 
-    assert where() == ("no loop", threading.get_ident())  # no loop: runs right here
+@off_event_loop
+def _where():
+    try:
+        asyncio.get_running_loop()
+        return "loop", threading.get_ident()
+    except RuntimeError:
+        return "no loop", threading.get_ident()
 
+
+def test_without_a_loop_the_work_stays_in_the_calling_thread():
+    def call():
+        return _where(), threading.get_ident()
+
+    (state, worker), caller = _in_fresh_thread(call)
+    assert state == "no loop" and worker == caller
+
+
+def test_inside_a_loop_the_work_moves_to_a_thread_without_one():
     async def inside():
-        return where()
+        return _where(), threading.get_ident()
 
-    state, thread = asyncio.run(inside())
-    assert state == "no loop" and thread != threading.get_ident()
+    (state, worker), caller = _in_fresh_thread(lambda: asyncio.run(inside()))
+    assert state == "no loop" and worker != caller
 
 
 def test_png_from_inside_a_running_loop():
@@ -35,5 +48,5 @@ def test_png_from_inside_a_running_loop():
     async def inside():
         return html_to_png("<html><body style='background:#123456'></body></html>", width=40, height=30, scale=1)
 
-    png = asyncio.run(inside())
+    png = _in_fresh_thread(lambda: asyncio.run(inside()))
     assert png.startswith(b"\x89PNG")
