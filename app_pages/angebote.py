@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages import angebote_data as data
 from app_pages.common import (
     areas_web, fmt_number, indicators, level_select, open_profile, palette_name, period_select, providers, setting,
-    setting_input, show_map, tr,
+    setting_input, show_map, target_group_labels, tr,
 )
 from sozialraum.errors import InputError, SolverError
 from sozialraum.maps.access import fca_map, provider_map
@@ -29,12 +29,7 @@ st.title(tr("Angebote & Erreichbarkeit", "Services & access"))
 level = level_select()
 if level is None:
     st.stop()
-available = indicators(level)
-counts = available[(available["kind"] == "count") & available["suppressible"].astype(bool)]
-if counts.empty:
-    st.info(tr("Für diese Ebene gibt es keine SGB-II-Zahlen als Zielgruppe.", "No SGB II counts on this level."))
-    st.stop()
-target_labels = {r.indicator: tr(r.label_de, r.label_en) for r in counts.itertuples()}
+target_labels = target_group_labels(level)
 target = st.sidebar.selectbox(tr("Zielgruppe", "Target group"), list(target_labels), key="angebote_target",
                               index=list(target_labels).index("rlb") if "rlb" in target_labels else 0,
                               format_func=target_labels.get)
@@ -163,6 +158,7 @@ try:
         from sozialraum.charts.access import need_gap_scatter
 
         need_options = {"status_index": tr("Sozialindex (MSS-Status)", "Need index (MSS status)")}
+        available = indicators(level)
         rates = available[available["kind"] == "rate"]
         need_options.update({r.indicator: tr(r.label_de, r.label_en) for r in rates.itertuples()})
         need = st.selectbox(tr("Bedarf gemessen an", "Need measured by"), list(need_options),

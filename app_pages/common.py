@@ -193,6 +193,19 @@ def indicators(level: str) -> pd.DataFrame:
     return _indicators(data_version(), level)
 
 
+def target_group_labels(level: str) -> dict[str, str]:
+    """Suppressible counts (SGB II groups) on ``level`` that can be a target group: key -> label.
+
+    Shows a German hint and stops the page when the level has none (e.g. Berlin, which publishes shares only).
+    """
+    available = indicators(level)
+    counts = available[(available["kind"] == "count") & available["suppressible"].astype(bool)]
+    if counts.empty:
+        st.info(tr("Für diese Ebene gibt es keine SGB-II-Zahlen als Zielgruppe.", "No SGB II counts on this level."))
+        st.stop()
+    return {r.indicator: tr(r.label_de, r.label_en) for r in counts.itertuples()}
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _areas_web(version: str, level: str):
     from sozialraum.store import read

@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
-    areas_web, clear_caches, data_version, fmt_number, get_con, indicators, level_select, period_select,
-    setting, setting_input, show_map, tr,
+    areas_web, clear_caches, data_version, fmt_number, get_con, level_select, period_select,
+    setting, setting_input, show_map, target_group_labels, tr,
 )
 from app_pages.standorte_scenarios import MODEL_LABELS, scenario_section
 from sozialraum.errors import InputError, SolverError
@@ -25,12 +25,7 @@ con = get_con()
 level = level_select()
 if level is None:
     st.stop()
-available = indicators(level)
-counts = available[(available["kind"] == "count") & available["suppressible"].astype(bool)]
-if counts.empty:
-    st.info(tr("Für diese Ebene gibt es keine SGB-II-Zahlen als Zielgruppe.", "No SGB II counts on this level."))
-    st.stop()
-target_labels = {r.indicator: tr(r.label_de, r.label_en) for r in counts.itertuples()}
+target_labels = target_group_labels(level)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

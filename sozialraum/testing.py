@@ -46,3 +46,14 @@ def grid_batch(observations: pd.DataFrame | None = None, n: int = 3, size: float
     """A source with the grid's levels and areas (and optional observations) ready for ``replace_source``."""
     source = SourceInfo("gitter", "Gitterstadt (Testdaten)", publisher="Tests", fictional=True)
     return source, Batch(levels=grid_levels(), areas=grid_areas(n, size), observations=observations)
+
+
+def dump_store(con) -> dict:
+    """Every row of every table (geometries as WKT), sorted — to prove that a failed write changed nothing."""
+    out = {}
+    for (table,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='main' "
+                                "AND table_type='BASE TABLE' ORDER BY 1").fetchall():
+        cols = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
+        sel = ", ".join(f"ST_AsText({c})" if c.startswith("geom") else c for c in cols)
+        out[table] = sorted(map(repr, con.execute(f"SELECT {sel} FROM {table}").fetchall()))
+    return out

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
-import pytest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 120
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    from sozialraum.demo import build_demo_db
-
-    path = tmp_path_factory.mktemp("app") / "demo.duckdb"
-    build_demo_db(path)
-    old = os.environ.get("SOZIALRAUM_DB")
-    os.environ["SOZIALRAUM_DB"] = str(path)
-    yield path
-    if old is None:
-        os.environ.pop("SOZIALRAUM_DB", None)
-    else:
-        os.environ["SOZIALRAUM_DB"] = old
 
 
 def run(page: str | None = None, query: dict | None = None, session: dict | None = None):

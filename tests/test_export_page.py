@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    from sozialraum.demo import build_demo_db
-
-    path = tmp_path_factory.mktemp("exportpage") / "demo.duckdb"
-    build_demo_db(path)
-    old = os.environ.get("SOZIALRAUM_DB")
-    os.environ["SOZIALRAUM_DB"] = str(path)
-    yield path
-    if old is None:
-        os.environ.pop("SOZIALRAUM_DB", None)
-    else:
-        os.environ["SOZIALRAUM_DB"] = old
 
 
 def test_export_page_offers_report_data_and_images(demo_db):

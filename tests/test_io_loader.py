@@ -9,20 +9,12 @@ from sozialraum.io.loader import import_areas, import_points, import_statistics
 from sozialraum.store import SourceInfo, replace_source
 from sozialraum.store.assign import assign_points
 from sozialraum.testing import GRID_ORIGIN, grid_batch
+from sozialraum.testing import dump_store as dump
 
 X0, Y0 = GRID_ORIGIN
 STATS = SourceInfo("stats", "Kennzahlen")
 
 
-def dump(con) -> dict:
-    """Every row of every table (geometries as WKT) — to prove a failed import changed nothing."""
-    out = {}
-    for (t,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='main' "
-                            "AND table_type='BASE TABLE' ORDER BY 1").fetchall():
-        cols = [c[0] for c in con.execute(f"DESCRIBE {t}").fetchall()]
-        sel = ", ".join(f"ST_AsText({c})" if c.startswith("geom") else c for c in cols)
-        out[t] = sorted(map(repr, con.execute(f"SELECT {sel} FROM {t}").fetchall()))
-    return out
 
 
 @pytest.fixture

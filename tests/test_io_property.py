@@ -12,6 +12,7 @@ from sozialraum.errors import InputError
 from sozialraum.io.loader import import_statistics
 from sozialraum.io.tables import read_statistics
 from sozialraum.store import SourceInfo, connect, replace_source
+from sozialraum.testing import dump_store as dump
 from sozialraum.testing import grid_batch
 
 MARKERS = {"*": "suppressed", "-": "missing", "x": "missing", ".": "missing", "": "missing"}
@@ -81,14 +82,6 @@ def test_german_tables_round_trip(table, encoding, newline):
             assert (math.isnan(got_v) if value is None else got_v == value)
 
 
-def dump(con) -> dict:
-    out = {}
-    for (t,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='main' "
-                            "AND table_type='BASE TABLE' ORDER BY 1").fetchall():
-        cols = [c[0] for c in con.execute(f"DESCRIBE {t}").fetchall()]
-        sel = ", ".join(f"ST_AsText({c})" if c.startswith("geom") else c for c in cols)
-        out[t] = sorted(map(repr, con.execute(f"SELECT {sel} FROM {t}").fetchall()))
-    return out
 
 
 @pytest.fixture(scope="module")

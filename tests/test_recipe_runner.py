@@ -6,9 +6,9 @@ import pytest
 from shapely.geometry import box, mapping
 
 from sozialraum.errors import InputError
-from sozialraum.io import recipe as recipe_mod
 from sozialraum.io.recipe import run_recipe
 from sozialraum.store import write as store_write
+from sozialraum.testing import dump_store as dump
 
 X0, Y0 = 390_000.0, 5_818_000.0
 
@@ -96,14 +96,6 @@ def city(tmp_path):
     return r, d
 
 
-def dump(con) -> dict:
-    out = {}
-    for (t,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='main' "
-                            "AND table_type='BASE TABLE' ORDER BY 1").fetchall():
-        cols = [c[0] for c in con.execute(f"DESCRIBE {t}").fetchall()]
-        sel = ", ".join(f"ST_AsText({c})" if c.startswith("geom") else c for c in cols)
-        out[t] = sorted(map(repr, con.execute(f"SELECT {sel} FROM {t}").fetchall()))
-    return out
 
 
 def _counts(con):

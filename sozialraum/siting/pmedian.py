@@ -13,11 +13,15 @@ nearest cost). The rest option is only allowed when an unlisted site is actually
 A fixed site is always open, so in a row listing a fixed site every candidate at least as far as the nearest
 fixed one is dropped, and the row needs no rest option when that fixed site is no farther than ``rest_cost``.
 
-Driver (``solve_pmedian_refined``): start from a greedy + vertex-substitution solution on wider lists (a MIP
-start, so a time limit still returns at least that); solve; compute the true nearest chosen site of every point with the travel
-model; where the model was too optimistic add the chosen sites to that row's list; repeat. The MIP bound of
-every round is a lower bound of the true optimum; when the best true value found meets it, the answer is
-proven optimal (status 'optimal'), otherwise the remaining ``gap`` is reported (status 'time_limit').
+Driver (``solve_pmedian_refined``): start from a greedy + vertex-substitution solution on wider lists (4 × n
+nearest; a MIP start, and the answer is never worse than it in true cost); solve; compute the true nearest
+chosen site of every point with the travel model; where the model was too optimistic, double that row's
+nearest list (raising its rest bound) and add the chosen sites; repeat. The MIP bound of every round is a
+lower bound of the true optimum; when the best true value found meets it, the answer is proven optimal
+(status 'optimal'), otherwise the remaining ``gap`` is reported (status 'time_limit'; ``inf`` when HiGHS did
+not get as far as a bound). Large instances (thousands of points, few sites among hundreds of candidates)
+often end at the time limit with the heuristic start or a small improvement: the LP relaxation itself is the
+expensive part.
 """
 
 from __future__ import annotations
@@ -234,30 +238,27 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
         _row_max(sparse.csr_matrix(travel.nearest(origins, targets, n)))
     n_row = np.full(lists.shape[0], min(n, n_cand), dtype=np.int64)
     t_end = time.perf_counter() + limit
-    best, lower, seconds = None, -np.inf, 0.0
+    lower, seconds = -np.inf, 0.0
     # start: greedy + vertex substitution on wider lists (4 × nearest), a good incumbent for HiGHS
     n_h = min(4 * n, n_cand)
     rest_h = np.full(lists.shape[0], np.inf) if n_h >= n_cand else \
         _row_max(sparse.csr_matrix(travel.nearest(origins, targets, n_h)))
     last = greedy_pmedian(travel.nearest(origins, targets, n_h, always=fixed), w, k, fixed, rest_cost=rest_h)
+    v0, a0, c0 = _true_value(travel, origins, targets, w, np.asarray(last, dtype=np.int64))
+    best = (v0, last, a0, c0)
     status = "time_limit"
     for _ in range(max_rounds):
         remaining = max(t_end - time.perf_counter(), 0.5)
         try:
             res = solve_pmedian(lists, w, k, fixed, remaining, rest_cost=rest, start=last)
         except SolverError:
-            if best is None:
-                raise
-            break  # the time ran out in a later round: keep the best answer so far
+            break  # no (better) solution in time: keep the start or an earlier round
         seconds += res.solve_seconds
         lower = max(lower, res.bound)
         sel = np.asarray(res.selected, dtype=np.int64)
-        true = sparse.csr_matrix(travel.nearest(origins, _subset(targets, sel), 1))
-        idx, cost = nearest_assignment(true, range(len(sel)))
-        cost = np.where(cost <= ZERO_MINUTES, 0.0, cost)
-        value = float(np.sum(w * cost))
+        value, assign, cost = _true_value(travel, origins, targets, w, sel)
         if best is None or value < best[0] - 1e-9 * max(1.0, value):
-            best = (value, res, sel[idx], cost)
+            best = (value, res.selected, assign, cost)
         last = res.selected
         if best[0] <= lower + 1e-7 * max(1.0, abs(best[0])):  # the relaxation's bound is met: optimal
             status = "optimal"
@@ -275,12 +276,21 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
         extra = sparse.csr_matrix((np.ones(len(bad) * len(sel)),
                                    (np.repeat(bad, len(sel)), np.tile(sel, len(bad)))), shape=lists.shape)
         lists = _add_entries(lists, extra, origins, targets, travel)
-    value, res, assign, cost = best
+    value, selected, assign, cost = best
     total = float(w.sum())
     reach = np.ones(len(w), dtype=bool) if budget is None else cost <= budget * (1 + 1e-9)
-    gap = 0.0 if status == "optimal" else max(0.0, (value - lower) / value) if value > 0 else 0.0
-    return SitingResult("pmedian", res.selected, value, float(w[reach].sum()), total, assign, seconds, status, gap,
-                        res.fixed, n_unassigned=0)
+    gap = 0.0 if status == "optimal" else (max(0.0, (value - lower) / value) if value > 0 and np.isfinite(lower)
+                                           else float("inf"))
+    return SitingResult("pmedian", tuple(selected), value, float(w[reach].sum()), total, assign, seconds, status,
+                        gap, tuple(fixed), n_unassigned=0, bound=lower)
+
+
+def _true_value(travel, origins, targets, w, sel):
+    """Weighted true cost of site set ``sel`` (nearest chosen site by the travel model), assignment, costs."""
+    true = sparse.csr_matrix(travel.nearest(origins, _subset(targets, sel), 1))
+    idx, cost = nearest_assignment(true, range(len(sel)))
+    cost = np.where(cost <= ZERO_MINUTES, 0.0, cost)
+    return float(np.sum(w * cost)), sel[idx], cost
 
 
 def greedy_pmedian(cost, weights, k: int, fixed=(), *, rest_cost=None, max_passes: int = 5) -> tuple[int, ...]:
