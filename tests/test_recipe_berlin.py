@@ -81,16 +81,21 @@ def test_counts_roll_up(berlin):
 def test_mss_invalid_rows_flagged_not_numbers(berlin):
     con, _, _ = berlin
     mss = _raw("berlin-mss-2021/mss2021_indexindikatoren_plr.csv")
+    context = _raw("berlin-mss-2021/mss2021_kontextindikatoren_plr.csv")
     invalid = set(mss.loc[mss["KOM"] != "gültig", "PLR_ID"])
-    assert invalid
+    assert invalid and invalid == set(context.loc[context["KOM"] != "gültig", "PLR_ID"])
+    n_mss = con.execute("SELECT count(DISTINCT indicator) FROM observations WHERE indicator LIKE 'mss_%'").fetchone()[0]
+    assert n_mss == 6 + 14  # S1 S3 S4 D1 D3 D4 and the 14 context indicators published on the 2021 PLR
     flagged = con.execute("SELECT area_key, count(*) FILTER (WHERE value IS NULL AND flag = 'missing') "
                           "FROM observations WHERE indicator LIKE 'mss_%' GROUP BY 1").fetchall()
-    assert {k for k, n in flagged if n == 6} == invalid
-    assert {k for k, n in flagged if n not in (0, 6)} == set()
+    assert {k for k, n in flagged if n == n_mss} == invalid
+    assert {k for k, n in flagged if n not in (0, n_mss)} == set()
     low = con.execute("SELECT min(value) FROM observations WHERE indicator LIKE 'mss_%'").fetchone()[0]
     assert low > -100
     s1 = dict(con.execute("SELECT area_key, value FROM observations WHERE indicator='mss_s1'").fetchall())
     assert s1["01100101"] == pytest.approx(4.22594)
+    k01 = con.execute("SELECT value FROM observations WHERE indicator='mss_k01' AND area_key='01100101'").fetchone()
+    assert k01[0] == pytest.approx(float(context.loc[context["PLR_ID"] == "01100101", "KI_01"].iloc[0]))
     assert con.execute("SELECT DISTINCT period FROM observations WHERE indicator='mss_s1'").fetchall() == \
         [("2020-12-31",)]
 

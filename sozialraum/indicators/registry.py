@@ -98,6 +98,12 @@ _ALL: list[Indicator] = [
                "Veränderung von S3 über zwei Jahre.", kind="change", unit="Prozentpunkte"),
     _published("mss_d4", "MSS D4 Veränderung Kinderarmut", "MSS D4 change child poverty",
                "Veränderung von S4 über zwei Jahre.", kind="change", unit="Prozentpunkte"),
+    # Berlin MSS 2021 context indicators: published as coded columns KI_nn. Their definitions are in the official
+    # MSS indicator sheets (not shipped with the data), so they are labelled by code, not by a guessed meaning.
+    *[_published(f"mss_k{n}", f"MSS Kontextindikator K {n}", f"MSS context indicator K {n}",
+                 f"Kontextindikator K {n} des MSS 2021 (Definition: Indikatorenblätter zum MSS 2021).",
+                 kind="index", unit="Wert", group="MSS Kontext")
+      for n in ("01", "02", "03", "04", "05", "06", "07", "09", "10", "11", "12", "13", "16", "17")],
     # Other imported context indicators (national)
     _published("gisd_score", "GISD Deprivationsindex", "GISD deprivation score",
                "German Index of Socioeconomic Deprivation (RKI), 0 = geringste, 1 = höchste Deprivation.",
