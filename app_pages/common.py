@@ -194,16 +194,22 @@ def indicators(level: str) -> pd.DataFrame:
 
 
 def target_group_labels(level: str) -> dict[str, str]:
-    """Suppressible counts (SGB II groups) on ``level`` that can be a target group: key -> label.
+    """Counts on ``level`` that can be a target group: key -> label.
 
-    Shows a German hint and stops the page when the level has none (e.g. Berlin, which publishes shares only).
+    SGB II groups where the level has them; otherwise (e.g. Berlin's open data, which publishes shares only) the
+    population counts, with a note. Stops the page with a German hint when the level has no counts at all.
     """
     available = indicators(level)
-    counts = available[(available["kind"] == "count") & available["suppressible"].astype(bool)]
-    if counts.empty:
-        st.info(tr("Für diese Ebene gibt es keine SGB-II-Zahlen als Zielgruppe.", "No SGB II counts on this level."))
+    counts = available[available["kind"] == "count"]
+    sgb2 = counts[counts["suppressible"].astype(bool)]
+    if sgb2.empty and not counts.empty:
+        st.caption(tr("Für diese Ebene liegen keine SGB-II-Zahlen vor; als Zielgruppe stehen die Einwohnerzahlen "
+                      "zur Wahl.", "No SGB II counts on this level; residents serve as the target group."))
+    elif counts.empty:
+        st.info(tr("Für diese Ebene gibt es keine Zählwerte als Zielgruppe.", "No counts on this level."))
         st.stop()
-    return {r.indicator: tr(r.label_de, r.label_en) for r in counts.itertuples()}
+    chosen = sgb2 if not sgb2.empty else counts
+    return {r.indicator: tr(r.label_de, r.label_en) for r in chosen.itertuples()}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -37,3 +37,31 @@ def test_standorte_without_venues_warns_and_the_run_fails_politely(bare_db):
     at.run()
     assert not at.exception
     assert any("ließ sich nicht rechnen" in e.value for e in at.error)
+
+
+@pytest.fixture
+def population_only_db(tmp_path):
+    """Like Berlin's open data: residents per area, but no SGB II counts."""
+    from dataclasses import replace
+
+    from sozialraum.store import connect
+    from sozialraum.store.write import replace_source
+    from sozialraum.testing import grid_batch
+
+    obs = grid_observations()
+    obs = obs[obs["indicator"].str.startswith("ew_")]
+    path = tmp_path / "population.duckdb"
+    con = connect(path)
+    source, batch = grid_batch(obs)
+    replace_source(con, replace(source, licence="CC0", attribution="Testdaten"), batch)
+    con.close()
+    yield from store_env(path)
+
+
+def test_without_sgb2_counts_residents_are_the_target_group(population_only_db):
+    at = run_app("app_pages/standorte.py")
+    assert not at.exception
+    assert any("keine SGB-II-Zahlen vor" in c.value for c in at.caption)
+    [target] = [s for s in at.selectbox if s.label == "Zielgruppe"]
+    assert set(target.options) == {"Einwohner/innen", "Einwohner/innen 15 bis unter 65 Jahre",
+                                   "Einwohner/innen unter 25 Jahren"}

@@ -282,6 +282,43 @@ def test_coverage_and_blind_spots_never_count_suppressed_areas(con, hidden):
     assert (gaps["uncovered"].dropna() % 10 == 0).all()
 
 
+def _differencing_attack(per_area: pd.DataFrame, city_share: dict, total: float, counts: pd.Series) -> dict:
+    """What an outsider can do with city-wide coverage shares: per service type, share × total (the published
+    sum of the regions) minus the published areas' share × count leaves the suppressed areas' share × count;
+    per-area shares follow from public geometry and providers. Least squares over the types → the counts."""
+    unknown = counts[counts.isna()].index.tolist()
+    rows, rhs = [], []
+    for stype, part in per_area.groupby("service_type"):
+        share = part.set_index("area_key")["share"]
+        rows.append([share.get(a, 0.0) for a in unknown])
+        rhs.append(city_share[stype] * total - float((share * counts).drop(unknown, errors="ignore").sum()))
+    solution, *_ = np.linalg.lstsq(np.array(rows), np.array(rhs), rcond=None)
+    return dict(zip(unknown, solution))
+
+
+def test_coverage_chart_shares_are_too_coarse_to_difference(con, hidden):
+    """The exact city-wide shares of the coverage model give the suppressed counts back (share × total minus
+    the published areas); the chart the page sends to the browser carries percentages to one decimal only."""
+    from sozialraum.access.present import published_counts
+    from sozialraum.access.store_adapter import coverage_for_store
+    from sozialraum.analysis.confidentiality import published
+    from sozialraum.charts.access import coverage_bar
+
+    suppressed = cells(hidden, indicator="rlb")
+    counts = published_counts(con, LEVEL, PERIOD, "rlb")
+    total = float(published(con, "ms_region", period=PERIOD, indicators=["rlb"])["value"].sum())
+    cov = coverage_for_store(con, LEVEL, PERIOD, "rlb")
+    exact = _differencing_attack(cov.per_area, dict(zip(cov.city["service_type"], cov.city["share"])), total, counts)
+    assert any(abs(exact[a] - v["rlb"]) < 1e-6 for a, v in suppressed.items()), "the attack works on exact shares"
+    fig = coverage_bar(cov.city, label="service_label")
+    pct = _numbers(fig.data[0].x)
+    assert np.array_equal(pct, np.round(pct, 1))
+    label_to_type = dict(zip(cov.city["service_label"], cov.city["service_type"]))
+    shown = {label_to_type[lbl]: p / 100.0 for lbl, p in zip(fig.data[0].y, pct)}
+    guess = _differencing_attack(cov.per_area, shown, total, counts)
+    assert all(abs(guess[a] - v["rlb"]) >= 0.5 for a, v in suppressed.items()), guess
+
+
 def test_angebote_page_coverage_table_says_gesperrt(demo_path, con, hidden, captured_maps):
     at = run_app("app_pages/angebote.py", {"view": {"level": LEVEL, "period": PERIOD}})
     at.radio(key="angebote_view").set_value("abdeckung")
@@ -293,6 +330,9 @@ def test_angebote_page_coverage_table_says_gesperrt(demo_path, con, hidden, capt
     assert len(mine) and (mine["Zielgruppe"] == "gesperrt").all() and (mine["in Reichweite"] == "gesperrt").all()
     people = [x for col in ("Zielgruppe", "in Reichweite") for x in per[col] if x != "gesperrt"]
     assert people and all(x.startswith("≈ ") for x in people)
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    pct = _numbers(fig["data"][0]["x"])
+    assert len(pct) and np.array_equal(pct, np.round(pct, 1))  # no exact shares reach the browser
 
 
 # --------------------------------------------------------------------------------------------- siting
@@ -346,6 +386,17 @@ def test_siting_plan_frames_json_and_stored_scenario_hide_suppressed_areas(con, 
     sid = scenarios.save(con, "Geheimhaltungsprüfung", plan)
     _assert_plan_hides(scenarios.load(con, sid), con, hidden)
     scenarios.delete(con, sid)
+
+
+def test_siting_charts_carry_one_decimal_percentages(plan):
+    from sozialraum.charts.siting import k_curve_chart, scenario_compare_chart
+
+    fig = k_curve_chart(plan.k_curve, chosen_k=2, baseline=plan.summary["covered_share_fixed_only"])
+    values = np.concatenate([_numbers(t.y) for t in fig.data] + [[s.y0 for s in fig.layout.shapes]])
+    assert len(values) >= 4 and np.array_equal(values, np.round(values, 1))
+    frame = pd.DataFrame({"name": ["A"], "covered_share": [plan.summary["covered_share"]]})
+    bars = _numbers(scenario_compare_chart(frame).data[0].y)
+    assert np.array_equal(bars, np.round(bars, 1))
 
 
 # --------------------------------------------------------------------------------------------- exports

@@ -31,7 +31,8 @@ def coverage_bar(frame: pd.DataFrame, *, label: str = "label", share: str = "sha
     import plotly.graph_objects as go
 
     data = frame[[label, share]].copy()
-    data["pct"] = pd.to_numeric(data[share], errors="coerce") * 100.0
+    # one decimal: exact shares × a published total would give back suppressed counts by differencing
+    data["pct"] = (pd.to_numeric(data[share], errors="coerce") * 100.0).round(1)
     data = data.sort_values("pct", ascending=True, na_position="first")
     text = [("keine Angabe" if pd.isna(v) else f"{v:.1f} %".replace(".", ",")) for v in data["pct"]]
     fig = go.Figure(go.Bar(

@@ -20,10 +20,12 @@ def k_curve_chart(curve: pd.DataFrame, *, k: str = "k", share: str = "covered_sh
     import plotly.graph_objects as go
 
     data = curve[[k, share]].dropna().sort_values(k)
-    pct = data[share].astype(float) * 100.0
+    # one decimal: exact shares × a published total would give back suppressed counts by differencing
+    pct = (data[share].astype(float) * 100.0).round(1)
+    base = round(baseline * 100.0, 1) if baseline is not None else None
     gain = pct.diff()
     if len(gain):
-        gain.iloc[0] = pct.iloc[0] - (baseline * 100.0 if baseline is not None else 0.0)
+        gain.iloc[0] = pct.iloc[0] - (base if base is not None else 0.0)
     hover = [f"{_sites(int(kk))}: {p:.1f} % erreicht (+{g:.1f} Prozentpunkte)".replace(".", ",")
              for kk, p, g in zip(data[k], pct, gain.fillna(0))]
     fig = go.Figure(go.Scatter(x=data[k], y=pct, mode="lines+markers", line=dict(color=BLUE, width=3),
@@ -34,7 +36,7 @@ def k_curve_chart(curve: pd.DataFrame, *, k: str = "k", share: str = "covered_sh
                                  marker=dict(size=16, color=RED, symbol="circle-open", line=dict(width=3)),
                                  hoverinfo="skip"))
     if baseline is not None:
-        fig.add_hline(y=baseline * 100.0, line_dash="dash", line_color=GREY,
+        fig.add_hline(y=base, line_dash="dash", line_color=GREY,
                       annotation_text="bestehende Standorte", annotation_position="bottom right")
     fig.update_xaxes(title="Anzahl neuer Standorte (k)", dtick=1)
     fig.update_yaxes(title="Zielgruppe in Reichweite (%)", ticksuffix=" %", rangemode="tozero")
@@ -48,7 +50,7 @@ def scenario_compare_chart(frame: pd.DataFrame, *, name: str = "name", share: st
     import plotly.graph_objects as go
 
     data = frame[[name, share]].copy()
-    pct = pd.to_numeric(data[share], errors="coerce") * 100.0
+    pct = (pd.to_numeric(data[share], errors="coerce") * 100.0).round(1)  # one decimal, as in k_curve_chart
     fig = go.Figure(go.Bar(x=data[name], y=pct, marker_color=BLUE,
                            text=[("–" if pd.isna(v) else f"{v:.1f} %".replace(".", ",")) for v in pct],
                            textposition="auto", hovertemplate="%{x}: %{y:.1f} %<extra></extra>"))

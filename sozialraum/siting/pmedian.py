@@ -224,29 +224,92 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
 
     Starts from each point's ``nearest`` candidates (setting ``pmedian_nearest``) plus the fixed sites and
     tightens the lists until the answer is proven optimal or ``time_limit`` (for all rounds together) runs
-    out. The result's objective, assignment and costs are *true* values from the travel model.
+    out. Before HiGHS runs, a Lagrangian bound (``pmedian_bound``) on wider lists gives a lower bound, a
+    second start solution, and removes candidates that cannot be in a better solution (reduced-cost tests).
+    The result's objective, assignment and costs are *true* values from the travel model; ``bound`` is a
+    proven lower bound of the optimum over all candidates and ``gap`` the remaining relative gap.
     """
     from sozialraum.settings import default
+    from sozialraum.siting.pmedian_bound import lagrangian_bound, reduced_cost_tests
 
     n = int(nearest if nearest is not None else default("pmedian_nearest"))
     limit = _limit(time_limit)
+    t_end = time.perf_counter() + limit
     w = np.asarray(weights, dtype="float64")
     fixed = sorted(set(int(j) for j in fixed))
+    # start: greedy + vertex substitution on wider lists (4 × nearest), a good incumbent for HiGHS
+    wide = sparse.csr_matrix(travel.nearest(origins, targets, 4 * n, always=fixed))
+    n_cand = wide.shape[1]
+    n_h = min(4 * n, n_cand)
+    rest_h = np.full(len(w), np.inf) if n_h >= n_cand else \
+        _row_max(sparse.csr_matrix(travel.nearest(origins, targets, n_h)))
+    first = greedy_pmedian(wide, w, k, fixed, rest_cost=rest_h)
+    best = _true_value(travel, origins, targets, w, np.asarray(first, dtype=np.int64))
+    best = (best[0], first, best[1], best[2])
+    lower, seconds, cut = -np.inf, 0.0, None
+    keep = np.ones(n_cand, dtype=bool)
+    forced = np.zeros(n_cand, dtype=bool)
+    if 0 < k < n_cand - len(fixed):
+        t0 = time.perf_counter()
+        lb = lagrangian_bound(wide, w, k, fixed, rest_cost=rest_h, upper=best[0], start=w * best[3],
+                              time_limit=min(max(0.1 * limit, 0.5), 8.0))
+        lower = lb.bound
+        # the relaxation's open sites, improved by substitution: often better than the greedy start
+        other = greedy_pmedian(wide, w, k, fixed, rest_cost=rest_h, start=np.flatnonzero(lb.opened))
+        v, a, c = _true_value(travel, origins, targets, w, np.asarray(other, dtype=np.int64))
+        if v < best[0] - 1e-9 * max(1.0, v):
+            best = (v, other, a, c)
+        closed, forced = reduced_cost_tests(lb, k, fixed, best[0])
+        keep, cut = ~closed, best[0]
+        seconds += time.perf_counter() - t0
+    status = "time_limit"
+    if best[0] <= lower + 1e-7 * max(1.0, abs(best[0])):
+        status = "optimal"
+    elif time.perf_counter() < t_end:
+        # HiGHS on the candidates that survived the tests (positions in ``idx``), forced sites fixed open
+        idx = np.flatnonzero(keep)
+        pos = np.full(n_cand, -1, dtype=np.int64)
+        pos[idx] = np.arange(len(idx))
+        sub_fixed = sorted(pos[np.union1d(np.asarray(fixed, dtype=np.int64), np.flatnonzero(forced))].tolist())
+        k_sub = k - int((forced & ~np.isin(np.arange(n_cand), fixed)).sum())
+        sub_targets = targets if len(idx) == n_cand else _subset(targets, idx)
+        start = pos[np.asarray(best[1], dtype=np.int64)]
+        start = tuple(start.tolist()) if (start >= 0).all() and set(sub_fixed) <= set(start.tolist()) else None
+        sub = _refine(travel, origins, sub_targets, w, k_sub, sub_fixed, n, t_end, max_rounds, start)
+        seconds += sub[3]
+        sel = np.sort(idx[np.asarray(sub[0], dtype=np.int64)])
+        v, a, c = _true_value(travel, origins, targets, w, sel)
+        if v < best[0] - 1e-9 * max(1.0, v):
+            best = (v, tuple(sel.tolist()), a, c)
+        sub_lower = sub[1] if cut is None else min(sub[1], cut - 1e-9 * max(1.0, abs(cut)))
+        lower = max(lower, sub_lower)
+        if best[0] <= lower + 1e-7 * max(1.0, abs(best[0])):
+            status = "optimal"
+    value, selected, assign, cost = best
+    total = float(w.sum())
+    reach = np.ones(len(w), dtype=bool) if budget is None else cost <= budget * (1 + 1e-9)
+    gap = 0.0 if status == "optimal" else (max(0.0, (value - lower) / value) if value > 0 and np.isfinite(lower)
+                                           else float("inf"))
+    return SitingResult("pmedian", tuple(int(j) for j in selected), value, float(w[reach].sum()), total, assign,
+                        seconds, status, gap, tuple(fixed), n_unassigned=0, bound=lower)
+
+
+def _refine(travel, origins, targets, w, k, fixed, n, t_end, max_rounds, start):
+    """The list-tightening rounds of ``solve_pmedian_refined`` → (selected, lower bound, optimal?, seconds)."""
     lists = sparse.csr_matrix(travel.nearest(origins, targets, n, always=fixed))
     n_cand = lists.shape[1]
     rest = np.full(lists.shape[0], np.inf) if n >= n_cand else \
         _row_max(sparse.csr_matrix(travel.nearest(origins, targets, n)))
     n_row = np.full(lists.shape[0], min(n, n_cand), dtype=np.int64)
-    t_end = time.perf_counter() + limit
-    lower, seconds = -np.inf, 0.0
-    # start: greedy + vertex substitution on wider lists (4 × nearest), a good incumbent for HiGHS
-    n_h = min(4 * n, n_cand)
-    rest_h = np.full(lists.shape[0], np.inf) if n_h >= n_cand else \
-        _row_max(sparse.csr_matrix(travel.nearest(origins, targets, n_h)))
-    last = greedy_pmedian(travel.nearest(origins, targets, n_h, always=fixed), w, k, fixed, rest_cost=rest_h)
+    if start is None:
+        n_h = min(4 * n, n_cand)
+        rest_h = np.full(lists.shape[0], np.inf) if n_h >= n_cand else \
+            _row_max(sparse.csr_matrix(travel.nearest(origins, targets, n_h)))
+        start = greedy_pmedian(travel.nearest(origins, targets, n_h, always=fixed), w, k, fixed, rest_cost=rest_h)
+    last = start
     v0, a0, c0 = _true_value(travel, origins, targets, w, np.asarray(last, dtype=np.int64))
-    best = (v0, last, a0, c0)
-    status = "time_limit"
+    best = (v0, last)
+    lower, seconds, optimal = -np.inf, 0.0, False
     for _ in range(max_rounds):
         remaining = max(t_end - time.perf_counter(), 0.5)
         try:
@@ -257,11 +320,11 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
         lower = max(lower, res.bound)
         sel = np.asarray(res.selected, dtype=np.int64)
         value, assign, cost = _true_value(travel, origins, targets, w, sel)
-        if best is None or value < best[0] - 1e-9 * max(1.0, value):
-            best = (value, res.selected, assign, cost)
+        if value < best[0] - 1e-9 * max(1.0, value):
+            best = (value, res.selected)
         last = res.selected
         if best[0] <= lower + 1e-7 * max(1.0, abs(best[0])):  # the relaxation's bound is met: optimal
-            status = "optimal"
+            optimal = True
             break
         if time.perf_counter() >= t_end:
             break
@@ -276,13 +339,7 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
         extra = sparse.csr_matrix((np.ones(len(bad) * len(sel)),
                                    (np.repeat(bad, len(sel)), np.tile(sel, len(bad)))), shape=lists.shape)
         lists = _add_entries(lists, extra, origins, targets, travel)
-    value, selected, assign, cost = best
-    total = float(w.sum())
-    reach = np.ones(len(w), dtype=bool) if budget is None else cost <= budget * (1 + 1e-9)
-    gap = 0.0 if status == "optimal" else (max(0.0, (value - lower) / value) if value > 0 and np.isfinite(lower)
-                                           else float("inf"))
-    return SitingResult("pmedian", tuple(selected), value, float(w[reach].sum()), total, assign, seconds, status,
-                        gap, tuple(fixed), n_unassigned=0, bound=lower)
+    return best[1], lower, optimal, seconds
 
 
 def _true_value(travel, origins, targets, w, sel):
@@ -293,16 +350,18 @@ def _true_value(travel, origins, targets, w, sel):
     return float(np.sum(w * cost)), sel[idx], cost
 
 
-def greedy_pmedian(cost, weights, k: int, fixed=(), *, rest_cost=None, max_passes: int = 5) -> tuple[int, ...]:
+def greedy_pmedian(cost, weights, k: int, fixed=(), *, rest_cost=None, max_passes: int = 5,
+                   start=None) -> tuple[int, ...]:
     """Start solution: greedy (add the free candidate that lowers the model value most, ties → lower index),
     then vertex substitution passes. Handed to HiGHS as a MIP start, so a time-limited solve is never worse
-    than this."""
+    than this. ``start``: a site set (``k`` new plus the fixed ones) to improve by substitution instead of
+    the greedy construction."""
     c = sparse.csr_matrix(cost, dtype="float64")
     w = np.asarray(weights, dtype="float64")
     f = _fixed(fixed, c.shape[1])
     _, has_rest, unlisted_fixed, is_fixed, rest = _prepare(c, f, rest_cost)
-    chosen = set(f.tolist())
-    for _ in range(int(k)):
+    chosen = set(f.tolist()) | (set(int(j) for j in start) if start is not None else set())
+    for _ in range(int(k) + len(f) - len(chosen) if start is not None else int(k)):
         scores = _swap_scores(c, w, chosen, is_fixed, has_rest, unlisted_fixed, rest)
         scores[list(chosen)] = np.inf
         if not np.isfinite(scores).any():

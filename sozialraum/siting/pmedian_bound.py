@@ -72,7 +72,8 @@ def lagrangian_bound(cost, weights, k: int, fixed=(), *, rest_cost=None, upper: 
         return LagrangeBound(float("inf"), np.zeros(n_cand), is_fixed.copy(), low, 0)
     lam = low.copy() if start is None else np.clip(np.asarray(start, dtype="float64"), low, cap)
     best, best_lam, best_rho, best_open = -np.inf, lam.copy(), np.zeros(n_cand), is_fixed.copy()
-    mu, stall, it = 2.0, 0, 0
+    mu, stall, it = 1.0, 0, 0
+    step = np.zeros(n_dem)
     t_end = time.perf_counter() + time_limit
     for it in range(1, max_iter + 1):
         red = wc - lam[rows]
@@ -87,17 +88,18 @@ def lagrangian_bound(cost, weights, k: int, fixed=(), *, rest_cost=None, upper: 
             best, best_lam, best_rho, best_open, stall = value, lam.copy(), rho, opened, 0
         else:
             stall += 1
-            if stall >= 25:
+            if stall >= 40:
                 mu, stall = mu / 2, 0
         target = upper if upper is not None else best + 0.1 * abs(best) + 1.0
         if best >= target - rel_tol * max(1.0, abs(target)) or mu < 1e-5 or time.perf_counter() > t_end:
             break
         g = 1.0 - np.bincount(rows[neg & opened[cols]], minlength=n_dem)
         g = np.where(((g > 0) & (lam >= cap)) | ((g < 0) & (lam <= low)) | (w <= 0), 0.0, g)
-        norm = float(g @ g)
-        if norm == 0:  # the relaxed solution is a feasible assignment: the bound is optimal for these lists
+        if not g.any():  # the relaxed solution is a feasible assignment: the bound is optimal for these lists
             break
-        lam = np.clip(lam + mu * max(target - value, 1e-9 * max(1.0, abs(value))) / norm * g, low, cap)
+        step = g + 0.7 * step  # deflected subgradient: damps the zig-zag of plain steps
+        lam = np.clip(lam + mu * max(target - value, 1e-9 * max(1.0, abs(value))) / float(step @ step) * step,
+                      low, cap)
     return LagrangeBound(best, best_rho, best_open, best_lam, it)
 
 
