@@ -111,8 +111,11 @@ def _fca(version, level, period, target, f: ProviderFilter, service_type, budget
 
         return fca_for_store(get_con(), level, period, target, service_types=[service_type], budget_min=budget,
                              scale=100.0, settings=settings)
+    from sozialraum.access.store_adapter import rounded_demand
+
     areas, points, prov = _filtered(level, period, target, f, settings)
-    out = two_step_fca(points, prov, _travel(settings_items), budget, service_types=[service_type], scale=100.0)
+    out = two_step_fca(rounded_demand(points), prov, _travel(settings_items), budget, service_types=[service_type],
+                       scale=100.0)
     names = dict(zip(areas["area_key"], areas["name"]))
     out.insert(1, "name", [names.get(k, "Gesamt") if k is not None else "Gesamt" for k in out["area_key"]])
     return out

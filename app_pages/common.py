@@ -258,15 +258,10 @@ def _published(version: str, level: str, period: str | None, indicators: tuple[s
 def published_values(level: str, period: str | None = None, indicators=None) -> pd.DataFrame | None:
     """Observations as they may be shown (confidentiality gate applied), cached.
 
-    Returns None (after a visible notice) when the gate is not available: raw counts are never shown.
+    The threshold can be tightened in the settings but never set below the BA rule's default.
     """
-    try:
-        return _published(data_version(), level, period, tuple(indicators) if indicators else None,
-                          int(setting("suppression_threshold")))
-    except ImportError:
-        st.info(tr("Die Geheimhaltungsprüfung ist noch in Arbeit – deshalb werden hier noch keine Zahlen gezeigt.",
-                   "The confidentiality check is still being built – no figures are shown yet."))
-        return None
+    threshold = max(int(setting("suppression_threshold")), int(SETTINGS["suppression_threshold"].default))
+    return _published(data_version(), level, period, tuple(indicators) if indicators else None, threshold)
 
 
 def wide(values: pd.DataFrame, column: str = "value") -> pd.DataFrame:

@@ -37,8 +37,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("suppression_threshold", "Geheimhaltung: kleinste veröffentlichte Fallzahl", 3,
                 "Fallzahlen ab 1 und unter diesem Wert werden nicht gezeigt (Bundesagentur für Arbeit: keine 1 "
                 "und keine 2). 0 ist veröffentlichbar. Auch Werte, aus denen sich eine gesperrte Zahl errechnen "
-                "ließe, werden gesperrt.",
-                unit="Fälle", group="Statistik", minimum=1, maximum=10, step=1,
+                "ließe, werden gesperrt. Die Regel lässt sich verschärfen, aber nicht unter 3 lockern.",
+                unit="Fälle", group="Statistik", minimum=3, maximum=10, step=1,
                 label_en="Confidentiality: smallest published count"),
         Setting("eb_smoothing", "Empirische Bayes-Glättung für kleine Gebiete", False,
                 "Zeigt für kleine Gebiete eine geglättete (geschätzte) Quote statt der rohen Quote. "

@@ -238,7 +238,8 @@ def test_threshold_is_a_parameter(store):
     hidden = _hidden(published(store, "zelle", threshold=6, indicators=["elb", "nef", "rlb"]))
     assert {("r0c0", "elb"), ("r0c1", "elb"), ("r1c0", "nef"), ("r1c1", "nef"), ("r1c2", "nef")} <= hidden
     assert ("r2c1", "nef") not in hidden  # a zero stays publishable
-    assert not _hidden(published(store, "zelle", threshold=1, indicators=["elb", "nef", "rlb"]))
+    with pytest.raises(ValueError, match="nicht unter 3"):  # the BA rule can be tightened, never loosened
+        published(store, "zelle", threshold=2, indicators=["elb", "nef", "rlb"])
 
 
 def test_input_suppression_is_protected_by_group_total(store):

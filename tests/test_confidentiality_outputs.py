@@ -37,6 +37,7 @@ def demo_path(tmp_path_factory):
     path = folder / "demo.duckdb"
     build_demo_db(path)
     shutil.copy(path, folder / "cli.duckdb")
+    shutil.copy(path, folder / "twin.duckdb")
     yield from store_env(path)
 
 
@@ -317,6 +318,38 @@ def test_coverage_chart_shares_are_too_coarse_to_difference(con, hidden):
     shown = {label_to_type[lbl]: p / 100.0 for lbl, p in zip(fig.data[0].y, pct)}
     guess = _differencing_attack(cov.per_area, shown, total, counts)
     assert all(abs(guess[a] - v["rlb"]) >= 0.5 for a, v in suppressed.items()), guess
+
+
+@pytest.fixture(scope="module")
+def twin(demo_path, hidden):
+    """A second store that publishes exactly the same: one child under 15 in SGB II moves between the two
+    suppressed cells of Stadtteil 0301 (030101: 97 → 96, 030103: 1 → 2)."""
+    from sozialraum.store import connect
+
+    moved = {"030101": -1, "030103": +1}
+    assert all((LEVEL, k, "rlb_u15", PERIOD) in hidden for k in moved)
+    c = connect(demo_path.parent / "twin.duckdb")
+    for key, delta in moved.items():
+        c.execute("UPDATE observations SET value = value + ? WHERE level = ? AND area_key = ? "
+                  "AND indicator = 'rlb_u15' AND period = ?", [delta, LEVEL, key, PERIOD])
+    yield c
+    c.close()
+
+
+def test_2sfca_shows_the_same_for_stores_that_publish_the_same(con, twin):
+    """Places per 100 children as the page prints them (one decimal) must not tell 1 from 2 in a suppressed
+    cell: on raw counts, a single child moved between suppressed areas changed the Kita values shown."""
+    from sozialraum.access.store_adapter import fca_for_store
+    from sozialraum.analysis.confidentiality import published
+
+    for level in LEVELS:
+        pd.testing.assert_frame_equal(published(con, level, period=PERIOD), published(twin, level, period=PERIOD))
+    for stype in ("kita", "familienzentrum", "jugend"):
+        shown = [[("–" if pd.isna(v) else german(v, 1)) for v in
+                  fca_for_store(c, LEVEL, PERIOD, "rlb_u15", service_types=[stype], scale=100.0)["value"]]
+                 for c in (con, twin)]
+        assert shown[0] == shown[1], stype
+        assert sum(v != "–" for v in shown[0]) > 50
 
 
 def test_angebote_page_coverage_table_says_gesperrt(demo_path, con, hidden, captured_maps):

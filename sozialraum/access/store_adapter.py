@@ -37,6 +37,24 @@ def load_demand(con, level: str, period: str | None, target_indicator: str = "rl
     return areas, demand_points(areas, counts, spacing_m, residential=residential)
 
 
+def rounded_demand(demand: pd.DataFrame, floor: float = 1e-6) -> pd.DataFrame:
+    """Demand points whose weights add up, per area, to the area's count rounded to tens (``round_people``).
+
+    For ratios shown to a decimal (2SFCA): on raw counts they move with a single person of a suppressed count.
+    Areas that round to 0 keep a negligible weight ``floor`` (spread evenly where the raw count is 0), so whether
+    an area gets a value does not tell its count either.
+    """
+    import numpy as np
+
+    w = demand["weight"].to_numpy(dtype="float64")
+    by_area = demand.groupby("area_key")
+    total = by_area["weight"].transform("sum").to_numpy(dtype="float64")
+    n = by_area["weight"].transform("size").to_numpy(dtype="float64")
+    target = np.maximum(round_people(total), floor)
+    out = np.where(total > 0, w * np.divide(target, total, out=np.zeros(len(w)), where=total > 0), target / n)
+    return demand.assign(weight=out)
+
+
 def _providers(con, service_types):
     from sozialraum.store import read
 
@@ -83,7 +101,7 @@ def fca_for_store(con, level: str, period: str | None, target_indicator: str = "
     s, travel, budget = _setup(settings, travel, budget_min)
     areas, demand = load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"])
     prov = _providers(con, service_types)
-    out = two_step_fca(demand, prov, travel, budget, service_types=service_types, scale=scale)
+    out = two_step_fca(rounded_demand(demand), prov, travel, budget, service_types=service_types, scale=scale)
     names = dict(zip(areas["area_key"], areas["name"]))
     out.insert(1, "name", [names.get(k, "Gesamt") if k is not None else "Gesamt" for k in out["area_key"]])
     return out
@@ -125,4 +143,4 @@ def need_gap_for_store(con, level: str, period: str | None, *, need: str = "stat
     return ranking.reset_index(drop=True)
 
 
-__all__ = ["load_demand", "coverage_for_store", "fca_for_store", "need_gap_for_store"]
+__all__ = ["load_demand", "rounded_demand", "coverage_for_store", "fca_for_store", "need_gap_for_store"]

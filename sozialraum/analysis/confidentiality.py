@@ -39,10 +39,15 @@ def _suppressible_counts() -> set[str]:
 
 
 def _threshold(threshold: float | None) -> float:
-    if threshold is None:
-        from sozialraum.settings import default
+    """The threshold to apply: the setting's default, or a stricter one. The BA rule is a floor, never loosened."""
+    from sozialraum.settings import SETTINGS
 
-        threshold = default("suppression_threshold")
+    floor = SETTINGS["suppression_threshold"].minimum
+    if threshold is None:
+        threshold = SETTINGS["suppression_threshold"].default
+    if threshold < floor:
+        raise ValueError(f"Geheimhaltung: die kleinste veröffentlichte Fallzahl kann nicht unter {floor:g} liegen "
+                         f"(verlangt: {threshold:g}).")
     return float(threshold)
 
 

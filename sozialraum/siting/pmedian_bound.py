@@ -39,13 +39,14 @@ class LagrangeBound:
 
 
 def lagrangian_bound(cost, weights, k: int, fixed=(), *, rest_cost=None, upper: float | None = None, start=None,
-                     max_iter: int = 3000, time_limit: float = 10.0, rel_tol: float = 1e-9) -> LagrangeBound:
+                     max_iter: int = 3000, time_limit: float = 10.0, rel_tol: float = 1e-9,
+                     step_scale: float = 1.0) -> LagrangeBound:
     """Best Lagrangian lower bound found by subgradient steps.
 
     ``cost``: CSR minutes of the listed pairs; ``rest_cost``: per row a lower bound of the cost to every
     unlisted candidate (``None``: unlisted = unreachable). ``upper``: value of a known solution (steers the
     step; default: the bound found so far plus 10 %). ``start``: initial multipliers (e.g. weight × cost of a
-    good solution). Stops when the bound meets ``upper`` (relative ``rel_tol``), steps become tiny, or the
+    good solution); ``step_scale``: the first step factor (smaller when ``start`` is already good). Stops when the bound meets ``upper`` (relative ``rel_tol``), steps become tiny, or the
     iteration/time limit is hit.
     """
     c = sparse.csr_matrix(cost, dtype="float64")
@@ -72,7 +73,7 @@ def lagrangian_bound(cost, weights, k: int, fixed=(), *, rest_cost=None, upper: 
         return LagrangeBound(float("inf"), np.zeros(n_cand), is_fixed.copy(), low, 0)
     lam = low.copy() if start is None else np.clip(np.asarray(start, dtype="float64"), low, cap)
     best, best_lam, best_rho, best_open = -np.inf, lam.copy(), np.zeros(n_cand), is_fixed.copy()
-    mu, stall, it = 1.0, 0, 0
+    mu, stall, it = float(step_scale), 0, 0
     step = np.zeros(n_dem)
     t_end = time.perf_counter() + time_limit
     for it in range(1, max_iter + 1):
