@@ -142,7 +142,8 @@ def test_fca_and_need_gap_for_store(grid_store):
     from sozialraum.access.store_adapter import fca_for_store, need_gap_for_store
 
     fca = fca_for_store(grid_store, "zelle", "2024", service_types=["kita"], budget_min=10, settings=SETTINGS)
-    assert fca.set_index("name").loc["Gesamt", "value"] == pytest.approx(110 / 172)
+    # 110 Kita places over the demand, each area's count rounded to tens first (confidentiality): 172 -> 170
+    assert fca.set_index("name").loc["Gesamt", "value"] == pytest.approx(110 / 170)
     gaps = need_gap_for_store(grid_store, "zelle", "2024", need="sgb2_quote", service_types=["kita"],
                               budget_min=10, settings=SETTINGS)
     # uncovered by Kitas: r0c2, r2c0, r2c2; the row-2 cells have the highest SGB II quota

@@ -20,7 +20,10 @@ Conventions shared by all models
   (``pmedian_nearest``) plus the fixed sites; a point may also take a *rest option* that stands for "some
   candidate not on my list", priced at a lower bound of that distance. The model is thus a relaxation of the
   full p-median, and ``solve_pmedian_refined`` extends the lists with the chosen sites until the relaxation
-  is tight — which proves the answer optimal for the full problem. See that module for details.
+  is tight — which proves the answer optimal for the full problem. A Lagrangian relaxation
+  (``sozialraum.siting.pmedian_bound``) first gives a lower bound over all candidates, a second start and
+  reduced-cost tests that drop candidates (and fix sites open) before HiGHS runs; where time runs out, the
+  result's ``bound`` and ``gap`` state how far from optimal the answer can at most be. See that module for details.
 """
 
 from __future__ import annotations

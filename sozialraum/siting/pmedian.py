@@ -260,9 +260,10 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
     lower, seconds, cut = -np.inf, 0.0, None
     keep = np.ones(n_cand, dtype=bool)
     forced = np.zeros(n_cand, dtype=bool)
-    if 0 < k < n_cand - len(fixed):
+    if 0 < k < n_cand - len(fixed) and np.isfinite(best[0]):  # (inf: a point reaches no candidate at all)
         t0 = time.perf_counter()
         phase = min(max(0.15 * limit, 0.25), 5.0)
+
         def improve(opened):  # the relaxation's open sites, improved by substitution: often a better start
             nonlocal best
             other = greedy_pmedian(wide, w, k, fixed, rest_cost=rest_h, start=np.flatnonzero(opened))
@@ -273,18 +274,29 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
         lb = lagrangian_bound(wide, w, k, fixed, rest_cost=rest_h, upper=best[0], start=w * best[3],
                               time_limit=phase)
         improve(lb.opened)
+        tried, lb2 = lb.opened, None
         if best[0] > lb.bound + 1e-7 * max(1.0, abs(best[0])):  # second phase: smaller steps, better target
             lb2 = lagrangian_bound(wide, w, k, fixed, rest_cost=rest_h, upper=best[0], start=lb.multipliers,
                                    time_limit=phase, step_scale=0.25)
-            if not np.array_equal(lb2.opened, lb.opened):
-                improve(lb2.opened)
             lb = lb2 if lb2.bound > lb.bound else lb
+        # seeds: the relaxed open sets of both phases, best model value first; improve the two best untried
+        _, has_r, unl_f, is_f, rest_m = _prepare(wide, np.asarray(fixed, dtype=np.int64), rest_h)
+        seeds = {s_ for run in (lb, lb2) if run is not None for s_ in run.recent}
+        seeds.discard(tuple(np.flatnonzero(tried).tolist()))
+
+        def model_value(s_):
+            per_row = _model_costs(wide, s_, is_f, has_r, unl_f, rest_m)[0]
+            return float(np.sum(np.where(w > 0, w * per_row, 0.0))), s_
+
+        scored = sorted(seeds, key=model_value)
+        for s_ in scored[:2]:
+            improve(np.isin(np.arange(n_cand), s_))
         lower = lb.bound
         closed, forced = reduced_cost_tests(lb, k, fixed, best[0])
         keep, cut = ~closed, best[0]
         seconds += time.perf_counter() - t0
     status = "time_limit"
-    if best[0] <= lower + 1e-7 * max(1.0, abs(best[0])):
+    if np.isfinite(best[0]) and best[0] <= lower + 1e-7 * max(1.0, abs(best[0])):
         status = "optimal"
     elif time.perf_counter() < t_end:
         # HiGHS on the candidates that survived the tests (positions in ``idx``), forced sites fixed open

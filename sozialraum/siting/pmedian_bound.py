@@ -14,8 +14,8 @@ bound, the value of a known solution).
 Reduced-cost tests at the best λ (L, the k opened free sites S*):
 * a free j ∉ S* forced open costs at least L + ρ_j − max_{S*} ρ — at least the known value → j is closed in
   every better solution;
-* a j ∈ S* forced closed costs at least L − ρ_j + min_{free ∉ S*} ρ — at least the known value → j is open in
-  every better solution.
+* a j ∈ S* forced closed costs at least L − ρ_j + min_{free ∉ S*} ρ — at least the known value → j is open
+  in every better solution.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class LagrangeBound:
     opened: np.ndarray  # bool per candidate: open in the relaxed problem at the best λ (fixed included)
     multipliers: np.ndarray
     iterations: int
+    recent: tuple = ()  # the last distinct open sets of improving steps (site tuples): seeds for a heuristic
 
 
 def lagrangian_bound(cost, weights, k: int, fixed=(), *, rest_cost=None, upper: float | None = None, start=None,
@@ -46,8 +47,8 @@ def lagrangian_bound(cost, weights, k: int, fixed=(), *, rest_cost=None, upper: 
     ``cost``: CSR minutes of the listed pairs; ``rest_cost``: per row a lower bound of the cost to every
     unlisted candidate (``None``: unlisted = unreachable). ``upper``: value of a known solution (steers the
     step; default: the bound found so far plus 10 %). ``start``: initial multipliers (e.g. weight × cost of a
-    good solution); ``step_scale``: the first step factor (smaller when ``start`` is already good). Stops when the bound meets ``upper`` (relative ``rel_tol``), steps become tiny, or the
-    iteration/time limit is hit.
+    good solution); ``step_scale``: the first step factor (smaller when ``start`` is already good). Stops when
+    the bound meets ``upper`` (relative ``rel_tol``), steps become tiny, or the iteration/time limit is hit.
     """
     c = sparse.csr_matrix(cost, dtype="float64")
     n_dem, n_cand = c.shape
@@ -75,6 +76,7 @@ def lagrangian_bound(cost, weights, k: int, fixed=(), *, rest_cost=None, upper: 
     best, best_lam, best_rho, best_open = -np.inf, lam.copy(), np.zeros(n_cand), is_fixed.copy()
     mu, stall, it = float(step_scale), 0, 0
     step = np.zeros(n_dem)
+    recent: list = []
     t_end = time.perf_counter() + time_limit
     for it in range(1, max_iter + 1):
         red = wc - lam[rows]
@@ -87,6 +89,9 @@ def lagrangian_bound(cost, weights, k: int, fixed=(), *, rest_cost=None, upper: 
         value = float(lam.sum() + rho[opened].sum())
         if value > best + 1e-12 * max(1.0, abs(best) if np.isfinite(best) else 1.0):
             best, best_lam, best_rho, best_open, stall = value, lam.copy(), rho, opened, 0
+            seen = tuple(np.flatnonzero(opened).tolist())
+            if seen not in recent:
+                recent = [*recent[-19:], seen]
         else:
             stall += 1
             if stall >= 40:
@@ -101,7 +106,7 @@ def lagrangian_bound(cost, weights, k: int, fixed=(), *, rest_cost=None, upper: 
         step = g + 0.7 * step  # deflected subgradient: damps the zig-zag of plain steps
         lam = np.clip(lam + mu * max(target - value, 1e-9 * max(1.0, abs(value))) / float(step @ step) * step,
                       low, cap)
-    return LagrangeBound(best, best_rho, best_open, best_lam, it)
+    return LagrangeBound(best, best_rho, best_open, best_lam, it, tuple(recent))
 
 
 def reduced_cost_tests(lb: LagrangeBound, k: int, fixed, upper: float, rel_tol: float = 1e-9):
