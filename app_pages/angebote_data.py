@@ -1,10 +1,7 @@
 """Cached computations of the page „Angebote & Erreichbarkeit" (caching lives in the app layer).
 
-With a filter on service types only, the store adapters of ``sozialraum.access.store_adapter`` answer directly.
-With filters on Dachverband, cooperation form or barrier-free access, the same public cores run on the
-filtered providers (``coverage_by_type``, ``two_step_fca``, ``need_gap_ranking``), and every count shown still
-comes from the confidentiality gate (``published_counts``) or is a model estimate rounded to tens
-(``round_people``) — exactly as in the store adapter.
+The store adapters of ``sozialraum.access.store_adapter`` answer every view; with filters on Dachverband,
+cooperation form or barrier-free access they get the filtered providers. Demand points are cached here.
 """
 
 from __future__ import annotations
@@ -60,41 +57,20 @@ def demand(level, period, target, settings: dict):
     return _demand(data_version(), level, period, target, float(settings["demand_grid_m"]))
 
 
-def _filtered(level, period, target, f: ProviderFilter, settings: dict):
+def _inputs(level, period, target, f: ProviderFilter, settings: dict) -> dict:
+    """Keyword arguments for the store adapters: the cached demand and, if filtered, the matching providers."""
     from sozialraum.store import read
 
-    areas, points = demand(level, period, target, settings)
-    return areas, points, filter_providers(read.providers(get_con()), f)
+    providers = None if f.types_only else filter_providers(read.providers(get_con()), f)
+    return {"providers": providers, "demand": demand(level, period, target, settings), "settings": settings}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _coverage(version, level, period, target, f: ProviderFilter, budget, settings_items: tuple):
-    from sozialraum.access.coverage import Coverage, coverage_by_type
-    from sozialraum.access.present import published_counts, round_people
-    from sozialraum.services import SERVICE_TYPES
+    from sozialraum.access.store_adapter import coverage_for_store
 
-    settings = dict(settings_items)
-    con = get_con()
-    if f.types_only:
-        from sozialraum.access.store_adapter import coverage_for_store
-
-        return coverage_for_store(con, level, period, target, service_types=f.types, budget_min=budget,
-                                  settings=settings)
-    areas, points, prov = _filtered(level, period, target, f, settings)
-    types = list(f.types) if f.types is not None else sorted(prov["service_type"].unique())
-    cov = coverage_by_type(points, prov, _travel(settings_items), budget, service_types=types)
-    pub = published_counts(con, level, period, target)
-    per = cov.per_area.copy()
-    per["target"] = per["area_key"].map(pub)
-    per["covered"] = round_people(per["target"] * per["share"])
-    per = per.merge(areas[["area_key", "name"]], on="area_key", how="left")
-    per["service_label"] = per["service_type"].map(SERVICE_TYPES).fillna(per["service_type"])
-    city = cov.city.copy()
-    city["target"], city["covered"] = round_people(city["target"]), round_people(city["covered"])
-    city["service_label"] = city["service_type"].map(SERVICE_TYPES).fillna(city["service_type"])
-    return Coverage(per_area=per[["area_key", "name", "service_type", "service_label", "target", "covered",
-                                  "share", "n_providers"]],
-                    city=city[["service_type", "service_label", "target", "covered", "share", "n_providers"]])
+    return coverage_for_store(get_con(), level, period, target, service_types=f.types, budget_min=budget,
+                              **_inputs(level, period, target, f, dict(settings_items)))
 
 
 def coverage(level, period, target, f: ProviderFilter, budget: float, settings: dict):
@@ -103,22 +79,10 @@ def coverage(level, period, target, f: ProviderFilter, budget: float, settings: 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _fca(version, level, period, target, f: ProviderFilter, service_type, budget, settings_items: tuple):
-    from sozialraum.access.fca import two_step_fca
+    from sozialraum.access.store_adapter import fca_for_store
 
-    settings = dict(settings_items)
-    if f.types_only:
-        from sozialraum.access.store_adapter import fca_for_store
-
-        return fca_for_store(get_con(), level, period, target, service_types=[service_type], budget_min=budget,
-                             scale=100.0, settings=settings)
-    from sozialraum.access.store_adapter import rounded_demand
-
-    areas, points, prov = _filtered(level, period, target, f, settings)
-    out = two_step_fca(rounded_demand(points), prov, _travel(settings_items), budget, service_types=[service_type],
-                       scale=100.0)
-    names = dict(zip(areas["area_key"], areas["name"]))
-    out.insert(1, "name", [names.get(k, "Gesamt") if k is not None else "Gesamt" for k in out["area_key"]])
-    return out
+    return fca_for_store(get_con(), level, period, target, service_types=[service_type], budget_min=budget,
+                         scale=100.0, **_inputs(level, period, target, f, dict(settings_items)))
 
 
 def fca(level, period, target, f: ProviderFilter, service_type: str, budget: float, settings: dict):
@@ -127,42 +91,12 @@ def fca(level, period, target, f: ProviderFilter, service_type: str, budget: flo
                 tuple(sorted(settings.items())))
 
 
-def _need_series(con, level, period, need: str) -> pd.Series:
-    if need == "status_index":
-        from sozialraum.analysis.need_index import need_index_for_store
-
-        idx = need_index_for_store(con, level, period)
-        return pd.Series(idx["status_index"].to_numpy(dtype="float64"), index=idx["area_key"].astype(str))
-    from sozialraum.analysis.confidentiality import published
-
-    pub = published(con, level, period=period, indicators=[need])
-    pub = pub[pub["indicator"] == need]
-    return pd.Series(pub["value"].to_numpy(dtype="float64"), index=pub["area_key"].astype(str))
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def _need_gap(version, level, period, target, f: ProviderFilter, need, budget, settings_items: tuple):
-    from sozialraum.access.coverage import coverage_by_type
-    from sozialraum.access.gaps import need_gap_ranking
-    from sozialraum.access.present import published_counts, round_people
+    from sozialraum.access.store_adapter import need_gap_for_store
 
-    settings = dict(settings_items)
-    con = get_con()
-    if f.types_only:
-        from sozialraum.access.store_adapter import need_gap_for_store
-
-        return need_gap_for_store(con, level, period, need=need, target_indicator=target, service_types=f.types,
-                                  budget_min=budget, settings=settings)
-    areas, points, prov = _filtered(level, period, target, f, settings)
-    prov = prov.assign(service_type="alle")
-    cov = coverage_by_type(points, prov, _travel(settings_items), budget, service_types=["alle"])
-    ranking = need_gap_ranking(_need_series(con, level, period, need), cov.per_area.set_index("area_key")["share"])
-    ranking = ranking[ranking["area_key"].isin(set(areas["area_key"]))]
-    pub = published_counts(con, level, period, target)
-    ranking["uncovered"] = round_people(ranking["area_key"].map(pub).to_numpy(dtype="float64")
-                                        * ranking["gap"].to_numpy(dtype="float64"))
-    ranking.insert(1, "name", ranking["area_key"].map(dict(zip(areas["area_key"], areas["name"]))))
-    return ranking.reset_index(drop=True)
+    return need_gap_for_store(get_con(), level, period, need=need, target_indicator=target, service_types=f.types,
+                              budget_min=budget, **_inputs(level, period, target, f, dict(settings_items)))
 
 
 def need_gap(level, period, target, f: ProviderFilter, need: str, budget: float, settings: dict):

@@ -55,18 +55,22 @@ def rounded_demand(demand: pd.DataFrame, floor: float = 1e-6) -> pd.DataFrame:
     return demand.assign(weight=out)
 
 
-def _providers(con, service_types):
+def _providers(con, service_types, providers: pd.DataFrame | None = None):
     from sozialraum.store import read
 
-    prov = read.providers(con)
+    prov = read.providers(con) if providers is None else providers
     if service_types is not None:
         prov = prov[prov["service_type"].isin(list(service_types))]
     return prov
 
 
 def coverage_for_store(con, level: str, period: str | None, target_indicator: str = "rlb", service_types=None,
-                       budget_min: float | None = None, *, settings: dict | None = None, travel=None) -> Coverage:
+                       budget_min: float | None = None, *, settings: dict | None = None, travel=None,
+                       providers: pd.DataFrame | None = None, demand=None) -> Coverage:
     """Per area and city-wide coverage by service type, ready to show.
+
+    ``providers``: a filtered provider frame (e.g. one umbrella association) instead of all providers in the
+    store; ``demand``: a precomputed ``load_demand(...)`` result (the app caches it).
 
     per_area: area_key, name, service_type, service_label, target (published count, NaN if suppressed),
     covered (≈ people within reach, rounded to tens; NaN where the count is suppressed), share, n_providers.
@@ -75,8 +79,8 @@ def coverage_for_store(con, level: str, period: str | None, target_indicator: st
     from sozialraum.services import SERVICE_TYPES
 
     s, travel, budget = _setup(settings, travel, budget_min)
-    areas, demand = load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"])
-    prov = _providers(con, service_types)
+    areas, demand = demand or load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"])
+    prov = _providers(con, service_types, providers)
     types = list(service_types) if service_types is not None else sorted(prov["service_type"].unique())
     cov = coverage_by_type(demand, prov, travel, budget, service_types=types)
     pub = published_counts(con, level, period, target_indicator)
@@ -95,12 +99,13 @@ def coverage_for_store(con, level: str, period: str | None, target_indicator: st
 
 def fca_for_store(con, level: str, period: str | None, target_indicator: str = "rlb", service_types=None,
                   budget_min: float | None = None, *, scale: float = 1.0, settings: dict | None = None,
-                  travel=None) -> pd.DataFrame:
+                  travel=None, providers: pd.DataFrame | None = None, demand=None) -> pd.DataFrame:
     """2SFCA supply per person of the target group (or a count of reachable providers) per area and type,
-    with area names; the city-wide row has area_key None and name 'Gesamt'."""
+    with area names; the city-wide row has area_key None and name 'Gesamt'. ``providers``/``demand`` as in
+    ``coverage_for_store``."""
     s, travel, budget = _setup(settings, travel, budget_min)
-    areas, demand = load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"])
-    prov = _providers(con, service_types)
+    areas, demand = demand or load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"])
+    prov = _providers(con, service_types, providers)
     out = two_step_fca(rounded_demand(demand), prov, travel, budget, service_types=service_types, scale=scale)
     names = dict(zip(areas["area_key"], areas["name"]))
     out.insert(1, "name", [names.get(k, "Gesamt") if k is not None else "Gesamt" for k in out["area_key"]])
@@ -122,16 +127,17 @@ def _need(con, level, period, need: str) -> pd.Series:
 def need_gap_for_store(con, level: str, period: str | None, *, need: str = "status_index",
                        target_indicator: str = "rlb", service_types=None, budget_min: float | None = None,
                        top_share: float = 0.2, poor_coverage: float = 0.5, settings: dict | None = None,
-                       travel=None) -> pd.DataFrame:
+                       travel=None, providers: pd.DataFrame | None = None, demand=None) -> pd.DataFrame:
     """"Weiße Flecken": need (the MSS status index, or any indicator key such as 'sgb2_quote') × the share of
     the target group *not* within reach of any provider of ``service_types`` (all providers if None).
 
     Columns: area_key, name, need, need_score, coverage_share, gap, need_gap, rank, weisser_fleck,
     uncovered (≈ people out of reach, rounded to tens; NaN where the count is suppressed).
+    ``providers``/``demand`` as in ``coverage_for_store``.
     """
     s, travel, budget = _setup(settings, travel, budget_min)
-    areas, demand = load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"])
-    prov = _providers(con, service_types).assign(service_type="alle")
+    areas, demand = demand or load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"])
+    prov = _providers(con, service_types, providers).assign(service_type="alle")
     cov = coverage_by_type(demand, prov, travel, budget, service_types=["alle"]).per_area.set_index("area_key")
     ranking = need_gap_ranking(_need(con, level, period, need), cov["share"], top_share=top_share,
                                poor_coverage=poor_coverage)
