@@ -368,10 +368,10 @@ def format_period(period: str) -> str:
 
 def fmt_number(value, decimals: int = 0, unit: str = "") -> str:
     """German number format: 12.345,6 — '–' for missing values."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "–"
-    text = f"{value:,.{decimals}f}".replace(",", "§").replace(".", ",").replace("§", ".")
-    return f"{text} {unit}".strip() if unit and unit != "Personen" else text
+    from sozialraum.formatting import format_number
+
+    text = format_number(value, decimals, missing="–")
+    return f"{text} {unit}".strip() if unit and unit != "Personen" and text != "–" else text
 
 
 # --------------------------------------------------------------------------------------------- map widget

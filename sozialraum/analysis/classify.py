@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+from sozialraum.formatting import format_number  # noqa: F401  (re-exported for legends)
 
 MSS_STATUS_BINS = (-1.0, 1.0, 1.5)
 MSS_STATUS_NAMES = ("hoch", "mittel", "niedrig", "sehr niedrig")
@@ -44,16 +45,6 @@ class Classification:
             cls[below] = i
         out[ok] = cls[ok]
         return out
-
-
-def format_number(x: float, decimals: int = 1) -> str:
-    """German number format: 1234.5 -> '1.234,5', negative with a real minus sign."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return ""
-    if math.isinf(x):
-        return "∞" if x > 0 else "−∞"
-    text = f"{abs(x):,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return ("−" if x < 0 and any(ch in "123456789" for ch in text) else "") + text
 
 
 def _decimals(y: np.ndarray, bins) -> int:

@@ -74,12 +74,9 @@ def german_number(value: float, decimals: int) -> str:
 
 def german_display(value: float, decimals: int) -> str:
     """``1234.5`` → ``'1.234,5'`` for reading (report tables, legends)."""
-    if value is None or pd.isna(value):
-        return ""
-    text = f"{value:,.{decimals}f}"
-    if text.startswith("-") and float(value) == 0:
-        text = text[1:]
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    from sozialraum.formatting import format_number
+
+    return format_number(value, decimals)
 
 
 def safe_text(value) -> str:

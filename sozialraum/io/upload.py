@@ -64,8 +64,9 @@ class StagedUpload:
 
 def _de(x: float, digits: int = 0) -> str:
     """A number in German format: 1.234,5."""
-    text = f"{x:,.{digits}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    from sozialraum.formatting import format_number
+
+    return format_number(x, digits)
 
 
 def _refuse(name: str, why: str) -> InputError:
