@@ -14,6 +14,7 @@ from app_pages.common import (
 from sozialraum.errors import InputError, SolverError
 from sozialraum.maps.access import fca_map, provider_map
 from sozialraum.services import COOPERATION_FORMS, SERVICE_TYPES
+from sozialraum.charts import print_config
 
 VIEWS = {
     "karte": ("Karte der Angebote", "Map of services"),
@@ -106,7 +107,8 @@ try:
             cov = data.coverage(level, period, target, flt, float(budget), settings)
         city = cov.city
         st.plotly_chart(coverage_bar(city, label="service_label", budget_min=float(budget)),
-                        width="stretch", key="angebote_cov_chart")
+                        width="stretch", key="angebote_cov_chart",
+                        config=print_config("abdeckung"))
         st.dataframe(pd.DataFrame({
             tr("Angebotsart", "Type"): city["service_label"], tr("Angebote", "Services"): city["n_providers"],
             tr("Zielgruppe (gerundet)", "Target group (rounded)"): [people(v) for v in city["target"]],
@@ -197,6 +199,6 @@ try:
         st.plotly_chart(need_gap_scatter(ranked, need="need", coverage="coverage_share", flagged="weisser_fleck",
                                          need_label=need_options[need],
                                          coverage_label=tr("Anteil in Reichweite", "Share within reach")),
-                        width="stretch", key="angebote_gap_chart")
+                        width="stretch", key="angebote_gap_chart", config=print_config("weisse_flecken"))
 except (InputError, SolverError) as exc:
     st.error(tr("Das ließ sich nicht berechnen:", "This could not be computed:") + f"\n\n{exc}")

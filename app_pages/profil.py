@@ -13,7 +13,7 @@ if level is None:
     st.stop()
 
 from sozialraum import profile  # noqa: E402
-from sozialraum.charts import need as need_charts  # noqa: E402
+from sozialraum.charts import need as need_charts, print_config  # noqa: E402
 from sozialraum.indicators.registry import INDICATORS  # noqa: E402
 
 areas = common.areas_web(level)
@@ -100,7 +100,7 @@ if default:
         frames.append(pd.DataFrame(city_series).assign(series=city_title))
     data = pd.concat([f[["series", "period", "value"]] for f in frames], ignore_index=True)
     st.plotly_chart(need_charts.time_series(data, unit=INDICATORS[ind].unit, large=common.presentation()),
-                    width="stretch")
+                    width="stretch", config=print_config("zeitreihe"))
     st.caption(tr("Lücken: Wert gesperrt (Geheimhaltung) oder nicht vorhanden.",
                   "Gaps: value suppressed (confidentiality) or missing."))
 

@@ -13,6 +13,7 @@ from app_pages.common import (
 from app_pages.standorte_scenarios import MODEL_LABELS, scenario_section
 from sozialraum.errors import InputError, SolverError
 from sozialraum.services import VENUE_TYPES
+from sozialraum.charts import print_config
 
 SETTING_NAMES = ("detour_factor", "walking_speed_kmh", "demand_grid_m", "solver_time_limit_s", "pmedian_nearest",
                  "max_new_sites")
@@ -141,7 +142,7 @@ def show_plan(plan) -> None:
         st.subheader(tr("Lohnt sich ein weiterer Standort? (k-Kurve)", "Is one more site worth it? (k-curve)"))
         st.plotly_chart(k_curve_chart(plan.k_curve, chosen_k=int(s.get("n_new") or 0),
                                       baseline=s.get("covered_share_fixed_only")),
-                        width="stretch", key="standorte_kcurve")
+                        width="stretch", key="standorte_kcurve", config=print_config("k-kurve"))
     with right:
         st.subheader(tr("Zugewinn je weiterem Standort", "Gain per extra site"))
         curve = plan.k_curve[plan.k_curve["k"] > 0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from sozialraum.charts import print_config
 
 from app_pages.common import clear_caches, data_version, fmt_number, format_period, get_con, tr
 
@@ -69,7 +70,7 @@ def scenario_section(con, target_labels: dict[str, str]) -> None:
     if chosen:
         sub = frame[frame["scenario_id"].isin(chosen)]
         st.plotly_chart(scenario_compare_chart(sub, name="name", share="covered_share"), width="stretch",
-                        key="standorte_compare_chart")
+                        key="standorte_compare_chart", config=print_config("szenarienvergleich"))
     c1, c2, c3 = st.columns([3, 1, 1])
     pick = c1.selectbox(tr("Szenario", "Scenario"), list(names), format_func=names.get, key="standorte_pick")
     if c2.button(tr("Auf der Karte zeigen", "Show on map"), key="standorte_show"):

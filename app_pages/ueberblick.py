@@ -13,7 +13,7 @@ if level is None:
     st.stop()
 
 from sozialraum import profile  # noqa: E402
-from sozialraum.charts import need as need_charts  # noqa: E402
+from sozialraum.charts import need as need_charts, print_config  # noqa: E402
 from sozialraum.services import SERVICE_TYPES  # noqa: E402
 
 lineage = profile.lineage(common.levels(), level)
@@ -68,7 +68,8 @@ if prov.empty:
 else:
     counts = prov.groupby("service_type").size().rename("count").reset_index()
     counts["label"] = counts["service_type"].map(lambda t: SERVICE_TYPES.get(t, t))
-    st.plotly_chart(need_charts.provider_counts(counts, large=common.presentation()), width="stretch")
+    st.plotly_chart(need_charts.provider_counts(counts, large=common.presentation()), width="stretch",
+                    config=print_config("angebote_nach_art"))
 
 st.subheader(tr("Datenquellen und Stichtage", "Data sources and reference dates"))
 src = common.sources()

@@ -142,3 +142,13 @@ def test_profile_ranks_the_area_on_the_chosen_indicator(demo_db):
     at = run("app_pages/profil.py", query={"level": "ms_stadtteil", "area": "0104"})
     captions = [c.value for c in at.caption if c.value.startswith("Rang ")]
     assert len(captions) == 1 and re.match(r"Rang \d+ von \d+ Gebieten am 31\.12\.\d{4}", captions[0])
+
+
+def test_overview_chart_downloads_at_print_resolution(demo_db):
+    import json
+
+    at = run()
+    charts = at.get("plotly_chart")
+    assert charts, "the provider chart is missing"
+    config = json.loads(charts[0].proto.config)
+    assert config["toImageButtonOptions"] == {"format": "png", "scale": 4, "filename": "angebote_nach_art"}
