@@ -48,10 +48,18 @@ def _map_input(version: str, level: str, indicator: str, period: str | None, lan
     if indicator == NEED_INDEX:
         need = need_index(level, period)
         return None if need is None else need_input(keys, need, lang=lang)
-    values = common.published_values(level, period, [indicator])
+    spec = get(indicator)
+    if spec.aggregation == "ratio" and period is not None:
+        # rates: the minimum-population rule (areas under the threshold get no rate, drawn as "not scored")
+        from sozialraum.analysis.rates import rates_for_display
+
+        values = rates_for_display(common.get_con(), level, indicator, period, min_population=min_population,
+                                   threshold=threshold)
+    else:
+        values = common.published_values(level, period, [indicator])
     if values is None:
         return None
-    return indicator_input(keys, values, get(indicator), period=period, lang=lang)
+    return indicator_input(keys, values, spec, period=period, lang=lang)
 
 
 def map_input(level: str, indicator: str, period: str | None):
