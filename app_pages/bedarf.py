@@ -34,7 +34,9 @@ if built is None:
 
 @st.fragment
 def _map():
-    clicked = common.show_map(built.map, key=f"bedarf_map_{level}", height=720 if common.presentation() else 560)
+    # layered: a widget change swaps only the data layer (areas + legend) of the mounted map
+    clicked = common.show_map(built.map, key=f"bedarf_map_{level}", height=720 if common.presentation() else 560,
+                              layered=True)
     if clicked:
         common.open_profile(clicked, level)
 

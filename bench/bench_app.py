@@ -44,11 +44,14 @@ def prepare_db(args) -> tuple[Path, str, str, str]:
 
 
 def payload(db: Path, level: str, indicator: str) -> tuple[int, float, float]:
-    """Bytes streamlit-folium sends for the Bedarf map (script + header + html), seconds to build and render
-    the map, seconds of the confidentiality gate (both cached in the app)."""
+    """Bytes streamlit-folium sends for the Bedarf map (base script + data layer + header + html), seconds to build
+    and render the map, seconds of the confidentiality gate (both cached in the app)."""
     import copy
 
-    from streamlit_folium import _get_header, _get_html, _get_map_string
+    from streamlit_folium import _get_feature_group_string, _get_header, _get_html, _get_map_string
+
+    sys.path.insert(0, str(ROOT))
+    from app_pages.common import _data_layers
 
     from sozialraum.analysis.classify import classify
     from sozialraum.analysis.confidentiality import published
@@ -70,9 +73,10 @@ def payload(db: Path, level: str, indicator: str) -> tuple[int, float, float]:
             m = choropleth(areas, inp.values, classify(inp.values, "quantiles", 5), tooltip_fields=inp.tooltip,
                            suppressed_mask=inp.suppressed, unscored_mask=inp.unscored, title=inp.title)
             m = copy.deepcopy(m)
+            group = _data_layers(m)  # as the Bedarf page sends it: base map + swappable data layer
             m.get_root().render()
             html, header = _get_html(m), _get_header(m)
-            script = _get_map_string(m)
+            script = _get_map_string(m) + _get_feature_group_string(group, m)
             seconds = time.perf_counter() - t
     finally:
         con.close()
@@ -128,8 +132,9 @@ def main() -> None:
     print(f"data: {what}: {db}, level {level} ({n_areas} areas), indicator {indicator}")
 
     size, build_s, gate_s = payload(db, level, indicator)
-    print(f"map payload (script + header + html sent to the map component): {size / 1e6:.3f} MB; "
-          f"outside Streamlit: confidentiality gate {gate_s:.2f} s, map build + render {build_s:.2f} s")
+    print(f"map payload (base script + data layer + header + html sent to the map component): "
+          f"{size / 1e6:.3f} MB; outside Streamlit: confidentiality gate {gate_s:.2f} s, "
+          f"map build + render {build_s:.2f} s")
 
     from playwright.sync_api import sync_playwright
 
@@ -177,6 +182,10 @@ def main() -> None:
                 changes.append(time.perf_counter() - t)
             print(f"widget change (number of classes) to redrawn map ({len(changes)}×): "
                   f"median {statistics.median(changes):.2f} s, max {max(changes):.2f} s")
+            shot = ROOT / "test-output" / "screenshots" / "bench_bedarf_after_class_change.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot))
+            print(f"screenshot after the last change: {shot}")
             browser.close()
     finally:
         proc.terminate()

@@ -206,6 +206,8 @@ def captured_maps(monkeypatch):
     seen: list[str] = []
 
     def fake(m, **kw):
+        if kw.get("feature_group_to_add") is not None:  # the data layer sent beside the base map
+            kw["feature_group_to_add"].add_to(m)
         seen.append(m.get_root().render())
         return None
 

@@ -52,7 +52,11 @@ def legend_html(title: str, rows: list[LegendRow], font_px: int = 12) -> str:
 
 
 def Legend(title: str, rows: list[LegendRow], position: str = "bottomright", font_px: int = 12):  # noqa: N802
-    """A folium MacroElement that adds the legend control to its parent map."""
+    """A folium MacroElement that adds the legend control to its parent map or layer group.
+
+    The control is held by a small Leaflet layer: inside a FeatureGroup it appears and disappears with the group
+    (the app swaps the data layer of a mounted map and its legend together, see ``app_pages.common.show_map``).
+    """
     from branca.element import MacroElement
     from jinja2 import Template
 
@@ -61,7 +65,8 @@ def Legend(title: str, rows: list[LegendRow], position: str = "bottomright", fon
             "{% macro script(this, kwargs) %}"
             "(function(){var c = L.control({position: {{ this.position }}});"
             "c.onAdd = function(){var d = L.DomUtil.create('div'); d.innerHTML = {{ this.content }}; return d;};"
-            "c.addTo({{ this._parent.get_name() }});})();"
+            "var Holder = L.Layer.extend({onAdd: function(map){c.addTo(map);}, onRemove: function(){c.remove();}});"
+            "new Holder().addTo({{ this._parent.get_name() }});})();"
             "{% endmacro %}"
         )
 
