@@ -5,6 +5,8 @@ import streamlit as st
 from app_pages import common, mapdata
 from app_pages.common import tr
 
+MAX_DEFAULT_PROVIDERS = 500  # above this many points the map is shown without them until asked for
+
 st.title(tr("Bedarf", "Need"))
 common.get_con()
 
@@ -24,7 +26,9 @@ with st.sidebar.expander(tr("Karte", "Map"), expanded=True):
                          help=tr("Räumliche Häufungen hoher (Hot Spot) bzw. niedriger Werte (Cold Spot), "
                                  "getestet mit Getis-Ord Gi* und Korrektur für multiples Testen.",
                                  "Clusters of high/low values (Getis-Ord Gi*, FDR-corrected)."))
-    show_providers = st.toggle(tr("Angebote einblenden", "Show services"), key="bedarf_providers")
+    # services on top by default where they are few enough to read (a city's own list); Berlin's 4,000 not
+    show_providers = st.toggle(tr("Angebote einblenden", "Show services"), key="bedarf_providers",
+                               value=len(common.providers()) <= MAX_DEFAULT_PROVIDERS)
 
 built = mapdata.choropleth_for(level, indicator, period, scheme=scheme, k=int(k), basemap=basemap,
                                hotspots=hotspots, with_providers=show_providers)

@@ -60,7 +60,8 @@ def test_shared_link_restores_the_view(app):
 def test_presentation_mode_hides_the_sidebar_and_enlarges_type(app):
     app.open("bedarf", level="ms_stadtteil", praesentation="1")
     assert not app.page.locator("[data-testid='stSidebar']").is_visible()
-    size = app.page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
-    assert size >= 50
+    # the presentation style arrives with the script run: wait for it rather than reading the first paint
+    big_title = "() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize) >= 50"
+    app.page.wait_for_function(big_title, timeout=15_000)
     app.map_frame()
     app.screenshot("bedarf_praesentation")
