@@ -260,16 +260,12 @@ def published_values(level: str, period: str | None = None, indicators=None) -> 
 
     The threshold can be tightened in the settings but never set below the BA rule's default.
     """
-    threshold = max(int(setting("suppression_threshold")), int(SETTINGS["suppression_threshold"].default))
-    return _published(data_version(), level, period, tuple(indicators) if indicators else None, threshold)
+    return _published(data_version(), level, period, tuple(indicators) if indicators else None, threshold())
 
 
-def wide(values: pd.DataFrame, column: str = "value") -> pd.DataFrame:
-    """Long published values → one row per area_key, one column per indicator."""
-    if values is None or values.empty:
-        return pd.DataFrame()
-    return values.pivot_table(index="area_key", columns="indicator", values=column, aggfunc="first",
-                              dropna=False)
+def threshold() -> int:
+    """The confidentiality threshold in force: the setting, never below the BA rule's default."""
+    return max(int(setting("suppression_threshold")), int(SETTINGS["suppression_threshold"].default))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

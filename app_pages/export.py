@@ -20,7 +20,7 @@ if period is None:
     st.stop()
 
 # Exports never show more than the default rule allows, even if the session lowered the threshold.
-threshold = max(int(common.setting("suppression_threshold")), int(SETTINGS["suppression_threshold"].default))
+threshold = common.threshold()
 session_settings = {name: common.setting(name) for name in SETTINGS}
 session_settings["suppression_threshold"] = threshold
 areas = common.areas_web(level)
@@ -53,10 +53,7 @@ def _scenario_names(version: str) -> dict[str, str]:
     return dict(zip(frame["scenario_id"], frame["name"]))
 
 
-try:
-    saved = _scenario_names(common.data_version())
-except ImportError:
-    saved = {}
+saved = _scenario_names(common.data_version())
 DEFAULT = ""
 options = [DEFAULT] + list(saved)
 current = view.get("scenario")

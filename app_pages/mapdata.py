@@ -31,11 +31,7 @@ def _need(version: str, level: str, period: str, min_population: int) -> pd.Data
 
 def need_index(level: str, period: str) -> pd.DataFrame | None:
     """MSS need index of a level and period (published values only), or None with a notice."""
-    try:
-        return _need(common.data_version(), level, period, int(common.setting("min_population")))
-    except ImportError:
-        st.info(tr("Der Sozialindex ist noch in Arbeit.", "The need index is still being built."))
-        return None
+    return _need(common.data_version(), level, period, int(common.setting("min_population")))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -64,7 +60,7 @@ def _map_input(version: str, level: str, indicator: str, period: str | None, lan
 
 def map_input(level: str, indicator: str, period: str | None):
     return _map_input(common.data_version(), level, indicator, period, common.lang(),
-                      int(common.setting("suppression_threshold")), int(common.setting("min_population")))
+                      common.threshold(), int(common.setting("min_population")))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -86,8 +82,6 @@ def hotspot_labels(level: str, indicator: str, period: str | None):
         return _hotspots(common.data_version(), level, indicator, period, common.lang(),
                          int(common.setting("hotspot_permutations")), float(common.setting("hotspot_alpha")),
                          int(common.setting("random_seed")))
-    except ImportError:
-        st.info(tr("Die Hot-Spot-Analyse ist noch in Arbeit.", "The hot-spot analysis is still being built."))
     except Exception as exc:  # a test that cannot run (e.g. islands only) must not break the map
         st.warning(tr(f"Hot Spots konnten nicht berechnet werden: {exc}", f"Hot spots failed: {exc}"))
     return None
@@ -120,7 +114,7 @@ def choropleth_for(level: str, indicator: str, period: str | None, *, scheme: st
     labels = hotspot_labels(level, indicator, period) if hotspots else None
     return _built(common.data_version(), level, indicator, period, scheme, int(k), basemap,
                   None if labels is None else tuple(str(x) for x in labels), with_providers, selected, height,
-                  common.palette_name(), common.lang(), int(common.setting("suppression_threshold")),
+                  common.palette_name(), common.lang(), common.threshold(),
                   int(common.setting("min_population")), st.get_option("server.baseUrlPath") or "",
                   None if bounds is None else tuple(float(b) for b in bounds), tuple(sorted(map_kw.items())))
 

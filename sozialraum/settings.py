@@ -126,11 +126,3 @@ def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             raise KeyError(f"Unbekannte Einstellung: {name}")
         values[name] = value
     return values
-
-
-def markdown_table() -> str:
-    """The settings as a Markdown table, for the README and the docs."""
-    lines = ["| Einstellung | Name | Standard | Einheit | Erläuterung |", "|---|---|---|---|---|"]
-    for s in SETTINGS.values():
-        lines.append(f"| {s.label} | `{s.name}` | {s.default} | {s.unit} | {s.help} |")
-    return "\n".join(lines)

@@ -118,10 +118,7 @@ def _need(con, level, period, need: str) -> pd.Series:
 
         idx = need_index_for_store(con, level, period)
         return pd.Series(idx["status_index"].to_numpy(dtype="float64"), index=idx["area_key"].astype(str))
-    from sozialraum.analysis.confidentiality import published
-
-    pub = published(con, level, period=period, indicators=[need])
-    return pd.Series(pub["value"].to_numpy(dtype="float64"), index=pub["area_key"].astype(str))
+    return published_counts(con, level, period, need)
 
 
 def need_gap_for_store(con, level: str, period: str | None, *, need: str = "status_index",

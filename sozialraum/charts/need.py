@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sozialraum.formatting import format_number
+
 # Okabe-Ito: colour-blind safe; the area itself in the strongest colour
 SERIES_COLOURS = ["#D55E00", "#0072B2", "#7f7f7f", "#009E73", "#CC79A7"]
 
@@ -55,20 +57,7 @@ def provider_counts(counts: pd.DataFrame, *, title: str | None = None, large: bo
 
     counts = counts.sort_values("count")
     fig = go.Figure(go.Bar(x=counts["count"], y=counts["label"], orientation="h", marker_color="#0072B2",
-                           text=[f"{int(c):,}".replace(",", ".") for c in counts["count"]], textposition="outside",
+                           text=[format_number(c, 0) for c in counts["count"]], textposition="outside",
                            hovertemplate="%{y}: %{x:,.0f}<extra></extra>"))
     fig.update_xaxes(title_text="Anzahl", tickformat=",.0f")
     return german_layout(fig, title, height=max(220, 34 * len(counts) + 80), large=large)
-
-
-def ranking_bar(frame: pd.DataFrame, *, value_label: str, title: str | None = None, highlight: str | None = None,
-                large: bool = False):
-    """Horizontal bars of the ranked areas (``frame``: name, value; highest first), ``highlight`` by name."""
-    import plotly.graph_objects as go
-
-    frame = frame.iloc[::-1]
-    colours = ["#D55E00" if n == highlight else "#0072B2" for n in frame["name"]]
-    fig = go.Figure(go.Bar(x=frame["value"], y=frame["name"], orientation="h", marker_color=colours,
-                           hovertemplate="%{y}: %{x:,.2f}<extra></extra>"))
-    fig.update_xaxes(title_text=value_label, tickformat=",.1f")
-    return german_layout(fig, title, height=max(220, 28 * len(frame) + 80), large=large)

@@ -236,8 +236,6 @@ def _city_totals(ctx: ReportContext, upper: list, order: list[str]) -> dict[str,
     top = upper[-1][2] if upper else ctx.published
     if top["area_key"].nunique() <= 1:
         return None
-    try:
-        from sozialraum.profile import totals
-    except ImportError:
-        return None
+    from sozialraum.profile import totals
+
     return totals(top, order)
