@@ -356,10 +356,10 @@ def period_select(level: str, indicator: str | None = None, container=None, key:
 
 
 def format_period(period: str) -> str:
-    """'2024-12-31' → '31.12.2024'; '2024' stays."""
-    if isinstance(period, str) and len(period) == 10 and period[4] == "-":
-        return f"{period[8:10]}.{period[5:7]}.{period[0:4]}"
-    return str(period)
+    """'2024-12-31' → '31.12.2024'; '2024' stays (``sozialraum.formatting.format_period``)."""
+    from sozialraum.formatting import format_period as _format
+
+    return _format(period)
 
 
 def fmt_number(value, decimals: int = 0, unit: str = "") -> str:

@@ -20,3 +20,11 @@ def format_number(x: float | None, decimals: int = 1, *, missing: str = "") -> s
         return "∞" if x > 0 else "−∞"
     text = f"{abs(x):,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
     return ("−" if x < 0 and any(ch in "123456789" for ch in text) else "") + text
+
+
+def format_period(period) -> str:
+    """A reference date as Germans write it: '2024-12-31' → '31.12.2024'; a year such as '2024' stays."""
+    p = str(period)
+    if len(p) == 10 and p[4] == "-" and p[7] == "-":
+        return f"{p[8:10]}.{p[5:7]}.{p[0:4]}"
+    return p

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sozialraum.formatting import format_number
+from sozialraum.formatting import format_number, format_period
 
 # Okabe-Ito: colour-blind safe; the area itself in the strongest colour
 SERIES_COLOURS = ["#D55E00", "#0072B2", "#7f7f7f", "#009E73", "#CC79A7"]
@@ -23,9 +23,6 @@ def german_layout(fig, title: str | None = None, height: int = 340, *, large: bo
     return fig
 
 
-def period_label(period: str) -> str:
-    p = str(period)
-    return f"{p[8:10]}.{p[5:7]}.{p[0:4]}" if len(p) == 10 and p[4] == "-" else p
 
 
 def time_series(frame: pd.DataFrame, *, title: str | None = None, unit: str = "", large: bool = False):
@@ -41,7 +38,7 @@ def time_series(frame: pd.DataFrame, *, title: str | None = None, unit: str = ""
     for i, (name, part) in enumerate(frame.groupby("series", sort=False)):
         part = part.sort_values("period")
         fig.add_trace(go.Scatter(
-            x=[period_label(p) for p in part["period"]], y=part["value"], name=str(name), mode="lines+markers",
+            x=[format_period(p) for p in part["period"]], y=part["value"], name=str(name), mode="lines+markers",
             line=dict(color=SERIES_COLOURS[i % len(SERIES_COLOURS)], width=4 if i == 0 else 2),
             hovertemplate=f"%{{x}}: %{{y:,.{decimals}f}}{suffix}<extra>{name}</extra>", connectgaps=False,
         ))

@@ -68,7 +68,8 @@ def build_document(con, *, level: str | None = None, period: str | None = None, 
                    progress: Progress | None = None) -> tuple[Document, dict]:
     """Build the report's HTML document (maps, charts, tables) without printing it."""
     from sozialraum.export import report_methods, report_sections
-    from sozialraum.export.report_context import format_period, make_context
+    from sozialraum.export.report_context import make_context
+    from sozialraum.formatting import format_period
     from sozialraum.store import read
 
     say = progress or (lambda f, m: None)

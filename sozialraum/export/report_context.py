@@ -65,14 +65,6 @@ def cell(value, flag=None, decimals: int = 1) -> str:
     return text.replace("-", "\u2212") if text.startswith("-") else text
 
 
-def format_period(period: str) -> str:
-    """'2024-12-31' → '31.12.2024'; '2024' stays."""
-    p = str(period)
-    if len(p) == 10 and p[4] == "-" and p[7] == "-":
-        return f"{p[8:10]}.{p[5:7]}.{p[0:4]}"
-    return p
-
-
 def format_date(day: dt.date) -> str:
     months = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
               "November", "Dezember"]

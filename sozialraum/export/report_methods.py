@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sozialraum.export.document import Document, esc, table
-from sozialraum.export.report_context import ReportContext, cell, format_period
+from sozialraum.export.report_context import ReportContext, cell
+from sozialraum.formatting import format_period
 
 PARAMETER_GROUPS = ("Statistik", "Karte", "Erreichbarkeit", "Standortplanung")
 SOFTWARE_NOTICES = (

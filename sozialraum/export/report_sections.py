@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from sozialraum.export.document import Document, esc, legend, table
-from sozialraum.export.report_context import ReportContext, cell, format_date, format_period, level_chain
+from sozialraum.export.report_context import ReportContext, cell, format_date, level_chain
+from sozialraum.formatting import format_period
 
 RANK_RATES = ("sgb2_quote", "kinderarmut", "alo_quote")
 RANK_HEADERS = {"sgb2_quote": "SGB-II-Quote (%)", "kinderarmut": "Kinderarmut (%)",

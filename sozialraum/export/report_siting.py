@@ -11,7 +11,8 @@ import pandas as pd
 
 from sozialraum.errors import InputError
 from sozialraum.export.document import Document, esc, table
-from sozialraum.export.report_context import ReportContext, cell, format_period
+from sozialraum.export.report_context import ReportContext, cell
+from sozialraum.formatting import format_period
 
 DEFAULT_K = 3
 DEFAULT_MODEL = "mclp"
