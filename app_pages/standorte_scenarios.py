@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from sozialraum.charts import print_config
 
 from app_pages.common import clear_caches, data_version, fmt_number, format_period, get_con, tr
+from sozialraum.charts import print_config
+from sozialraum.siting.core import MODELS, MODELS_EN
 
-MODEL_LABELS = {
-    "mclp": ("Maximale Abdeckung: k Standorte, möglichst viele Menschen in Reichweite",
-             "Maximal covering: k sites, most people within reach"),
-    "pmedian": ("p-Median: k Standorte, im Mittel möglichst kurze Wege", "p-median: k sites, shortest mean walk"),
-    "lscp": ("Mengenüberdeckung: möglichst wenige Standorte, alle in Reichweite",
-             "Set cover: fewest sites, everyone within reach"),
-}
+MODEL_LABELS = {key: (MODELS[key], MODELS_EN[key]) for key in MODELS}
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -9,10 +9,15 @@ from scipy import sparse
 
 from sozialraum.errors import SolverError
 
-MODELS = {
-    "mclp": "Maximale Abdeckung (k Standorte, möglichst viele Menschen in Reichweite)",
-    "pmedian": "p-Median (k Standorte, möglichst kurze Wege im Mittel)",
-    "lscp": "Mengenüberdeckung (möglichst wenige Standorte, alle in Reichweite)",
+MODELS = {  # German label: "short name: what it does"
+    "mclp": "Maximale Abdeckung: k Standorte, möglichst viele Menschen in Reichweite",
+    "pmedian": "p-Median: k Standorte, im Mittel möglichst kurze Wege",
+    "lscp": "Mengenüberdeckung: möglichst wenige Standorte, alle in Reichweite",
+}
+MODELS_EN = {
+    "mclp": "Maximal covering: k sites, most people within reach",
+    "pmedian": "p-median: k sites, shortest mean walk",
+    "lscp": "Set cover: fewest sites, everyone within reach",
 }
 
 
