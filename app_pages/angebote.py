@@ -11,10 +11,10 @@ from app_pages.common import (
     areas_web, fmt_number, indicators, level_select, open_profile, palette_name, period_select, providers, setting,
     setting_input, show_map, target_group_labels, tr,
 )
+from sozialraum.charts import print_config
 from sozialraum.errors import InputError, SolverError
 from sozialraum.maps.access import fca_map, provider_map
 from sozialraum.services import COOPERATION_FORMS, SERVICE_TYPES
-from sozialraum.charts import print_config
 
 VIEWS = {
     "karte": ("Karte der Angebote", "Map of services"),

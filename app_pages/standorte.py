@@ -11,9 +11,9 @@ from app_pages.common import (
     setting, setting_input, show_map, target_group_labels, tr,
 )
 from app_pages.standorte_scenarios import MODEL_LABELS, scenario_section
+from sozialraum.charts import print_config
 from sozialraum.errors import InputError, SolverError
 from sozialraum.services import VENUE_TYPES
-from sozialraum.charts import print_config
 
 SETTING_NAMES = ("detour_factor", "walking_speed_kmh", "demand_grid_m", "solver_time_limit_s", "pmedian_nearest",
                  "max_new_sites")
