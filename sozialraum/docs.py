@@ -49,6 +49,6 @@ def render_into(text: str) -> str:
     import re
 
     for name, render in BLOCKS.items():
-        pattern = re.compile(rf"(<!-- BEGIN {name} -->\n).*?(\n<!-- END {name} -->)", re.S)
-        text = pattern.sub(lambda m: m.group(1) + render() + m.group(2), text)
+        pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.S)
+        text = pattern.sub(lambda m: m.group(1) + render() + "\n" + m.group(2), text)
     return text
