@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from test_app_pages_store import labels
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 120
@@ -23,10 +24,6 @@ def run(page: str | None = None, query: dict | None = None, session: dict | None
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def labels(elements) -> list[str]:
-    return [e.label for e in elements]
 
 
 def test_overview_shows_the_city_at_a_glance(demo_db):

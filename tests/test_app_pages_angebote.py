@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_app_pages_store import build_grid_store, rerun, run_app, store_env
+from test_app_pages_store import build_grid_store, labels, rerun, run_app, store_env
 
 PAGE = "app_pages/angebote.py"
 
@@ -17,10 +17,6 @@ PAGE = "app_pages/angebote.py"
 @pytest.fixture(scope="module")
 def grid_db(tmp_path_factory):
     yield from store_env(build_grid_store(tmp_path_factory.mktemp("angebote") / "grid.duckdb"))
-
-
-def labels(elements) -> list[str]:
-    return [e.label for e in elements]
 
 
 def test_widgets_have_german_labels(grid_db):

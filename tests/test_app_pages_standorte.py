@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from test_app_pages_store import build_grid_store, rerun, run_app, store_env
+from test_app_pages_store import build_grid_store, labels, rerun, run_app, store_env
 
 PAGE = "app_pages/standorte.py"
 
@@ -14,10 +14,6 @@ PAGE = "app_pages/standorte.py"
 @pytest.fixture(scope="module")
 def grid_db(tmp_path_factory):
     yield from store_env(build_grid_store(tmp_path_factory.mktemp("standorte") / "grid.duckdb"))
-
-
-def labels(elements) -> list[str]:
-    return [e.label for e in elements]
 
 
 def table_with(at, column: str):

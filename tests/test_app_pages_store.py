@@ -144,3 +144,8 @@ def rerun(at):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def labels(elements) -> list[str]:
+    """The labels of AppTest widgets (selectboxes, buttons, metrics …)."""
+    return [e.label for e in elements]
