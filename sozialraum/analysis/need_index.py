@@ -131,18 +131,21 @@ def _wide(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.pivot_table(index="area_key", columns="indicator", values="value", aggfunc="first", dropna=False)
 
 
-def changes(con, level: str, period: str, years: int = 2, indicators=None) -> pd.DataFrame:
+def changes(con, level: str, period: str, years: int = 2, indicators=None, *,
+            now: pd.DataFrame | None = None) -> pd.DataFrame:
     """Change of each count-based rate in percentage points from ``years`` before ``period`` to ``period``.
 
     From published values only (a rate suppressed in either period gives no change). Long frame:
-    area_key, indicator (``<rate>_d<years>``), period, value, from_value, to_value, flag.
+    area_key, indicator (``<rate>_d<years>``), period, value, from_value, to_value, flag. ``now``: the published
+    values of ``period`` when the caller already has them (saves reading them twice).
     """
     from sozialraum.analysis.confidentiality import published
     from sozialraum.indicators.registry import rate_indicators
 
     rates = [i.key for i in rate_indicators()] if indicators is None else list(indicators)
     then = earlier_period(period, years)
-    now_f = published(con, level, period=period, indicators=rates)
+    now_f = published(con, level, period=period, indicators=rates) if now is None else \
+        now[now["indicator"].isin(rates) & (now["period"] == period)]
     then_f = published(con, level, period=then, indicators=rates)
     cols = ["area_key", "indicator", "value", "flag"]
     both = now_f[cols].merge(then_f[cols], on=["area_key", "indicator"], how="outer", suffixes=("", "_then"))
@@ -179,7 +182,7 @@ def need_index_for_store(con, level: str, period: str, *, status=None, dynamics=
             status = STORE_RATES
     status = list(status)
     if dynamics is None:
-        ch = changes(con, level, period, indicators=status)
+        ch = changes(con, level, period, indicators=status, now=cur)
         dyn_wide = _wide(ch)
         dynamics = [f"{s}_d2" for s in status]
         if ch["value"].notna().any():
