@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from sozialraum.errors import InputError, Problem
+from sozialraum.store.read import area_keys
 
 NONE = "—"  # "no column" in select boxes
 POINT_TABLE_LABELS = {
@@ -124,8 +125,7 @@ def build_batch(con, kind: str, path: Path, mapping: dict, source: dict) -> Prep
             target_epsg=epsg, hierarchy=mapping.get("hierarchy"), rank=int(mapping.get("rank", 0)),
             parent_level=mapping.get("parent_level"), **opts)
         if mapping.get("parent_level"):
-            known = {r[0] for r in con.execute("SELECT area_key FROM areas WHERE level = ?",
-                                               [mapping["parent_level"]]).fetchall()}
+            known = set(area_keys(con, mapping["parent_level"]))
             check = gdf.assign(row=range(1, len(gdf) + 1))[["parent_key", "row"]].rename(
                 columns={"parent_key": "area_key"})
             loader.check_keys(check, known, mapping["parent_level"], path.name, column=mapping.get("parent"))
@@ -134,8 +134,7 @@ def build_batch(con, kind: str, path: Path, mapping: dict, source: dict) -> Prep
         opts = {k: mapping[k] for k in ("indicators", "period", "period_column", "indicator_column", "value_column",
                                         "key_width") if mapping.get(k)}
         frame = loader.statistics_part(path, level=mapping["level"], key=mapping["key"], **opts)
-        known = {r[0] for r in con.execute("SELECT area_key FROM areas WHERE level = ?",
-                                           [mapping["level"]]).fetchall()}
+        known = set(area_keys(con, mapping["level"]))
         loader.check_keys(frame, known, mapping["level"], path.name, column=mapping["key"])
         notes = loader.flag_notes(frame, path.name)
         notes.append(f"{path.name}: {len(frame)} Werte für {frame['area_key'].nunique()} Gebiete, "

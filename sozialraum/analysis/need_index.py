@@ -190,8 +190,9 @@ def need_index_for_store(con, level: str, period: str, *, status=None, dynamics=
         else:
             dynamics = []
     dynamics = list(dynamics)
-    all_keys = con.execute("SELECT area_key FROM areas WHERE level = ? ORDER BY area_key", [level]).df()
-    wide = wide.reindex(all_keys["area_key"])
+    from sozialraum.store.read import area_keys
+
+    wide = wide.reindex(pd.Index(area_keys(con, level), name="area_key"))
     for c in status + dynamics:
         if c not in wide.columns:
             wide[c] = np.nan

@@ -189,7 +189,9 @@ def _metric(con):
 
 
 def _store_keys(con, level: str) -> set[str]:
-    return {r[0] for r in con.execute("SELECT area_key FROM areas WHERE level = ?", [level]).fetchall()}
+    from sozialraum.store.read import area_keys
+
+    return set(area_keys(con, level))
 
 
 def _with_file(source: SourceInfo, path) -> SourceInfo:

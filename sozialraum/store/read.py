@@ -38,6 +38,12 @@ def areas(con: duckdb.DuckDBPyConnection, level: str, *, web: bool = False):
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=f"EPSG:{crs}" if crs else None)
 
 
+def area_keys(con: duckdb.DuckDBPyConnection, level: str) -> list[str]:
+    """The keys of one level's areas, sorted."""
+    return [r[0] for r in con.execute("SELECT area_key FROM areas WHERE level = ? ORDER BY area_key",
+                                      [level]).fetchall()]
+
+
 def parent_map(con: duckdb.DuckDBPyConnection, level: str) -> dict[str, str]:
     """area_key -> parent_key for one level."""
     return dict(con.execute("SELECT area_key, parent_key FROM areas WHERE level = ? AND parent_key IS NOT NULL",
