@@ -1,5 +1,7 @@
 # Two commands on a fresh machine:  `make run`  (app on the demo data)  and  `make test`  (whole suite).
-PYTHON ?= python3
+# Python >= 3.12 is needed (the routing engine's wheels exist for CPython >= 3.12 only); tools/find_python.sh looks
+# for one on PATH and in pyenv's versions and says clearly when there is none. PYTHON=/path/to/python3.12 overrides.
+PYTHON ?= $(shell sh tools/find_python.sh)
 VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= data/sozialraum.duckdb
@@ -8,6 +10,7 @@ PORT   ?= 8501
 .PHONY: run test install install-test demo bench clean
 
 $(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Kein Python >= 3.12 gefunden (gesucht: python3.13, python3.12, python3, ~/.pyenv/versions/3.1[2-9]*). Bitte Python 3.12 oder neuer installieren oder PYTHON=/pfad/zu/python3.12 angeben." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
