@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 
@@ -41,4 +43,5 @@ def demo(db_path: str | None, seed: int | None, keep_other_sources: bool) -> Non
                f"(SGB-II-Quote {_number(info['sgb2_rate'], 1)} %)")
     click.echo(f"  Angebote: {_number(info['providers'])}, davon {info['jobcenter_sites']} Jobcenter-Standorte; "
                f"mögliche Standorte für Sprechstunden: {info['venues']}")
+    click.echo(f"  Straßennetz (OSM) und Fahrplan (GTFS): {Path(info['network']['osm']).parent}")
     click.echo("Hinweis: Musterstadt gibt es nicht. Alle Zahlen, Namen, Träger und Adressen sind erfunden.")
