@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from sozialraum.demo.network import GTFS_FILE, OSM_FILE, network_dir, write_demo_network
+from sozialraum.io.gtfs_write import feed_problems, seconds
 from sozialraum.io.osm_write import OsmNodes, OsmWay, write_osm
 
 FOOT_EXCLUDED = ("motorway", "motorway_link")
@@ -261,73 +262,17 @@ def feed(files):
         return {n: pd.read_csv(io.BytesIO(zf.read(n)), dtype=str) for n in zf.namelist()}
 
 
-def _seconds(text: str) -> int:
-    h, m, s = (int(x) for x in text.split(":"))
-    return h * 3600 + m * 60 + s
-
-
-def validate_gtfs(tables: dict[str, pd.DataFrame]) -> list[str]:
-    """A small GTFS validator: required files/columns, references, times monotonic per trip, dates."""
-    from sozialraum.io.gtfs_write import REQUIRED
-
-    problems = []
-    for name, cols in REQUIRED.items():
-        if name not in tables:
-            problems.append(f"{name} missing")
-            continue
-        problems += [f"{name}: column {c} missing" for c in cols if c not in tables[name].columns]
-        problems += [f"{name}: empty values in {c}" for c in cols if c in tables[name] and tables[name][c].isna().any()]
-    if problems:
-        return problems
-    stops, routes, trips, st, cal = (tables[n] for n in ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt",
-                                                          "calendar.txt"))
-    services = set(cal.service_id)
-    if "calendar_dates.txt" in tables:
-        services |= set(tables["calendar_dates.txt"].service_id)
-    for frame, key in ((stops, "stop_id"), (routes, "route_id"), (trips, "trip_id")):
-        if frame[key].duplicated().any():
-            problems.append(f"duplicate {key}")
-    problems += [f"trip {t}: unknown route" for t in trips.trip_id[~trips.route_id.isin(routes.route_id)]]
-    problems += [f"trip {t}: unknown service" for t in trips.trip_id[~trips.service_id.isin(services)]]
-    problems += ["stop_times: unknown stop"] * int((~st.stop_id.isin(stops.stop_id)).sum() > 0)
-    problems += ["stop_times: unknown trip"] * int((~st.trip_id.isin(trips.trip_id)).sum() > 0)
-    lat, lon = stops.stop_lat.astype(float), stops.stop_lon.astype(float)
-    if not (lat.between(-90, 90).all() and lon.between(-180, 180).all()):
-        problems.append("stop coordinates out of range")
-    s = st.assign(t=st.arrival_time.map(_seconds), d=st.departure_time.map(_seconds), q=st.stop_sequence.astype(int))
-    s = s.sort_values(["trip_id", "q"])
-    same = s.trip_id.eq(s.trip_id.shift())
-    if (s.d < s.t).any() or ((s.t < s.d.shift()) & same).any() or ((s.q <= s.q.shift()) & same).any():
-        problems.append("stop_times not monotonic within a trip")
-    if (s.groupby("trip_id").size() < 2).any():
-        problems.append("a trip with fewer than two stops")
-    for col in ("start_date", "end_date"):
-        if pd.to_datetime(cal[col], format="%Y%m%d", errors="coerce").isna().any():
-            problems.append(f"calendar {col} not YYYYMMDD")
-    if (cal.start_date > cal.end_date).any():
-        problems.append("calendar ends before it starts")
-    if not cal[["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]].isin(
-            ["0", "1"]).all().all():
-        problems.append("calendar weekday flags not 0/1")
-    if "calendar_dates.txt" in tables:
-        cd = tables["calendar_dates.txt"]
-        if pd.to_datetime(cd.date, format="%Y%m%d", errors="coerce").isna().any() or \
-                not cd.exception_type.isin(["1", "2"]).all():
-            problems.append("calendar_dates invalid")
-    return problems
-
-
 def test_validator_finds_broken_feeds(feed):
-    assert validate_gtfs(feed) == []
+    assert feed_problems(feed) == []
     broken = dict(feed)
     st = feed["stop_times.txt"].copy()
     st.loc[1, "arrival_time"] = "03:00:00"
     broken["stop_times.txt"] = st
-    assert "stop_times not monotonic within a trip" in validate_gtfs(broken)
+    assert "stop_times not monotonic within a trip" in feed_problems(broken)
     cal = feed["calendar.txt"].copy()
     cal.loc[0, "end_date"] = "20261340"
-    assert "calendar end_date not YYYYMMDD" in validate_gtfs(dict(feed, **{"calendar.txt": cal}))
-    assert validate_gtfs({k: v for k, v in feed.items() if k != "trips.txt"}) == ["trips.txt missing"]
+    assert "calendar end_date not YYYYMMDD" in feed_problems(dict(feed, **{"calendar.txt": cal}))
+    assert feed_problems({k: v for k, v in feed.items() if k != "trips.txt"}) == ["trips.txt missing"]
 
 
 def _departures(feed, route, service, first_only=True):
@@ -335,7 +280,7 @@ def _departures(feed, route, service, first_only=True):
     t = trips[(trips.route_id == route) & (trips.service_id == service) & (trips.direction_id == "0")]
     st = feed["stop_times.txt"]
     st = st[st.trip_id.isin(t.trip_id) & (st.stop_sequence == "1")]
-    return np.sort(st.departure_time.map(_seconds).to_numpy()) // 60
+    return np.sort(st.departure_time.map(seconds).to_numpy()) // 60
 
 
 def test_headways(feed):
@@ -366,7 +311,7 @@ def test_a_stop_without_service_at_some_times(feed):
     served = st.merge(trips, on="trip_id")
     sunday = set(served.stop_id[served.service_id == "so"])
     assert set(feed["stops.txt"].stop_id) - sunday  # the Gewerbegebiet bus: no service on Sundays
-    t = served.departure_time.map(_seconds)
+    t = served.departure_time.map(seconds)
     assert not ((served.service_id == "mo-fr") & (t >= 2 * 3600) & (t < 4 * 3600)).any()  # no service at 3 am
 
 

@@ -221,7 +221,7 @@ def build_feed(net, plan, seed: int):
     from scipy.sparse.csgraph import dijkstra
 
     from sozialraum.demo import names
-    from sozialraum.demo.network import CAR_HIGHWAYS, _to_lonlat
+    from sozialraum.demo.network import CAR_HIGHWAYS, to_lonlat
     from sozialraum.demo.plan import AFFLUENT, ESTATE, HOT_INNER
 
     rng = np.random.default_rng([seed, 11])
@@ -286,7 +286,7 @@ def build_feed(net, plan, seed: int):
         if zone[z.name] in registry and zone[z.name] not in label:
             label[zone[z.name]] = z.name
     stop_id = {n: f"S{i + 1:03d}" for i, n in enumerate(stop_nodes)}
-    lon, lat = _to_lonlat(xy[stop_nodes])
+    lon, lat = to_lonlat(xy[stop_nodes])
     stops = pd.DataFrame({"stop_id": [stop_id[n] for n in stop_nodes],
                           "stop_name": [label.get(n) or next(street) for n in stop_nodes],
                           "stop_lat": lat, "stop_lon": lon})

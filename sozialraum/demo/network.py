@@ -116,7 +116,7 @@ def _barriers(plan: CityPlan, rng: np.random.Generator) -> tuple[Barrier, ...]:
         d = float(np.hypot(z.x - plan.centre[0], z.y - plan.centre[1]))
         offset = d - z.radius - BARRIER_GAP_M - amp  # just outside the estate, on the centre's side
         xy = _chord(plan, (z.x, z.y), offset, amp, wl, float(rng.uniform(0, 2 * np.pi)), 10.0)
-        out.append(Barrier(kind, name, _resample(xy, step), z.name))  # exactly the line written to the file
+        out.append(Barrier(kind, name, resample(xy, step), z.name))  # exactly the line written to the file
     return tuple(out)
 
 
@@ -383,7 +383,7 @@ def _nearest(xy: np.ndarray, x: float, y: float) -> int:
 
 # ---------------------------------------------------------------- OSM objects
 
-def _to_lonlat(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def to_lonlat(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     from pyproj import Transformer
 
     tr = Transformer.from_crs(f"EPSG:{EPSG}", "EPSG:4326", always_xy=True)
@@ -391,20 +391,20 @@ def _to_lonlat(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(lon), np.asarray(lat)
 
 
-def _resample(line: np.ndarray, step: float) -> np.ndarray:
+def resample(line: np.ndarray, step: float) -> np.ndarray:
     seg = np.hypot(*np.diff(line, axis=0).T)
     s = np.concatenate([[0.0], np.cumsum(seg)])
     at = np.arange(0.0, s[-1], step)
     return np.column_stack([np.interp(at, s, line[:, 0]), np.interp(at, s, line[:, 1])])
 
 
-def _normals(line: np.ndarray) -> np.ndarray:
+def normals(line: np.ndarray) -> np.ndarray:
     d = np.gradient(line, axis=0)
     d = d / np.hypot(*d.T)[:, None]
     return np.column_stack([-d[:, 1], d[:, 0]])  # left of the direction of travel
 
 
-def _split_ways(nodes: list[int], line: np.ndarray, others: list, base: dict, start_id: int) -> list[OsmWay]:
+def split_ways(nodes: list[int], line: np.ndarray, others: list, base: dict, start_id: int) -> list[OsmWay]:
     """Ways along ``nodes``; the segments that cross one of ``others`` become bridges of their own."""
     import shapely
 
@@ -438,29 +438,22 @@ def to_osm(net: Network) -> tuple[OsmNodes, list[OsmWay], dict]:
     for b in net.barriers:  # river first, then railway over it, then the motorway over both
         line = b.xy
         if b.kind == "motorway":
-            normal = _normals(line)
-            fwd, bwd = line - 12.0 * normal, line + 12.0 * normal  # driving on the right
-            ids_f = list(range(next_node, next_node + len(line)))
-            ids_b = list(range(next_node + len(line), next_node + 2 * len(line)))
-            next_node += 2 * len(line)
-            xy_all += [fwd, bwd]
             base = {"highway": "motorway", "ref": b.name, "oneway": "yes", "maxspeed": "120", "lanes": "2"}
-            for ids, cw in ((ids_f, fwd), (ids_b[::-1], bwd[::-1])):
-                new = _split_ways(ids, cw, below, base, next_way)
-                ways += new
-                next_way += len(new)
-            ways += _interchanges(net, line, ids_f, ids_b, next_way)
-            next_way += 100
-            turn = {"highway": "motorway_link", "oneway": "yes"}  # the map ends: turn round, no dead end
-            ways += [OsmWay(next_way, (ids_f[-1], ids_b[-1]), turn), OsmWay(next_way + 1, (ids_b[0], ids_f[0]), turn)]
-            next_way += 2
+            xy_new, ids_f, ids_b, new = carriageways(line, next_node, next_way, below, base)
+            next_node += len(xy_new)
+            xy_all.append(xy_new)
+            ways += new
+            next_way += len(new)
+            new = _interchanges(net, line, ids_f, ids_b, next_way)
+            ways += new
+            next_way += len(new)
         else:
             ids = list(range(next_node, next_node + len(line)))
             next_node += len(line)
             xy_all.append(line)
             base = ({"waterway": "river", "name": b.name} if b.kind == "river"
                     else {"railway": "rail", "usage": "main", "name": b.name, "maxspeed": "120"})
-            new = _split_ways(ids, line, below, base, next_way)
+            new = split_ways(ids, line, below, base, next_way)
             ways += new
             next_way += len(new)
             if b.kind == "railway":
@@ -468,30 +461,54 @@ def to_osm(net: Network) -> tuple[OsmNodes, list[OsmWay], dict]:
                 node_tags[ids[k]] = {"railway": "station", "name": "Musterstadt Hbf"}
         below.append(shapely.LineString(b.xy))
     xy = np.vstack(xy_all)
-    lon, lat = _to_lonlat(xy)
+    lon, lat = to_lonlat(xy)
     return OsmNodes(np.arange(1, len(xy) + 1, dtype=np.int64), lon, lat), ways, node_tags
 
 
 def _interchanges(net: Network, line, ids_f, ids_b, first_way: int) -> list[OsmWay]:
-    """Ramps from the bridge ends of each interchange to both carriageways (one-way motorway_link)."""
+    """Ramps from the bridge ends of each interchange to both carriageways."""
     ways = []
-    wid = first_way
-    d = np.gradient(line, axis=0)
-    tags = {"highway": "motorway_link", "oneway": "yes", "maxspeed": "80"}
     for r in net.edges[net.edges.kind == "interchange"].itertuples():
         midpoint = 0.5 * (net.xy[r.u] + net.xy[r.v])
         m = int(np.argmin(np.hypot(*(line - midpoint).T)))
-        lo, hi = max(m - 3, 0), min(m + 3, len(line) - 1)
         for node in (int(r.u), int(r.v)):
-            rel = net.xy[node] - line[m]
-            if d[m, 0] * rel[1] - d[m, 1] * rel[0] < 0:  # right of the forward direction  # right side: forward carriageway (travel towards increasing index)
-                ways.append(OsmWay(wid, (ids_f[lo], node + 1), tags))
-                ways.append(OsmWay(wid + 1, (node + 1, ids_f[hi]), tags))
-            else:  # left side: backward carriageway (travel towards decreasing index)
-                ways.append(OsmWay(wid, (ids_b[hi], node + 1), tags))
-                ways.append(OsmWay(wid + 1, (node + 1, ids_b[lo]), tags))
-            wid += 2
+            ways += ramps(line, ids_f, ids_b, m, node + 1, net.xy[node], first_way + len(ways))
     return ways
+
+
+def ramps(line: np.ndarray, ids_f: list[int], ids_b: list[int], m: int, node_id: int, node_xy,
+          first_way: int, reach: int = 3, both: bool = False) -> list[OsmWay]:
+    """An off-ramp and an on-ramp (one-way motorway_link) between a street node and the carriageway on its side
+    of the motorway at index ``m`` (the forward carriageway, towards increasing index, runs on the right);
+    with ``both`` also to the far carriageway (the ramps pass the near one on a bridge)."""
+    d = np.gradient(line, axis=0)[m]
+    rel = np.asarray(node_xy) - line[m]
+    lo, hi = max(m - reach, 0), min(m + reach, len(line) - 1)
+    tags = {"highway": "motorway_link", "oneway": "yes", "maxspeed": "80"}
+    forward = ((ids_f[lo], node_id), (node_id, ids_f[hi]))
+    backward = ((ids_b[hi], node_id), (node_id, ids_b[lo]))
+    right = d[0] * rel[1] - d[1] * rel[0] < 0
+    pairs = (forward if right else backward) + ((backward if right else forward) if both else ())
+    return [OsmWay(first_way + k, refs, dict(tags) | ({"bridge": "yes", "layer": "1"} if k >= 2 else {}))
+            for k, refs in enumerate(pairs)]
+
+
+def carriageways(line: np.ndarray, first_node: int, first_way: int, below: list, base: dict,
+                 offset_m: float = 12.0):
+    """Two one-way carriageways along ``line`` (driving on the right), each split into bridges where it
+    crosses one of ``below``; and the turning links at both ends (the map ends, no dead end).
+    Returns (xy of the new nodes, forward ids, backward ids, ways)."""
+    normal = normals(line)
+    fwd, bwd = line - offset_m * normal, line + offset_m * normal
+    ids_f = list(range(first_node, first_node + len(line)))
+    ids_b = list(range(first_node + len(line), first_node + 2 * len(line)))
+    ways: list[OsmWay] = []
+    for ids, cw in ((ids_f, fwd), (ids_b[::-1], bwd[::-1])):
+        ways += split_ways(ids, cw, below, base, first_way + len(ways))
+    turn = {"highway": "motorway_link", "oneway": "yes"}
+    ways += [OsmWay(first_way + len(ways), (ids_f[-1], ids_b[-1]), turn),
+             OsmWay(first_way + len(ways) + 1, (ids_b[0], ids_f[0]), dict(turn))]
+    return np.vstack([fwd, bwd]), ids_f, ids_b, ways
 
 
 # ---------------------------------------------------------------- files
