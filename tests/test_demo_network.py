@@ -167,6 +167,28 @@ def test_railway_and_motorway_crossed_only_over_or_under(osm):
         assert not barrier_nodes & street_nodes  # no level crossing, no pedestrian access
 
 
+def test_one_way_streets_keep_every_street_reachable_by_car(osm):
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    _, ways = osm
+    hw = ways.tags.map(lambda t: t.get("highway"))
+    car = ways[hw.isin(["primary", "secondary", "tertiary", "residential", "unclassified", "motorway",
+                        "motorway_link"])]
+    one = car.tags.map(lambda t: t.get("oneway") == "yes").to_numpy()
+    assert (one & car.tags.map(lambda t: t["highway"] == "residential").to_numpy()).sum() >= 10
+    ids = np.unique(np.concatenate([np.asarray(r) for r in car.refs]))
+    pos = {int(i): k for k, i in enumerate(ids)}
+    src, dst = [], []
+    for refs, o in zip(car.refs, one):
+        a, b = [pos[int(x)] for x in refs[:-1]], [pos[int(x)] for x in refs[1:]]
+        src += a + ([] if o else b)
+        dst += b + ([] if o else a)
+    _, comp = connected_components(coo_matrix((np.ones(len(src)), (src, dst)), shape=(len(ids), len(ids))),
+                                   directed=True, connection="strong")
+    assert np.bincount(comp).max() / len(ids) > 0.97  # drive from anywhere to anywhere (but forest pockets)
+
+
 def test_tags(osm):
     _, ways = osm
     hw = ways.tags.map(lambda t: t.get("highway"))

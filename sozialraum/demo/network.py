@@ -29,7 +29,9 @@ GTFS_FILE = "musterstadt-gtfs.zip"
 NETWORK_SUFFIX = ".network"
 CAR_HIGHWAYS = ("primary", "secondary", "tertiary", "residential", "unclassified")
 CORRIDOR_M = {"river": 6.0, "railway": 8.0, "motorway": 22.0}  # no street within (carriageways at ±12 m)
-BARRIER_GAP_M = 250.0  # between an estate's edge and its barrier
+BARRIER_GAP_M = 250.0
+ONEWAY_RADIUS_M = 1100.0  # one-way streets in the old town
+ONEWAY_TRIES = 60  # between an estate's edge and its barrier
 MIN_COMPONENT = 25  # street pieces with fewer nodes that no crossing reaches are dropped
 
 # Crossings per barrier: (position along the barrier in metres from the point nearest the estate, kind).
@@ -288,6 +290,7 @@ def build_network(plan: CityPlan, layout, seed: int) -> Network:
 
     d_centre = np.hypot(*(0.5 * (xy[edges.u] + xy[edges.v]) - np.asarray(plan.centre)).T)
     edges["maxspeed"] = _maxspeed(edges.highway.to_numpy(), d_centre, plan)
+    edges["oneway"] = _oneway_streets(xy, edges, d_centre, rng)
     edges["tags"] = [_tags(r) for r in edges.itertuples()]
     net = Network(xy, edges, barriers, centre)
     return Network(xy, edges, barriers, centre, _facts(net, plan))
@@ -347,9 +350,37 @@ def _tags(r) -> dict:
         tags["maxspeed"] = r.maxspeed
     if r.highway == "track":
         tags["tracktype"] = "grade2"
+    if r.oneway:
+        tags["oneway"] = "yes"
     if r.kind:
         tags.update(CROSSING_TAGS[r.kind])
     return tags
+
+
+def _strong_parts(n: int, edges: pd.DataFrame, oneway: np.ndarray) -> int:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    car = edges.highway.isin(CAR_HIGHWAYS).to_numpy()
+    two = car & ~oneway
+    src = np.concatenate([edges.u[car], edges.v[two]])
+    dst = np.concatenate([edges.v[car], edges.u[two]])
+    return connected_components(coo_matrix((np.ones(len(src)), (src, dst)), shape=(n, n)), directed=True,
+                                connection="strong")[0]
+
+
+def _oneway_streets(xy, edges: pd.DataFrame, d_centre: np.ndarray, rng) -> np.ndarray:
+    """One-way residential streets in the old town, each kept only if every street stays reachable by car
+    (the number of strongly connected parts of the car network does not grow)."""
+    oneway = np.zeros(len(edges), dtype=bool)
+    cand = np.flatnonzero((edges.highway == "residential").to_numpy() & (d_centre < ONEWAY_RADIUS_M)
+                          & (edges.kind == "").to_numpy())
+    base = _strong_parts(len(xy), edges, oneway)
+    for i in rng.permutation(cand)[:ONEWAY_TRIES]:
+        oneway[i] = True
+        if _strong_parts(len(xy), edges, oneway) > base:
+            oneway[i] = False
+    return oneway
 
 
 def _facts(net: Network, plan: CityPlan) -> dict:
@@ -371,6 +402,7 @@ def _facts(net: Network, plan: CityPlan) -> dict:
         "edges": len(e),
         "km": round(float(e.length_m.sum()) / 1000, 1),
         "highways": e.highway.value_counts().sort_index().to_dict(),
+        "oneway_streets": int(e.oneway.sum()),
         "crossings": {b.kind: int((e.crossing == b.kind).sum()) for b in net.barriers},
         "barriers": {b.kind: b.estate for b in net.barriers},
         "detour_across_barrier": detour,  # network ÷ straight line, estate centre → just across its barrier
