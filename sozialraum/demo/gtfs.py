@@ -221,7 +221,8 @@ def build_feed(net, plan, seed: int):
     from scipy.sparse.csgraph import dijkstra
 
     from sozialraum.demo import names
-    from sozialraum.demo.network import CAR_HIGHWAYS, to_lonlat
+    from sozialraum.demo.network import CAR_HIGHWAYS
+    from sozialraum.demo.osm_lines import to_lonlat
     from sozialraum.demo.plan import AFFLUENT, ESTATE, HOT_INNER
 
     rng = np.random.default_rng([seed, 11])

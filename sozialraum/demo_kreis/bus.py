@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum.demo.gtfs import BUS, Band, Feed, Line, calendar_tables, feed_tables, running_seconds, stops_along
-from sozialraum.demo.network import to_lonlat
+from sozialraum.demo.osm_lines import to_lonlat
 from sozialraum.demo_kreis.names import KREIS
 
 # School holidays of a fictional Land (assumed, not any Land's real dates).
