@@ -357,3 +357,37 @@ def test_demo_builder_writes_the_files_beside_the_store(demo_db):
     folder = network_dir(demo_db)
     assert folder.name == Path(demo_db).stem + ".network"
     assert (folder / OSM_FILE).stat().st_size > 10_000 and (folder / GTFS_FILE).stat().st_size > 10_000
+
+
+def test_valhalla_reads_both_files_and_needs_a_transfer(files, tmp_path):
+    """A second engine reads the same files: Valhalla builds its tiles from the PBF and its transit tiles from the
+    GTFS feed; a Tuesday-morning trip from the Wiesenhöhe estate to Sonnenfeld takes two tram lines."""
+    import json
+
+    valhalla = pytest.importorskip("valhalla")
+    tools = Path(valhalla.__file__).parent / "bin"
+    feeds = tmp_path / "feeds" / "musterstadt"
+    feeds.mkdir(parents=True)
+    with zipfile.ZipFile(files[0] / GTFS_FILE) as zf:
+        zf.extractall(feeds)
+    (tmp_path / "tiles").mkdir()
+    (tmp_path / "tiles.tar").touch()  # get_config wants it to exist; the tiles stay a directory
+    config = valhalla.get_config(tile_extract=tmp_path / "tiles.tar", tile_dir=tmp_path / "tiles")
+    config["mjolnir"]["tile_extract"] = str(tmp_path / "no-extract.tar")
+    config["mjolnir"]["transit_dir"] = str(tmp_path / "transit")
+    config["mjolnir"]["transit_feeds_dir"] = str(tmp_path / "feeds")
+    (tmp_path / "transit").mkdir()
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    cfg = str(tmp_path / "config.json")
+    for cmd in (["valhalla_ingest_transit", "-c", cfg], ["valhalla_convert_transit", "-c", cfg],
+                ["valhalla_build_tiles", "-c", cfg, str(files[0] / OSM_FILE)]):
+        subprocess.run([str(tools / cmd[0])] + cmd[1:], check=True, capture_output=True, cwd=tmp_path)
+    with zipfile.ZipFile(files[0] / GTFS_FILE) as zf:
+        stops = pd.read_csv(zf.open("stops.txt")).set_index("stop_name")
+    a, b = stops.loc["Wiesenhöhe"], stops.loc["Sonnenfeld"]
+    request = {"locations": [{"lat": a.stop_lat, "lon": a.stop_lon}, {"lat": b.stop_lat, "lon": b.stop_lon}],
+               "costing": "multimodal", "date_time": {"type": 1, "value": "2026-03-03T08:00"}}
+    trip = json.loads(valhalla.Actor(cfg).route(json.dumps(request)))["trip"]
+    lines = [m["transit_info"]["short_name"] for leg in trip["legs"] for m in leg["maneuvers"] if "transit_info" in m]
+    assert len(set(lines)) >= 2, lines  # one change at least
+    assert trip["summary"]["time"] < 90 * 60
