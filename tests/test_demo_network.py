@@ -295,6 +295,9 @@ def test_validator_finds_broken_feeds(feed):
     cal.loc[0, "end_date"] = "20261340"
     assert "calendar end_date not YYYYMMDD" in feed_problems(dict(feed, **{"calendar.txt": cal}))
     assert feed_problems({k: v for k, v in feed.items() if k != "trips.txt"}) == ["trips.txt missing"]
+    st = feed["stop_times.txt"].copy()
+    st.loc[3, "departure_time"] = "8 Uhr"
+    assert feed_problems(dict(feed, **{"stop_times.txt": st})) == ["stop_times: a time is not H:MM:SS"]
 
 
 def _departures(feed, route, service, first_only=True):

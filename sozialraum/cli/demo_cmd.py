@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 
@@ -35,12 +33,9 @@ def demo(db_path: str | None, seed: int | None, keep_other_sources: bool, kreis:
     from sozialraum.store import default_db_path
 
     if kreis:
-        from sozialraum.demo_kreis.build import build_kreis_db, summary
+        from sozialraum.demo_kreis.build import build_and_describe
 
-        path = db_path or default_db_path().with_name("musterkreis.duckdb")
-        for line in summary(build_kreis_db(path, seed=DEFAULT_SEED if seed is None else seed,
-                                           overwrite=not keep_other_sources), path):
-            click.echo(line)
+        click.echo("\n".join(build_and_describe(db_path, seed, keep_other_sources)))
         return
     path = db_path or default_db_path()
     info = build_demo_db(path, seed=DEFAULT_SEED if seed is None else seed, overwrite=not keep_other_sources)
@@ -55,5 +50,5 @@ def demo(db_path: str | None, seed: int | None, keep_other_sources: bool, kreis:
                f"(SGB-II-Quote {_number(info['sgb2_rate'], 1)} %)")
     click.echo(f"  Angebote: {_number(info['providers'])}, davon {info['jobcenter_sites']} Jobcenter-Standorte; "
                f"mögliche Standorte für Sprechstunden: {info['venues']}")
-    click.echo(f"  Straßennetz (OSM) und Fahrplan (GTFS): {Path(info['network']['osm']).parent}")
+    click.echo(f"  Straßennetz (OSM) und Fahrplan (GTFS): {info['network']['folder']}")
     click.echo("Hinweis: Musterstadt gibt es nicht. Alle Zahlen, Namen, Träger und Adressen sind erfunden.")

@@ -152,8 +152,11 @@ def _cut(xy, u, v, barriers, rng) -> tuple[np.ndarray, list[str], list[str]]:
         corridor = g.buffer(CORRIDOR_M[b.kind])
         shapely.prepare(corridor)
         hits[k] = shapely.intersects(corridor, lines)
-        clear = np.minimum(shapely.distance(shapely.points(xy[u]), g), shapely.distance(shapely.points(xy[v]), g))
-        across[k] = hits[k] & shapely.intersects(g, lines) & (clear > CORRIDOR_M[b.kind] + 3.0)
+        cand = np.flatnonzero(hits[k])
+        cand = cand[shapely.intersects(g, lines[cand])]
+        clear = np.minimum(shapely.distance(shapely.points(xy[u[cand]]), g),
+                           shapely.distance(shapely.points(xy[v[cand]]), g))
+        across[k, cand[clear > CORRIDOR_M[b.kind] + 3.0]] = True
     crossing = np.full(len(u), "", dtype=object)
     kind = np.full(len(u), "", dtype=object)
     wanted = {"river": RIVER_CROSSINGS, "railway": RAIL_CROSSINGS, "motorway": MOTORWAY_CROSSINGS}
@@ -493,5 +496,5 @@ def write_demo_network(directory: str | Path, seed: int) -> dict:
     write_osm(directory / OSM_FILE, nodes, ways, node_tags=node_tags, generator="sozialraum demo (fiktiv)")
     feed = gtfs.build_feed(net, plan, seed)
     gtfs.write_feed(directory / GTFS_FILE, feed)
-    return {"osm": str(directory / OSM_FILE), "gtfs": str(directory / GTFS_FILE), **net.facts,
-            "lines": feed.facts}
+    return {"folder": str(directory), "osm": str(directory / OSM_FILE), "gtfs": str(directory / GTFS_FILE),
+            **net.facts, "lines": feed.facts}

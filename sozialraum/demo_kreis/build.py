@@ -168,6 +168,16 @@ def build_kreis_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool =
     return info
 
 
+def build_and_describe(db_path: str | None, seed: int | None, keep_other_sources: bool) -> list[str]:
+    """What ``sozialraum demo --kreis`` does: build the store (default: ``musterkreis.duckdb`` beside the default
+    database) and describe it in German lines."""
+    from sozialraum.store import default_db_path
+
+    path = Path(db_path) if db_path else default_db_path().with_name("musterkreis.duckdb")
+    info = build_kreis_db(path, seed=DEFAULT_SEED if seed is None else seed, overwrite=not keep_other_sources)
+    return summary(info, path)
+
+
 def summary(info: dict, path) -> list[str]:
     """German lines for the command line."""
     from sozialraum.formatting import format_number
