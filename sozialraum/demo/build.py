@@ -145,7 +145,7 @@ def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = 
             return build_demo(con, seed=seed)
         finally:
             con.close()
-    if path.exists():
+    if path.exists() and path.stat().st_size > 0:
         _refuse_if_locked(path)
         if not force:
             _refuse_other_sources(path)
