@@ -111,13 +111,15 @@ def show_coordinate(v) -> str:
 
 def reference_extent(extent=None) -> tuple[float, float, float, float]:
     """(min_lon, min_lat, max_lon, max_lat) to test coordinates against: the given extent widened, or Germany."""
-    if extent is None or any(v is None or v != v for v in extent):
+    import math
+
+    if extent is None or any(v is None or math.isnan(float(v)) for v in extent):
         return GERMANY_WGS84
     m = EXTENT_MARGIN_DEG
     return (extent[0] - m, extent[1] - m, extent[2] + m, extent[3] + m)
 
 
-def _inside(lonlat, box) -> "object":
+def _inside(lonlat, box):
     import numpy as np
 
     x, y = lonlat[:, 0], lonlat[:, 1]

@@ -110,10 +110,8 @@ def _csv_records(body: str, sep: str, file: str, header_row: int) -> list[list[s
     if csv.field_size_limit() < MAX_FIELD_CHARS:
         csv.field_size_limit(MAX_FIELD_CHARS)
     reader = csv.reader(io.StringIO(body), delimiter=sep)
-    records = []
     try:
-        for rec in reader:
-            records.append(rec)
+        records = list(reader)
     except csv.Error as exc:
         text = str(exc)
         if "field larger than field limit" in text:
