@@ -157,8 +157,8 @@ def _notes(con) -> list[str]:
     if read.is_fictional(con):
         notes.append("Fiktive Demodaten (Musterstadt) – keine echten Personen oder Orte.")
     for r in read.sources(con).itertuples():
-        bits = [r.title, r.publisher, r.licence, r.attribution]
-        notes.append("Quelle: " + " · ".join(str(b) for b in bits if b))
+        bits = [r.title, r.publisher, r.licence, r.attribution]  # missing ones come as None or NaN
+        notes.append("Quelle: " + " · ".join(b.strip() for b in bits if isinstance(b, str) and b.strip()))
     return notes
 
 

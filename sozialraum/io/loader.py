@@ -149,8 +149,21 @@ def check_keys(frame: pd.DataFrame, known: set[str], level: str, file: str, colu
     """Raise an InputError naming every row whose ``area_key`` is not a known area of ``level``."""
     bad = frame[~frame["area_key"].isin(known)].drop_duplicates(["area_key", "row"])
     if len(bad):
-        raise InputError([Problem(file, f"unbekannter Gebietsschlüssel {k!r} auf Ebene {level!r}", row=int(r),
-                                  column=column) for k, r in zip(bad["area_key"], bad["row"])][:MAX_PROBLEMS])
+        raise InputError([Problem(file, f"unbekannter Gebietsschlüssel {k!r} auf Ebene {level!r}"
+                                        f"{leading_zero_hint(str(k), known)}", row=int(r), column=column)
+                          for k, r in zip(bad["area_key"], bad["row"])][:MAX_PROBLEMS])
+
+
+def leading_zero_hint(key: str, known: set[str]) -> str:
+    """A hint when a numeric key lost its leading zeros (e.g. Excel stored '0101' as the number 101)."""
+    if not key.isdigit():
+        return ""
+    for width in sorted({len(k) for k in known if k.isdigit() and len(k) > len(key)}):
+        padded = key.zfill(width)
+        if padded in known:
+            return (f" – führende Null verloren? Bekannt ist {padded!r}. Die Schlüsselspalte als Text speichern "
+                    f"oder die Stellenzahl angeben (CLI --schluessel-stellen {width}, Rezept key_width = {width})")
+    return ""
 
 
 def import_statistics(con, path, *, source: SourceInfo, level: str, key: str, confirm_warnings: bool = False,
