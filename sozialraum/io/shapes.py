@@ -59,7 +59,15 @@ def open_target(path: Path, layer: str | None = None) -> tuple[str, str | None]:
     """The path string GDAL should open (``/vsizip/`` for zip files) and the layer."""
     if path.suffix.lower() != ".zip":
         return str(path), layer
-    with zipfile.ZipFile(path) as zf:
+    from sozialraum.io.upload import Limits, check_zip_directory
+
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"Das ZIP-Archiv ist beschädigt ({exc})", file=path.name) from exc
+    with zf:
+        # the same archive rules as for uploads: no '..' or absolute paths, links, nested archives, ZIP bombs
+        check_zip_directory(path.name, zf, path.stat().st_size, Limits.from_settings())
         shps = [n for n in zf.namelist() if n.lower().endswith((".shp", ".gpkg", ".geojson", ".json"))
                 and not n.startswith("__MACOSX")]
     if not shps:

@@ -42,9 +42,14 @@ _PLAIN_DOT = re.compile(r"^[+-]?\d+\.(?:\d{1,2}|\d{4,})$")  # a dot that cannot 
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (with or without BOM), else cp1252."""
+    """Text and encoding name: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"Die Datei beginnt als UTF-16, ist aber beschädigt ({exc})") from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
