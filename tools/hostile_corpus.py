@@ -118,11 +118,11 @@ def corpus(dest: str | Path) -> list[Case]:
         zf.writestr("/etc/boese.geojson", "{}")
     add("zip_absolut", absolute, "areas", AREAS, "refuse", ("absoluter_pfad.zip", "absoluten Pfad"))
     bomb = dest / "zip_bombe.zip"
-    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        with zf.open("gebiete.geojson", "w") as member:
-            block = b" " * (1024 * 1024)
-            for _ in range(300):  # 300 MB of blanks, about 300 kB packed
-                member.write(block)
+    with (zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf,
+          zf.open("gebiete.geojson", "w") as member):
+        block = b" " * (1024 * 1024)
+        for _ in range(300):  # 300 MB of blanks, about 300 kB packed
+            member.write(block)
     add("zip_bombe_upload", bomb, "upload", {}, "refuse", ("zip_bombe.zip", "ZIP-Bombe"))
     add("zip_bombe_gebiete", bomb, "areas", AREAS, "refuse", ("zip_bombe.zip",))
 

@@ -118,7 +118,7 @@ def mark_cells(sheet: Sheet, min_population: float | None = None) -> Sheet:
             min_population = default("min_population")
         hidden = 0
         for key in rate_cols:
-            kept, small = apply_min_population(pd.to_numeric(values[key], errors="coerce"), population,
+            _, small = apply_min_population(pd.to_numeric(values[key], errors="coerce"), population,
                                                min_population)
             blank = (small == "not_scored") & (flags[key] != "suppressed").to_numpy() & \
                 pd.to_numeric(values[key], errors="coerce").notna().to_numpy()
