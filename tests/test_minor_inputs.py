@@ -45,3 +45,20 @@ def test_no_nan_in_xlsx_source_notes(store):
     notes = _notes(store)
     assert "Quelle: Quelle B · CC BY 4.0" in notes and "Quelle: Gitterstadt (Testdaten) · Tests" in notes
     assert not any("nan" in n for n in notes)
+
+
+def test_app_upload_path_names_file_row_column_of_an_impossible_value(store, tmp_path):
+    from app_pages.daten_forms import build_batch
+    from sozialraum.io.plausibility import PlausibilityWarning
+
+    replace_source(store, *grid_batch())
+    before = store.execute("SELECT count(*) FROM observations").fetchone()[0]
+    csv = tmp_path / "upload.csv"
+    csv.write_text("Gebiet;Einwohner\nr0c0;100\nr0c1;-4\n", encoding="utf-8")
+    mapping = {"level": "zelle", "key": "Gebiet", "period": "2024", "indicators": {"ew_gesamt": "Einwohner"}}
+    prepared = build_batch(store, "statistics", csv, mapping, {"source_id": "upload"})
+    with pytest.raises(InputError) as exc:
+        replace_source(store, prepared.source, prepared.batch)
+    assert not isinstance(exc.value, PlausibilityWarning)
+    assert "upload.csv, Zeile 3, Spalte 'Einwohner': negativer Wert −4" in str(exc.value)
+    assert store.execute("SELECT count(*) FROM observations").fetchone()[0] == before
