@@ -96,7 +96,7 @@ def corpus(dest: str | Path) -> list[Case]:
         "areas", AREAS, "refuse", ("schluessel_doppelt.geojson", "Zeile 1", "Spalte 'id'", "mehrfach"))
     add("ohne_crs_meter", _geojson(dest / "ohne_crs_meter.geojson", [_feature("A", "Eins", _square(X0, Y0))],
                                    crs=None),
-        "areas", AREAS, "refuse", ("ohne_crs_meter.geojson", "keine Längen-/Breitengrade"))
+        "areas", AREAS, "refuse", ("ohne_crs_meter.geojson", "Zeile 1", "keine Längen-/Breitengrade"))
     swapped = [[y, x] for x, y in [[7.60, 50.50], [7.61, 50.50], [7.61, 50.51], [7.60, 50.51], [7.60, 50.50]]]
     add("achsen_vertauscht", _geojson(dest / "achsen_vertauscht.geojson", [_feature("A", "Eins", swapped)],
                                       crs="EPSG:4326"),

@@ -102,11 +102,14 @@ def check_crs(gdf, file: str) -> None:
         raise InputError("Kein Koordinatenbezugssystem (CRS) angegeben. Bitte die .prj-Datei mitliefern oder "
                          "das CRS in der Datei setzen – es wird nicht geraten.", file=file)
     if gdf.crs.is_geographic and len(gdf):
-        minx, miny, maxx, maxy = gdf.total_bounds
-        if min(minx, miny) < -180 or maxx > 180 or maxy > 90:
-            raise InputError(f"Die Koordinaten (bis {maxx:.0f}/{maxy:.0f}) sind keine Längen-/Breitengrade, "
-                             f"die Datei gibt aber {gdf.crs.to_string()} an. Fehlt die CRS-Angabe "
-                             "(z. B. EPSG:25833)?", file=file)
+        b = gdf.geometry.bounds
+        bad = (b["minx"] < -180) | (b["maxx"] > 180) | (b["miny"] < -90) | (b["maxy"] > 90)
+        if bad.any():
+            raise InputError([
+                Problem(file, f"Die Koordinaten (bis {show_coordinate(r.maxx)} / {show_coordinate(r.maxy)}) sind "
+                              f"keine Längen-/Breitengrade, die Datei gibt aber {gdf.crs.to_string()} an. Fehlt die "
+                              "CRS-Angabe (z. B. EPSG:25833)?", row=int(i) + 1)
+                for i, r in enumerate(b.itertuples(index=False)) if bad.iloc[i]][:MAX_LISTED])
 
 
 def show_coordinate(v) -> str:
