@@ -293,3 +293,25 @@ def test_osrm_drives_between_the_towns(kreis_db, tmp_path, con):
     assert minutes >= straight_km / 130 * 60
     assert float(res["distances"][0][1]) / 1000 < 2.0 * straight_km
     assert minutes < 45
+
+
+def test_a_store_with_other_data_is_not_overwritten(tmp_path):
+    from sozialraum.cli import cli
+    from sozialraum.store import connect, read, replace_source
+    from sozialraum.testing import grid_batch
+
+    path = tmp_path / "mine.duckdb"
+    con = connect(path)
+    replace_source(con, *grid_batch())
+    con.close()
+    result = CliRunner().invoke(cli, ["demo", "--kreis", "--db", str(path)])
+    assert result.exit_code != 0 and "den Musterkreis" in str(result.exception)
+    assert not network_dir(path).exists()
+    result = CliRunner().invoke(cli, ["demo", "--kreis", "--db", str(path), "--keep-other-sources"])
+    assert result.exit_code == 0, result.output
+    con = connect(path, read_only=True)
+    try:
+        assert set(read.sources(con).source_id) == {"gitter", "musterkreis"}  # the other data stay
+    finally:
+        con.close()
+    assert (network_dir(path) / OSM_FILE).exists()
