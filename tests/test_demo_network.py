@@ -347,6 +347,16 @@ def test_holidays_run_the_sunday_service(feed):
     assert "20261225" in set(cd.date) and not (cd.date == "20260104").any()
 
 
+def test_every_trip_follows_a_shape_along_the_streets(feed):
+    trips, shapes = feed["trips.txt"], feed["shapes.txt"]
+    assert trips.shape_id.notna().all() and trips.shape_id.isin(shapes.shape_id).all()
+    n_points = shapes.groupby("shape_id").size()
+    n_stops = feed["stop_times.txt"].groupby("trip_id").size()
+    assert (n_points[trips.shape_id].to_numpy() >= n_stops[trips.trip_id].to_numpy()).all()
+    broken = dict(feed, **{"shapes.txt": shapes[shapes.shape_id != shapes.shape_id.iloc[0]]})
+    assert "trips: unknown shape_id" in feed_problems(broken)
+
+
 def test_stops_sit_on_streets(feed, osm):
     nodes, ways = osm
     street = set(np.concatenate([np.asarray(r) for r in _of(ways, "highway").refs]).tolist())

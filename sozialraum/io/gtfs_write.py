@@ -68,6 +68,10 @@ def feed_problems(tables: dict[str, pd.DataFrame]) -> list[str]:
     problems += [f"trip {t}: unknown service" for t in trips.trip_id[~trips.service_id.isin(services)]]
     problems += ["stop_times: unknown stop"] * int((~st.stop_id.isin(stops.stop_id)).sum() > 0)
     problems += ["stop_times: unknown trip"] * int((~st.trip_id.isin(trips.trip_id)).sum() > 0)
+    if "shape_id" in trips:
+        known = set(tables["shapes.txt"].shape_id) if "shapes.txt" in tables else set()
+        if not trips.shape_id.dropna().isin(known).all():
+            problems.append("trips: unknown shape_id")
     lat, lon = stops.stop_lat.astype(float), stops.stop_lon.astype(float)
     if not (lat.between(-90, 90).all() and lon.between(-180, 180).all()):
         problems.append("stop coordinates out of range")
