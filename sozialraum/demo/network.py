@@ -3,8 +3,9 @@
 Streets run along the edges of the city's Voronoi blocks (so Planungsraum boundaries are streets, as in real
 cities). Three barriers each cut one Großwohnsiedlung off from the centre: a river with a few bridges (one of
 them a footbridge), a railway with a few over- and underpasses, and a motorway (two one-way carriageways, no
-pedestrians) with two interchanges and one underpass. Every other street that would cross a barrier is left
-out, so network and straight-line reach differ where it matters. Hierarchy: primary radials from the centre to
+pedestrians) with up to two interchanges and an underpass. Every other street that would cross a barrier is left
+out (a piece cut off completely gets one crossing back), so network and straight-line reach differ where it
+matters; one-way streets in the old town keep every street reachable by car. Hierarchy: primary radials from the centre to
 the city limits, a secondary ring and secondary roads into the estates, residential streets elsewhere, tracks in
 the forest, footways in the allotments and through the courtyards of the estates.
 
@@ -30,9 +31,9 @@ GTFS_FILE = "musterstadt-gtfs.zip"
 NETWORK_SUFFIX = ".network"
 CAR_HIGHWAYS = ("primary", "secondary", "tertiary", "residential", "unclassified")
 CORRIDOR_M = {"river": 6.0, "railway": 8.0, "motorway": 22.0}  # no street within (carriageways at ±12 m)
-BARRIER_GAP_M = 250.0
+BARRIER_GAP_M = 250.0  # between an estate's edge and its barrier
 ONEWAY_RADIUS_M = 1100.0  # one-way streets in the old town
-ONEWAY_TRIES = 60  # between an estate's edge and its barrier
+ONEWAY_TRIES = 60
 MIN_COMPONENT = 25  # street pieces with fewer nodes that no crossing reaches are dropped
 
 # Crossings per barrier: (position along the barrier in metres from the point nearest the estate, kind).
@@ -53,7 +54,8 @@ class Barrier:
 @dataclass(frozen=True)
 class Network:
     xy: np.ndarray  # (n, 2) street nodes, metres (EPSG:25832); OSM node id = index + 1
-    edges: pd.DataFrame  # u, v, highway, length_m, crossing (barrier kind or ''), tags (dict)
+    edges: pd.DataFrame  # u, v, length_m, highway, name, crossing (barrier kind or ''), kind (bridge, tunnel, …),
+    #                      maxspeed, oneway, tags (the OSM tags)
     barriers: tuple[Barrier, ...]
     centre_node: int
     facts: dict = field(default_factory=dict)
@@ -225,6 +227,8 @@ def _paths(graph, source: int, targets: list[int]) -> list[list[int]]:
 
 def build_network(plan: CityPlan, layout, seed: int) -> Network:
     """The street network of one Musterstadt (pure: no files)."""
+    from scipy.sparse.csgraph import dijkstra
+
     rng = np.random.default_rng([seed, 7])  # its own stream: the city's data stay as they were
     blocks = layout.blocks
     xy, u, v = block_streets(blocks.geoms)
@@ -246,9 +250,7 @@ def build_network(plan: CityPlan, layout, seed: int) -> Network:
     centre = int(np.argmin(np.hypot(*(xy - np.asarray(plan.centre)).T)))
     net0 = Network(xy, edges, barriers, centre)
     car = net0.graph(CAR_HIGHWAYS)
-    from scipy.sparse.csgraph import dijkstra
-
-    reach = np.isfinite(dijkstra(car, indices=centre, limit=np.inf))
+    reach = np.isfinite(dijkstra(car, indices=centre))
     cand = np.flatnonzero(reach)
     cx, cy = plan.centre
 
