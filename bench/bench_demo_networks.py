@@ -23,6 +23,40 @@ def timed(label: str, fn):
     return out
 
 
+def estate_reach(seed: int, base: Path, walk_kmh: float = 4.8, minutes: float = 15.0, detour: float = 1.3) -> None:
+    """What a 15-minute walk reaches from each estate's centre (and, for comparison, from the city centre):
+    straight line × detour against OSRM's foot network — the street nodes and the providers inside the
+    straight-line circle, and the share of them the network reaches in time."""
+    import numpy as np
+    import osrm
+
+    from sozialraum.demo import generate
+    from sozialraum.demo.network import build_network, city
+    from sozialraum.demo.osm_lines import to_lonlat
+    from sozialraum.demo.plan import ESTATE
+
+    plan, layout = city(seed)
+    net = build_network(plan, layout, seed)
+    prov = generate(seed)[0].points["providers"]
+    pxy = np.column_stack([prov.geometry.x, prov.geometry.y])
+    engine = osrm.OSRM(storage_config=str(base), algorithm="MLD", use_shared_memory=False)
+    reach_m = walk_kmh * 1000 * minutes / 60
+    places = [(z.name, z.x, z.y) for z in plan.zones_of(ESTATE)] + [("Stadtmitte (Vergleich)", *plan.centre)]
+    for name, x, y in places:
+        row = []
+        for targets in (net.xy, pxy):
+            inside = targets[np.hypot(*(targets - [x, y]).T) * detour <= reach_m]
+            lon, lat = to_lonlat(np.vstack([[x, y], inside]))
+            res = engine.Table(osrm.TableParameters(coordinates=list(zip(lon.tolist(), lat.tolist())), sources=[0],
+                                                    annotations=["distance"]))
+            d = res["distances"][0]
+            walk = np.array([float(d[i]) if d[i] is not None else np.inf for i in range(1, len(inside) + 1)])
+            row.append((len(inside), int((walk <= reach_m).sum())))
+        (n_all, n_net), (p_all, p_net) = row
+        print(f"  {name:<24} {minutes:.0f} min walk: street nodes Luftlinie×{detour} {n_all:4d}, network {n_net:4d} "
+              f"({n_net / max(n_all, 1):.0%}); providers {p_all:3d} → {p_net:3d}")
+
+
 def osrm_build(pbf: Path, profile: str) -> None:
     import osrm
 
@@ -56,6 +90,7 @@ def main() -> None:
               f"{facts['lines']['lines']} lines, {facts['lines']['stops']} stops, {facts['lines']['trips']} trips")
         for profile in ("foot", "car"):
             osrm_build(tmp / "ms" / network.OSM_FILE, profile)
+        estate_reach(seed, tmp / "ms" / "foot" / network.OSM_FILE.replace(".osm.pbf", ".osrm"))
         kreis = timed("Musterkreis: generate (store batch)", lambda: generate(seed))
         kfacts = timed("Musterkreis: roads + GTFS written", lambda: write_network(tmp / "mk", kreis))
         for name in (OSM_FILE, GTFS_FILE):

@@ -31,7 +31,7 @@ GTFS_FILE = "musterstadt-gtfs.zip"
 NETWORK_SUFFIX = ".network"
 CAR_HIGHWAYS = ("primary", "secondary", "tertiary", "residential", "unclassified")
 CORRIDOR_M = {"river": 6.0, "railway": 8.0, "motorway": 22.0}  # no street within (carriageways at ±12 m)
-BARRIER_GAP_M = 250.0  # between an estate's edge and its barrier
+BARRIER_EDGE = 0.45  # the barrier passes the estate this share of its radius from its centre, on the centre's side
 ONEWAY_RADIUS_M = 1100.0  # one-way streets in the old town
 ONEWAY_TRIES = 60
 MIN_COMPONENT = 25  # street pieces with fewer nodes that no crossing reaches are dropped
@@ -115,11 +115,11 @@ def _chord(plan: CityPlan, towards: tuple[float, float], offset: float, amp: flo
 def _barriers(plan: CityPlan, rng: np.random.Generator) -> tuple[Barrier, ...]:
     estates = plan.zones_of(ESTATE)
     out = []
-    specs = (("river", "Auel", 260.0, 3200.0, 40.0), ("railway", "Bahnstrecke Nord–Süd", 60.0, 9000.0, 100.0),
+    specs = (("river", "Auel", 180.0, 3200.0, 40.0), ("railway", "Bahnstrecke Nord–Süd", 60.0, 9000.0, 100.0),
              ("motorway", "A 97", 120.0, 11000.0, 100.0))
     for (kind, name, amp, wl, step), z in zip(specs, estates):
         d = float(np.hypot(z.x - plan.centre[0], z.y - plan.centre[1]))
-        offset = d - z.radius - BARRIER_GAP_M - amp  # just outside the estate, on the centre's side
+        offset = d - BARRIER_EDGE * z.radius - amp  # along the estate's inner edge, meandering away from it
         xy = _chord(plan, (z.x, z.y), offset, amp, wl, float(rng.uniform(0, 2 * np.pi)), 10.0)
         out.append(Barrier(kind, name, resample(xy, step), z.name))  # exactly the line written to the file
     return tuple(out)
