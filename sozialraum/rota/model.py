@@ -137,7 +137,6 @@ def solve_rota(problem: RotaProblem, *, time_limit: float = 30.0) -> RotaResult:
     if symmetric and problem.staff_days < len(all_days):  # interchangeable days: the first ones suffice
         keep_days = set(all_days[:problem.staff_days])
         nodes = [key for key in nodes if key[1] in keep_days]
-    node_id = {key: k for k, key in enumerate(nodes)}
     by_day: dict[int, list[int]] = {}
     for k, (_v, d, _t) in enumerate(nodes):
         by_day.setdefault(d, []).append(k)
@@ -159,9 +158,15 @@ def solve_rota(problem: RotaProblem, *, time_limit: float = 30.0) -> RotaResult:
                 if t2 > t and end[t] + between[v, v2] <= start[t2]:
                     arcs.append((d, k, k2, between[v, v2], 0.0))
     a0 = n_x + len(days)
-    villages = [i for i in range(n) if useful[i] and any(reach[i, v, d, t] for v, d, t in nodes)]
+    # villages reached by the same sessions share one covering variable (their people summed): exact, smaller
+    node_reach = np.array([reach[:, v, d, t] for v, d, t in nodes]).T  # (n, nodes)
+    groups: dict[tuple[int, ...], float] = {}
+    for i in np.flatnonzero(useful & node_reach.any(axis=1)):
+        key = tuple(np.flatnonzero(node_reach[i]).tolist())
+        groups[key] = groups.get(key, 0.0) + float(w[i])
+    patterns, group_w = list(groups), np.array(list(groups.values()), dtype="float64")
     z0 = a0 + len(arcs)
-    n_col = z0 + len(villages)
+    n_col = z0 + len(patterns)
     rows, cols, vals, lo, hi = [], [], [], [], []
 
     def row(entries, lower, upper):
@@ -192,19 +197,18 @@ def solve_rota(problem: RotaProblem, *, time_limit: float = 30.0) -> RotaResult:
     if symmetric:
         for d, d2 in itertools.pairwise(days):
             row([(y_col[d], 1.0), (y_col[d2], -1.0)], 0.0, np.inf)
-    for q, i in enumerate(villages):  # z_i <= sessions that reach village i
-        row([(z0 + q, 1.0)] + [(node_id[key], -1.0) for key in nodes if reach[i, key[0], key[1], key[2]]],
-            -np.inf, 0.0)
+    for q, pat in enumerate(patterns):  # z_g <= sessions that reach the villages of group g
+        row([(z0 + q, 1.0)] + [(k, -1.0) for k in pat], -np.inf, 0.0)
     a = sparse.csc_matrix((vals, (rows, cols)), shape=(len(lo), n_col))
     upper, integer = np.ones(n_col), np.arange(z0)
     cost = np.zeros(n_col)
-    cost[z0:] = w[villages]
+    cost[z0:] = group_w
     ans = solve_mip(a, cost, np.zeros(n_col), upper, np.array(lo), np.array(hi), integer, maximize=True,
                     time_limit=time_limit, what="Rota")
     status, gap, seconds = ans.status, ans.gap, ans.seconds
     if status == "optimal":  # second stage: keep the people served, fewest sessions, then least driving
         best = float(cost @ ans.x)
-        keep = sparse.csr_matrix((w[villages], (np.zeros(len(villages), dtype=int), np.arange(z0, n_col))),
+        keep = sparse.csr_matrix((group_w, (np.zeros(len(patterns), dtype=int), np.arange(z0, n_col))),
                                  shape=(1, n_col))
         a2 = sparse.vstack([a, keep]).tocsc()
         cost2 = np.zeros(n_col)
