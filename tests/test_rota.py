@@ -276,3 +276,24 @@ def test_rota_command_errors_are_german(tmp_path, grid_file):
     assert main(["rota", "--db", str(grid_file), "--out", str(tmp_path / "r.csv"), "--base", "xyz"]) == 2
     assert main(["rota", "--db", str(grid_file), "--out", str(tmp_path / "r.csv"), "--slots", "14:00, 09:00"]) == 2
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_every_setting_renders_as_a_widget():
+    """The rota's text settings (time slots, bus hours) render as text fields; every other setting as before."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from app_pages.common import setting_input
+        from sozialraum.settings import SETTINGS
+
+        st.session_state["seen"] = {name: setting_input(name) for name in SETTINGS}
+
+    at = AppTest.from_function(script).run(timeout=60)
+    assert not at.exception
+    from sozialraum.settings import SETTINGS
+
+    seen = at.session_state["seen"]
+    assert seen == {name: s.default for name, s in SETTINGS.items()}
+    assert [t.value for t in at.text_input] == [SETTINGS["rota_slots"].default, SETTINGS["rota_bus_hours"].default]
