@@ -318,3 +318,16 @@ def test_differencing_attack_teeth_on_raw_counts(demo_pair, monkeypatch):
             break  # the attacker sees a difference: this run carries information about the suppressed cells
     else:
         pytest.fail("on raw counts no run told the two stores apart")
+
+
+def test_methods_text_says_how_suppressed_cells_enter_the_models(pair):
+    from sozialraum.export.document import Document
+    from sozialraum.export.report_context import make_context
+    from sozialraum.export.report_methods import methods_section
+
+    for threshold, stand_in_text in ((None, "1,5"), (5, "2,5")):
+        doc = Document("Test")
+        methods_section(make_context(pair[0], "zelle", "2024", threshold=threshold), doc)
+        html = "".join(doc.sections)
+        assert "nie mit den gesperrten" in html and "veröffentlichte Rest des übergeordneten Gebiets" in html
+        assert f"gilt der feste Ersatzwert {stand_in_text} (Mitte des gesperrten Bereichs)" in html
