@@ -297,3 +297,30 @@ def test_every_setting_renders_as_a_widget():
     seen = at.session_state["seen"]
     assert seen == {name: s.default for name, s in SETTINGS.items()}
     assert [t.value for t in at.text_input] == [SETTINGS["rota_slots"].default, SETTINGS["rota_bus_hours"].default]
+
+
+def test_rota_command_on_a_locked_or_broken_store(grid_file, tmp_path, capsys):
+    """No traceback: a store another process holds for writing, and a file that is no database."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from sozialraum.cli import main
+
+    junk = tmp_path / "kaputt.duckdb"
+    junk.write_bytes(b"das ist keine Datenbank" * 100)
+    assert main(["rota", "--db", str(junk), "--out", str(tmp_path / "r.csv")]) == 2
+    assert "lässt sich nicht öffnen" in capsys.readouterr().err
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys, duckdb
+        con = duckdb.connect({str(grid_file)!r})
+        print("open", flush=True)
+        sys.stdin.read()
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        assert main(["rota", "--db", str(grid_file), "--out", str(tmp_path / "r.csv")]) == 2
+        assert "zum Schreiben geöffnet" in capsys.readouterr().err
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)

@@ -29,6 +29,21 @@ def timetable_csv(plan) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def _open_read_only(path):
+    import duckdb
+
+    from sozialraum.errors import InputError
+    from sozialraum.store import connect
+
+    try:
+        return connect(path, read_only=True)
+    except duckdb.Error as exc:
+        if "set lock" in str(exc).lower() or "conflicting lock" in str(exc).lower():
+            raise InputError(f"Die Datenbank {path} ist gerade von einem anderen Programm zum Schreiben geöffnet "
+                             "(z. B. der laufenden App). Bitte dort schließen und erneut versuchen.") from None
+        raise InputError(f"Die Datenbank {path} lässt sich nicht öffnen: {exc}") from None
+
+
 @click.command("rota")
 @click.option("--db", required=True, type=click.Path(path_type=Path), help="DuckDB-Datei mit Gebieten, Zahlen, "
               "Kandidatenorten und mindestens einem Jobcenter-Standort.")
@@ -62,7 +77,6 @@ def rota(db, staff_days, bus_minutes, out_path, ics_path, level, period, target,
 
     from sozialraum.errors import InputError
     from sozialraum.rota.plan import plan_rota
-    from sozialraum.store import connect
 
     if not Path(db).is_file():
         raise InputError(f"Datenbank nicht gefunden: {db}")
@@ -71,7 +85,7 @@ def rota(db, staff_days, bus_minutes, out_path, ics_path, level, period, target,
         settings["rota_slots"] = slots
     if bus_hours is not None:
         settings["rota_bus_hours"] = bus_hours
-    con = connect(db, read_only=True)
+    con = _open_read_only(db)
     try:
         plan = plan_rota(con, level=level, period=period, target_indicator=target, staff_days=staff_days,
                          bus_minutes=bus_minutes, base=base, rhythm=rhythm, settings=settings, time_limit=time_limit)
