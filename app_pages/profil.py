@@ -58,14 +58,17 @@ if need is not None and len(need):
     row = need.set_index("area_key").reindex([area]).iloc[0]
     scored = bool(row["scored"]) if pd.notna(row["scored"]) else False
     c1.metric(tr("Statusklasse (MSS)", "Status class (MSS)"), row["status_class"] if scored else
-              tr("nicht bewertet", "not scored"))
-    c2.metric(tr("Dynamik", "Dynamics"), row["dynamics_class"] if scored and isinstance(row["dynamics_class"], str)
-              else "–")
+              tr("nicht bewertet", "not scored"), help=None if scored else str(row.get("reason") or "") or None)
+    has_dyn = scored and isinstance(row["dynamics_class"], str) and bool(row["dynamics_class"])
+    c2.metric(tr("Dynamik", "Dynamics"), row["dynamics_class"] if has_dyn else "–",
+              help=None if has_dyn else str(row.get("dynamics_reason") or "") or None)
     rank = profile.rank_of(need.set_index("area_key")["status_index"].where(need.set_index("area_key")["scored"]
                                                                            .fillna(False).astype(bool)), area)
     c3.metric(tr("Rang nach Sozialindex", "Rank by need index"),
               f"{rank[0]} / {rank[1]}" if rank else "–",
               help=tr("1 = höchster Bedarf (höchster Statusindex).", "1 = highest need."))
+    if not scored and row.get("reason"):
+        st.caption(tr(f"Nicht bewertet: {row['reason']}", f"Not scored: {row['reason']}"))
 
 # --- Steckbrief
 st.subheader(tr(f"Kennzahlen am {format_period(period)}", f"Indicators on {format_period(period)}"))
@@ -97,7 +100,7 @@ if default:
         trows = common.published_values(lineage.top_level, None, [ind])
         city_series = [{"period": p, "value": profile.totals(part, [ind])[ind]}
                        for p, part in trows.groupby("period")]
-        frames.append(pd.DataFrame(city_series).assign(series=city_title))
+        frames.append(pd.DataFrame(city_series, columns=["period", "value"]).assign(series=city_title))
     data = pd.concat([f[["series", "period", "value"]] for f in frames], ignore_index=True)
     st.plotly_chart(need_charts.time_series(data, unit=INDICATORS[ind].unit, large=common.presentation()),
                     width="stretch", config=print_config("zeitreihe"))

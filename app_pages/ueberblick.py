@@ -48,6 +48,7 @@ if need_periods:
         st.subheader(tr("Sozialindex", "Need index"))
         built = mapdata.choropleth_for(level, NEED_INDEX, period, scheme="mss", k=4,
                                        basemap=common.setting("basemap"), zoom_control=False)
+        mapdata.notices(built, level)
         if built is not None:
             @st.fragment
             def _mini_map():
