@@ -47,26 +47,21 @@ def need_values(ctx: ReportContext) -> tuple[np.ndarray, np.ndarray, pd.DataFram
 
 def need_map(ctx: ReportContext, *, selected: str | None = None, legend_on: bool = True,
              focus: float | None = None):
-    """The need-index choropleth as the app draws it (MSS classes), or None without a need index.
+    """The need-index choropleth as the app draws it (``sozialraum.views.need``), or None without a need index.
 
     ``focus``: with ``selected``, zoom to that area's bounding box widened by this share of its size on each side.
     """
-    from sozialraum.analysis.classify import classify
-    from sozialraum.maps import choropleth
+    from sozialraum.views.need import draw
 
-    values, scored, need = need_values(ctx)
-    if need is None or not scored.any():
+    layer = ctx.need_layer
+    if layer is None or not layer.shown.any():
         return None, None
-    classification = classify(np.where(scored, values, np.nan), "mss", 4)
-    tips = {"Statusindex": [cell(v, None, 2) for v in values],
-            "Statusklasse": [str(c) if isinstance(c, str) and c else "–" for c in need["status_class"]]}
-    m = choropleth(ctx.areas_web, values, classification, tooltip_fields=tips, unscored_mask=~scored,
-                   basemap=ctx.basemap, title=NEED_TITLE, palette=ctx.palette, selected=selected,
-                   legend=legend_on, attribution=_map_attribution(ctx))
+    m = draw(layer, basemap=ctx.basemap, palette=ctx.palette, selected=selected, legend=legend_on,
+             attribution=_map_attribution(ctx), title=NEED_TITLE)
     if selected is not None and focus is not None:
         minx, miny, maxx, maxy = _window(ctx.areas_web, selected, focus)
         m.fit_bounds([[miny, minx], [maxy, maxx]])  # runs after the fit to the whole city
-    return m, classification
+    return m, layer.classification
 
 
 def _window(areas_web, key: str, share: float) -> tuple[float, float, float, float]:
@@ -98,13 +93,20 @@ def need_section(ctx: ReportContext, doc: Document) -> None:
              for i, label in enumerate(classification.labels)]
     if (~scored).any():
         items.append(("#d9d9d9", f"nicht bewertet ({int((~scored).sum())} Gebiete)"))
+    from sozialraum.views.need import summary
+
+    why = summary(ctx.need_layer) if ctx.need_layer is not None else []
+    notes = "".join(f"<p class='note'>{esc(n)}</p>" for n in ctx.need_layer.notes) if ctx.need_layer else ""
+    if why:
+        notes += ("<p class='note'>Nicht bewertet: " + "; ".join(f"{esc(t)} ({n})" for t, n in why[:6])
+                  + ".</p>")
     text = (f"<p>Sozialer Status der {len(values)} Gebiete der Ebene {esc(ctx.level_label)}, Stichtag "
             f"{esc(format_period(ctx.period))}: Je dunkler, desto höher der Bedarf (niedrigerer sozialer Status). "
             "Klassen nach dem Monitoring Soziale Stadtentwicklung: hoch (Index unter −1), mittel (−1 bis +1), "
             "niedrig (über +1 bis +1,5), sehr niedrig (über +1,5).</p>")
     doc.add(head + text + doc.map(m, height_mm=195, caption=f"Karte: {NEED_TITLE}, {ctx.level_label}, "
                                                             f"{format_period(ctx.period)}")
-            + "<div><b>Legende – Statusklasse</b></div>" + legend(items) + "</section>")
+            + "<div><b>Legende – Statusklasse</b></div>" + legend(items) + notes + "</section>")
 
 
 def ranking_frame(ctx: ReportContext) -> tuple[pd.DataFrame, str]:
@@ -120,8 +122,10 @@ def ranking_frame(ctx: ReportContext) -> tuple[pd.DataFrame, str]:
     if need is not None and scored.any():
         frame["_score"] = np.where(scored, pd.to_numeric(need["status_index"], errors="coerce"), np.nan)
         frame["Statusindex"] = [cell(v, None, 2) for v in frame["_score"]]
-        frame["Statusklasse"] = [c if s and isinstance(c, str) else "nicht bewertet"
-                                 for c, s in zip(need["status_class"], scored)]
+        why = need["reason"] if "reason" in need else pd.Series("", index=need.index)
+        frame["Statusklasse"] = [c if s and isinstance(c, str) else
+                                 ("nicht bewertet: " + w if isinstance(w, str) and w else "nicht bewertet")
+                                 for c, s, w in zip(need["status_class"], scored, why)]
         if "dynamics_class" in need and need["dynamics_class"].notna().any():
             frame["Dynamik"] = [c if isinstance(c, str) and c else "–" for c in need["dynamics_class"]]
     else:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from sozialraum.maps.base import base_map
+from sozialraum.maps.base import base_map, bulk_bounds
 from sozialraum.maps.legend import Legend, LegendRow, hatch_defs
 
 # ColorBrewer YlOrRd (colour-blind safe, print friendly) and viridis reversed (projector, high contrast)
@@ -180,7 +180,7 @@ def choropleth(gdf_wgs84, values, classification, *, tooltip_fields: Mapping[str
     fields = ["name"] + [f"t{j}" for j in range(len(tips))] + (["hinweis"] if any(status) else []) + \
         (["hotspot"] if hotspot_labels is not None else [])
 
-    m = base_map(gdf_wgs84.total_bounds if bounds is None else bounds, basemap, base_url_path=base_url_path, attribution=attribution, **map_kw)
+    m = base_map(bulk_bounds(gdf_wgs84) if bounds is None else bounds, basemap, base_url_path=base_url_path, attribution=attribution, **map_kw)
     m.get_root().html.add_child(folium.Element(hatch_defs()))
     # hover outline by CSS instead of folium's highlight_function (which sends a style table per area)
     m.get_root().header.add_child(folium.Element(
