@@ -190,18 +190,19 @@ def notices(built: BuiltMap, level: str) -> bool:
     if not lay.shown.any():
         what = tr("Der Sozialindex lässt sich", "The need index cannot be") if lay.indicator == KEY else \
             tr("Diese Kennzahl lässt sich", "This indicator cannot be")
-        lines = [f"{what} {tr(f'für die Ebene {label} nicht darstellen.', f'shown for the level {label}.')}"]
-        lines += [f"- {n}" for n in lay.notes]
+        blocks = [f"**{what} {tr(f'für die Ebene {label} nicht darstellen.', f'shown for the level {label}.')}**"]
+        if lay.notes:
+            blocks.append("\n".join(f"- {n}" for n in lay.notes))
         reasons = summary(lay)
         if reasons:
-            lines.append(tr("Gründe je Gebiet:", "Reasons per area:"))
-            lines += [f"- {text} ({count} {tr('Gebiete', 'areas') if count != 1 else tr('Gebiet', 'area')})"
-                      for text, count in reasons[:8]]
+            blocks.append(tr("Gründe je Gebiet:", "Reasons per area:") + "\n\n" + "\n".join(
+                f"- {text} ({count} {tr('Gebiete', 'areas') if count != 1 else tr('Gebiet', 'area')})"
+                for text, count in reasons[:8]))
         finer = _finer_with_data(level)
         if finer:
-            lines.append(tr(f"Auf der Ebene {level_label(finer)} liegen Werte vor.",
-                            f"The level {level_label(finer)} has values."))
-        st.warning("\n".join(lines), icon=":material/info:")
+            blocks.append(tr(f"Auf der Ebene {level_label(finer)} liegen Werte vor.",
+                             f"The level {level_label(finer)} has values."))
+        st.warning("\n\n".join(blocks), icon=":material/info:")
         return True
     for note in lay.notes:
         st.info(note, icon=":material/info:")

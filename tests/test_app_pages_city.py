@@ -53,7 +53,7 @@ def test_bedarf_coarser_level_without_rates_says_why(city_db):
     at = run_app("app_pages/bedarf.py", {"view": {"indicator": NEED, "level": "stadtteil"}})
     warning = _texts(at.warning)
     assert "Der Sozialindex lässt sich für die Ebene Stadtteil nicht darstellen." in warning
-    assert "nur als veröffentlichte Quote auf der Ebene Ortsteil" in warning
+    assert "nur als veröffentlichte Quoten auf der Ebene Ortsteil" in warning
     assert "Auf der Ebene Ortsteil liegen Werte vor." in warning
 
 

@@ -91,7 +91,7 @@ def test_a_coarser_level_says_that_only_the_finest_level_has_published_rates(cit
     assert not out["scored"].any()
     assert out["reason"].eq("SGB-II-Quote, Kinderarmut (SGB II unter 15) nur auf Ebene Ortsteil veröffentlicht").all()
     notes = " ".join(out.attrs["notes"])
-    assert "nur als veröffentlichte Quote auf der Ebene Ortsteil" in notes
+    assert "SGB-II-Quote und Kinderarmut (SGB II unter 15) liegen für 2024 nur als veröffentlichte Quoten auf der Ebene Ortsteil" in notes
 
 
 def _grid_obs(drop: str | None = None) -> pd.DataFrame:

@@ -250,13 +250,18 @@ def _level_notes(con, level: str, period: str, status: list[str], have: set[str]
             continue
         elsewhere = [(lv, label) for lv, label in published_only_at(con, key, period) if lv != level]
         if elsewhere:
-            where = ", ".join(label for _, label in elsewhere)
-            only[key] = where
-            notes.append(f"{_label(key)} liegt für {format_period(period)} nur als veröffentlichte Quote auf der "
-                         f"Ebene {where} vor (ohne Zähler und Nenner); sie lässt sich nicht auf diese Ebene "
-                         "zusammenfassen. Die feinere Ebene wählen oder die Zählwerte importieren.")
+            only[key] = ", ".join(label for _, label in elsewhere)
         elif not quiet_absent:
             notes.append(f"{_label(key)} hat auf dieser Ebene für {format_period(period)} keine Werte.")
+    for where in sorted(set(only.values())):
+        keys = [k for k, w in only.items() if w == where]
+        names = " und ".join([", ".join(_label(k) for k in keys[:-1]), _label(keys[-1])]) if len(keys) > 1 \
+            else _label(keys[0])
+        plural = len(keys) > 1
+        notes.append(f"{names} {'liegen' if plural else 'liegt'} für {format_period(period)} nur als "
+                     f"veröffentlichte {'Quoten' if plural else 'Quote'} auf der Ebene {where} vor (ohne Zähler "
+                     f"und Nenner); {'sie lassen' if plural else 'sie lässt'} sich nicht auf diese Ebene "
+                     f"zusammenfassen. Die Ebene {where} wählen oder die Zählwerte importieren.")
     short = ""
     if only:
         where = ", ".join(sorted(set(only.values())))
