@@ -216,3 +216,32 @@ def _finer_with_data(level: str) -> str | None:
     """The finest level with data, when it is not ``level`` (a hint where the map would show something)."""
     finest = view.finest_level()
     return finest if finest and finest != level else None
+
+
+def total_gap(level: str, period: str, indicator: str) -> str:
+    """Why the city has no total of ``indicator``: published only as rates, areas without a value, suppressed."""
+    from sozialraum.analysis.data_gaps import count_parts, published_only_at
+    from sozialraum.indicators.registry import INDICATORS
+
+    spec = INDICATORS[indicator]
+    label = tr(spec.label_de, spec.label_en)
+    where = [lab for _, lab in published_only_at(common.get_con(), indicator, period)]
+    if where and spec.aggregation != "sum":
+        return tr(f"{label} nur als veröffentlichte Quote je {', '.join(where)} (ohne Zähler und Nenner)",
+                  f"{label} published as a rate per {', '.join(where)} only")
+    parts = list(count_parts(indicator))
+    rows = common.published_values(level, period, parts)
+    if rows is None or rows["value"].notna().sum() == 0:
+        return tr(f"{label} für {common.format_period(period)} nicht vorhanden",
+                  f"{label} not available for {common.format_period(period)}")
+    keys = common.areas_web(level)["area_key"].astype(str).tolist()
+    known = rows[rows["value"].notna()].groupby("area_key")["indicator"].nunique()
+    missing = [k for k in keys if known.get(k, 0) < len(parts)]
+    suppressed = set(rows.loc[rows["flag"] == "suppressed", "area_key"])
+    lacking = [k for k in missing if k not in suppressed]
+    if lacking:
+        shown = ", ".join(lacking[:3]) + (tr(f" und {len(lacking) - 3} weitere", f" and {len(lacking) - 3} more")
+                                          if len(lacking) > 3 else "")
+        return tr(f"{label}: {len(lacking)} von {len(keys)} Gebieten der Ebene {level_label(level)} ohne Angabe "
+                  f"({shown})", f"{label}: {len(lacking)} of {len(keys)} areas without a value ({shown})")
+    return tr(f"{label}: Werte gesperrt (Geheimhaltung)", f"{label}: values suppressed (confidentiality)")

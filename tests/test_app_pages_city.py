@@ -26,6 +26,11 @@ def test_overview_runs_and_opens_on_the_finest_level(city_db):
     at = run_app("app_pages/ueberblick.py")
     assert at.selectbox[0].value == "ortsteil"  # not "bezirk", the first by name
     assert "Einwohner/innen" in labels(at.metric)
+    # the city totals stay "–" and the page says why
+    gaps = _texts(at.caption)
+    assert "Einwohner/innen: 3 von 25 Gebieten der Ebene Ortsteil ohne Angabe (010102, 010302, 020201)" in gaps
+    assert "SGB-II-Quote nur als veröffentlichte Quote je Ortsteil" in gaps
+    assert "Regelleistungsberechtigte (SGB II) für 2024 nicht vorhanden" in gaps
     # the mini map says why areas are not scored
     assert "5 von 25 Gebieten der Ebene Ortsteil nicht bewertet" in _texts(at.caption)
     assert "Kinderarmut (SGB II unter 15) hat keine Werte für 2022" in _texts(at.info)

@@ -76,12 +76,14 @@ def bulk_bounds(gdf, fence: float = OUTLIER_MAD) -> tuple[float, float, float, f
 
 
 def base_map(bounds_wgs84, basemap: str = "none", *, base_url_path: str = "", attribution: str = "",
-             height: str | int = "100%", scale: bool = True, **kw):
+             height: str | int = "100%", scale: bool = True, legend_space: int = 0, **kw):
     """A folium Map fitted to ``bounds_wgs84`` = (min_lon, min_lat, max_lon, max_lat), e.g. ``bulk_bounds(gdf)``.
 
     ``basemap``: 'none' (no tiles: draws offline), 'basemapde' (BKG) or 'osm'. Leaflet comes from the project's
     static folder (see :mod:`sozialraum.maps.assets`). Extra keywords go to ``folium.Map``.
     ``attribution``: extra attribution (e.g. data sources) shown in the map corner.
+    ``legend_space``: pixels kept free on the right when fitting (a legend in the bottom-right corner then does
+    not cover the areas there).
     """
     import folium
     from branca.element import Element
@@ -105,7 +107,8 @@ def base_map(bounds_wgs84, basemap: str = "none", *, base_url_path: str = "", at
         _add_attribution(m, attribution)
     if scale:
         _Script("L.control.scale({imperial: false}).addTo(%(map)s);").add_to(m)
-    m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], padding=(8, 8))
+    m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], padding_top_left=(8, 8),
+                 padding_bottom_right=(max(8, int(legend_space)), 8))
     return m
 
 

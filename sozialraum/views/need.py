@@ -18,6 +18,7 @@ NEED_SCHEME_NOTE = ("Klassen nach dem Monitoring Soziale Stadtentwicklung (MSS).
                     "Classes as in the Berlin MSS monitoring.")
 NOT_NEED_SCHEMES = ("mss", "mss_dynamik", "manual")
 SUPPRESSED_REASON = "gesperrt (statistische Geheimhaltung)"
+LEGEND_SPACE, LEGEND_SPACE_LARGE = 200, 280  # pixels kept free for the legend when the map is fitted
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,14 @@ def draw(layer: NeedLayer, *, basemap: str = "none", palette: str = "standard", 
          providers=None, selected: str | None = None, base_url_path: str = "", height="100%", bounds=None,
          legend: bool = True, attribution: str = "", legend_large: bool = False, title: str | None = None,
          **map_kw):
-    """The folium choropleth of a layer (areas without a value carry their reason in the tooltip)."""
+    """The folium choropleth of a layer (areas without a value carry their reason in the tooltip).
+
+    The view is fitted to the bulk of the areas with room for the legend on the right.
+    """
     from sozialraum.maps.choropleth import choropleth
+
+    if legend and bounds is None:
+        map_kw.setdefault("legend_space", LEGEND_SPACE_LARGE if legend_large else LEGEND_SPACE)
 
     inp = layer.input
     return choropleth(layer.areas, inp.values, layer.classification, tooltip_fields=inp.tooltip,
