@@ -183,3 +183,14 @@ def test_map_fits_the_bulk_of_the_areas_not_the_island():
     grid = grid_areas().to_crs(4326)
     cells = grid[grid["level"] == "zelle"]
     assert bulk_bounds(cells) == tuple(float(v) for v in cells.total_bounds)  # nothing far out: all areas
+
+
+def test_need_index_export_sheet_has_the_reason_column(city):
+    from sozialraum.export.tables import need_index_sheet
+
+    sheet = need_index_sheet(city, "ortsteil", "2024")
+    headers = {c.key: c.header for c in sheet.columns}
+    assert headers["reason"] == "Grund (nicht bewertet)"
+    rows = sheet.values.set_index("area_key")
+    assert rows.loc[SMALL, "reason"] == "unter 300 Einwohner/innen" and rows.loc["010101", "reason"] == ""
+    assert "sgb2_quote, kinderarmut" in " ".join(sheet.notes)

@@ -126,14 +126,18 @@ def need_index_sheet(con, level: str, period: str | None = None) -> Sheet:
         flags[key] = np.where(scored, None, "not_scored")
     frame["scored"] = np.where(scored, "ja", "nein")
     columns.append(Column("scored", "Bewertet"))
+    for key, header in (("reason", "Grund (nicht bewertet)"), ("dynamics_reason", "Grund (Dynamik nicht bewertet)")):
+        if key in frame.columns:
+            frame[key] = frame[key].fillna("").astype(str)
+            columns.append(Column(key, header))
     label = level_label(con, level)
     return Sheet(
         name=f"bedarfsindex_{level}"[:60], title=f"Bedarfsindex {label} {period}", columns=tuple(columns),
         values=frame, flags=flags.astype("object"),
         notes=(f"Gebietsebene: {label}; Stichtag/Zeitraum: {period}.",
                "Index nach dem Verfahren des Berliner Monitorings Soziale Stadtentwicklung (MSS): "
-               "z-standardisierte Indikatoren, summiert und erneut standardisiert. Nicht bewertet: Gebiete "
-               "unter der Mindesteinwohnerzahl."),
+               "z-standardisierte Indikatoren, summiert und erneut standardisiert. Indikatoren: "
+               f"{', '.join(index.attrs.get('status', []))}. Nicht bewertete Gebiete: Grund in eigener Spalte."),
         tab=f"Bedarfsindex {label}",
     )
 
