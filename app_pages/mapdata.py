@@ -64,14 +64,13 @@ def index_indicators(level: str, period: str | None) -> tuple[str, ...] | None:
 
 def index_select(level: str, period: str | None, container=None) -> tuple[str, ...] | None:
     """Multiselect of the index indicators (declared default preselected); remembered in the URL."""
-    from sozialraum.indicators.registry import INDICATORS
-
     container = st.sidebar if container is None else container
     choices = need_choices(level, period)
     if not choices.available:
         return None
     current = index_indicators(level, period) or choices.default
-    labels = {k: tr(INDICATORS[k].label_de, INDICATORS[k].label_en) for k in choices.available}
+    known = {r.indicator: tr(r.label_de, r.label_en) for r in common.indicators(level).itertuples()}
+    labels = {k: known.get(k, k) for k in choices.available}
     picked = container.multiselect(
         tr("Indikatoren des Sozialindex", "Need index indicators"), list(choices.available),
         default=[k for k in current if k in labels], format_func=lambda k: labels.get(k, k),
@@ -221,9 +220,9 @@ def _finer_with_data(level: str) -> str | None:
 def total_gap(level: str, period: str, indicator: str) -> str:
     """Why the city has no total of ``indicator``: published only as rates, areas without a value, suppressed."""
     from sozialraum.analysis.data_gaps import count_parts, published_only_at
-    from sozialraum.indicators.registry import INDICATORS
+    from sozialraum.views.need import indicator_spec
 
-    spec = INDICATORS[indicator]
+    spec = indicator_spec(common.get_con(), indicator)
     label = tr(spec.label_de, spec.label_en)
     where = [lab for _, lab in published_only_at(common.get_con(), indicator, period)]
     if where and spec.aggregation != "sum":

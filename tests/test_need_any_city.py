@@ -194,3 +194,22 @@ def test_need_index_export_sheet_has_the_reason_column(city):
     rows = sheet.values.set_index("area_key")
     assert rows.loc[SMALL, "reason"] == "unter 300 Einwohner/innen" and rows.loc["010101", "reason"] == ""
     assert "sgb2_quote, kinderarmut" in " ".join(sheet.notes)
+
+
+def test_an_own_rate_can_make_up_the_index_and_be_mapped(city):
+    """A city's own indicator (declared in the store's indicators table, not in the registry)."""
+    from sozialraum.analysis.need_index import need_choices
+    from sozialraum.views.need import need_layer
+
+    city.execute("INSERT INTO indicators VALUES ('eigen_wohngeld', 'Wohngeldquote', 'Housing benefit rate', '%', "
+                 "'rate', 'higher_is_worse', NULL, NULL, 'none', NULL, FALSE, 'Eigene Kennzahl')")
+    keys = [f"0{b}0{s}0{i}" for b in (1, 2) for s in (1, 2, 3) for i in (1, 2, 3, 4)]
+    for n, key in enumerate(keys):
+        city.execute("INSERT INTO observations VALUES ('ortsteil', ?, 'eigen_wohngeld', '2024', ?, NULL, NULL, "
+                     "NULL, 'sandstadt', FALSE)", [key, 3.0 + n % 5])
+    assert "eigen_wohngeld" in need_choices(city, "ortsteil", "2024").available
+    out = need_index_for_store(city, "ortsteil", "2024", status=["eigen_wohngeld"]).set_index("area_key")
+    assert out.loc[ISLAND, "reason"] == "Wohngeldquote 2024 fehlt"
+    assert out["scored"].sum() == 24 - len(NO_RESIDENTS) - 1  # all but the island, unknown residents, small
+    layer = need_layer(city, "ortsteil", "eigen_wohngeld", "2024")
+    assert layer.input.title == "Wohngeldquote (%)" and int(layer.shown.sum()) == 24

@@ -21,6 +21,7 @@ the population standard deviation. The sum is not re-centred: its mean is 0 by c
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
@@ -176,12 +177,18 @@ class NeedChoices:
     default: tuple[str, ...]  # the MSS set where present (published MSS shares first), else every available rate
 
 
-def index_choices(cur: pd.DataFrame) -> NeedChoices:
-    """:class:`NeedChoices` from the published values of one level and period (``published()`` columns)."""
+def index_choices(cur: pd.DataFrame, kinds: dict[str, str] | None = None) -> NeedChoices:
+    """:class:`NeedChoices` from the published values of one level and period (``published()`` columns).
+
+    ``kinds``: indicator → kind (default: the registry; the store's ``indicators`` table also knows a city's own
+    indicators). Registry rates come first in registry order, then own rates by key.
+    """
     from sozialraum.indicators.registry import INDICATORS
 
+    kinds = {k: i.kind for k, i in INDICATORS.items()} if kinds is None else kinds
     have = set(cur.loc[cur["value"].notna(), "indicator"])
-    available = tuple(k for k, i in INDICATORS.items() if k in have and i.kind == "rate")
+    order = [k for k in INDICATORS if k in kinds] + sorted(k for k in kinds if k not in INDICATORS)
+    available = tuple(k for k in order if k in have and kinds.get(k) == "rate")
     if set(STORE_MSS[0]) <= have:
         default = STORE_MSS[0]
     else:
@@ -192,44 +199,63 @@ def index_choices(cur: pd.DataFrame) -> NeedChoices:
 def need_choices(con, level: str, period: str, *, threshold: float | None = None) -> NeedChoices:
     from sozialraum.analysis.confidentiality import published
 
-    return index_choices(published(con, level, period=period, threshold=threshold))
+    return index_choices(published(con, level, period=period, threshold=threshold), _store_kinds(con))
+
+
+def _store_kinds(con) -> dict[str, str]:
+    """indicator → kind from the store (the registry plus a city's own indicators)."""
+    return dict(con.execute("SELECT indicator, kind FROM indicators").fetchall())
+
+
+def _store_specs(con) -> dict[str, tuple[str, str, str]]:
+    """indicator → (German label, unit, direction) from the store's ``indicators`` table."""
+    return {r[0]: (r[1], r[2], r[3]) for r in
+            con.execute("SELECT indicator, label_de, unit, direction FROM indicators").fetchall()}
+
+
+# indicator → (label, unit, direction) of the store being scored (a city's own indicators are not in the registry);
+# set for the duration of one need_index_for_store call, per thread
+_SPECS: ContextVar[dict[str, tuple[str, str, str]]] = ContextVar("need_index_specs", default={})
 
 
 def _label(key: str) -> str:
     from sozialraum.indicators.registry import INDICATORS
 
     spec = INDICATORS.get(key)
-    return spec.label_de if spec else key
+    return spec.label_de if spec else _SPECS.get().get(key, (key,))[0]
+
+
+def _unit(key: str) -> str:
+    from sozialraum.indicators.registry import INDICATORS
+
+    spec = INDICATORS.get(key)
+    return spec.unit if spec else _SPECS.get().get(key, (key, ""))[1]
 
 
 def _input_reasons(wide: pd.DataFrame, flags: pd.DataFrame, columns: list[str], when: str) -> list[list[str]]:
     """Per area: '<Indikator> <Stichtag> fehlt' / 'gesperrt' / 'ungültig' for each input that cannot be used."""
-    from sozialraum.indicators.registry import INDICATORS
     from sozialraum.maps.data import format_value
 
     out: list[list[str]] = [[] for _ in range(len(wide))]
     for col in columns:
         values = wide[col].to_numpy(dtype=float) if col in wide else np.full(len(wide), np.nan)
         flag = flags[col].to_numpy(dtype=object) if col in flags else np.full(len(wide), None, dtype=object)
-        spec = INDICATORS.get(col)
+        percent = _unit(col) == "%"
         for i, (v, f) in enumerate(zip(values, flag)):
             if f == "suppressed":
                 out[i].append(f"{_label(col)} {when} gesperrt (Geheimhaltung)")
             elif np.isnan(v):
                 out[i].append(f"{_label(col)} {when} fehlt")
-            elif spec is not None and spec.unit == "%" and not 0 <= v <= 100:
+            elif percent and not 0 <= v <= 100:
                 out[i].append(f"{_label(col)} {when} ungültig ({format_value(v, 1, '%')}, außerhalb 0–100 %)")
     return out
 
 
 def _invalid(wide: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """Rows with a percentage outside 0–100 in any of ``columns`` (impossible values are never scored)."""
-    from sozialraum.indicators.registry import INDICATORS
-
     bad = np.zeros(len(wide), dtype=bool)
     for col in columns:
-        spec = INDICATORS.get(col)
-        if col in wide and spec is not None and spec.unit == "%":
+        if col in wide and _unit(col) == "%":
             v = wide[col].to_numpy(dtype=float)
             bad |= np.isfinite(v) & ((v < 0) | (v > 100))
     return bad
@@ -286,6 +312,14 @@ def need_index_for_store(con, level: str, period: str, *, status=None, dynamics=
     area has no status class; '' when scored) and ``dynamics_reason`` (why it has no dynamics class). ``attrs``:
     ``status``, ``dynamics`` (indicators used) and ``notes`` (German sentences about the level as a whole).
     """
+    token = _SPECS.set(_store_specs(con))
+    try:
+        return _need_index(con, level, period, status, dynamics, weights, min_population, ddof, threshold)
+    finally:
+        _SPECS.reset(token)
+
+
+def _need_index(con, level, period, status, dynamics, weights, min_population, ddof, threshold) -> pd.DataFrame:
     from sozialraum.analysis.confidentiality import published
     from sozialraum.formatting import format_period
     from sozialraum.settings import default
@@ -294,7 +328,7 @@ def need_index_for_store(con, level: str, period: str, *, status=None, dynamics=
     min_population = default("min_population") if min_population is None else min_population
     cur = published(con, level, period=period, threshold=threshold)
     have = set(cur.loc[cur["value"].notna(), "indicator"])
-    choices = index_choices(cur)
+    choices = index_choices(cur, _store_kinds(con))
     if status is None:
         status = choices.default
         if status == STORE_MSS[0] and dynamics is None:
@@ -347,7 +381,13 @@ def need_index_for_store(con, level: str, period: str, *, status=None, dynamics=
             elif e < min_population:
                 reasons[i].append(f"unter {format_value_int(min_population)} Einwohner/innen")
         valid &= ew >= min_population
-    out = mss_index(wide.reset_index(), status, dynamics, weights, valid, id_col="area_key", ddof=ddof,
+    x = wide.copy()
+    for s_key, d_key in zip(status, dynamics if len(dynamics) == len(status) else [None] * len(status)):
+        if _SPECS.get().get(s_key, ("", "", ""))[2] == "higher_is_better":  # the index points towards more need
+            x[s_key] = -x[s_key]
+            if d_key is not None:
+                x[d_key] = -x[d_key]
+    out = mss_index(x.reset_index(), status, dynamics, weights, valid, id_col="area_key", ddof=ddof,
                     dynamics_optional=True)
     out = out.rename(columns={"area_id": "area_key"})
     scored = out["scored"].to_numpy()

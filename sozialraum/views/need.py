@@ -91,12 +91,26 @@ def _need_index_layer(con, level, period, areas, keys, *, lang, min_population, 
                      tuple(need.attrs.get("status", ())))
 
 
+def indicator_spec(con, key: str):
+    """The registry's Indicator, or one built from the store's ``indicators`` table (a city's own indicator)."""
+    from sozialraum.indicators.registry import INDICATORS, Indicator
+
+    if key in INDICATORS:
+        return INDICATORS[key]
+    row = con.execute("SELECT indicator, label_de, label_en, unit, kind, direction, aggregation, "
+                      "coalesce(description, ''), numerator, denominator, coalesce(scale, 100), suppressible "
+                      "FROM indicators WHERE indicator = ?", [key]).fetchone()
+    if row is None:
+        raise KeyError(f"Unbekannter Indikator: {key!r}")
+    return Indicator(*row[:8], numerator=row[8], denominator=row[9], scale=float(row[10]),
+                     suppressible=bool(row[11]), group="Eigene")
+
+
 def _indicator_layer(con, level, indicator, period, areas, keys, *, scheme, k, lang, min_population, threshold):
     from sozialraum.analysis.classify import classify
-    from sozialraum.indicators.registry import get
     from sozialraum.maps.data import indicator_input
 
-    spec = get(indicator)
+    spec = indicator_spec(con, indicator)
     if spec.aggregation == "ratio" and period is not None:
         # rates: the minimum-population rule (areas under the threshold get no rate, drawn as "not scored")
         from sozialraum.analysis.rates import rates_for_display
@@ -133,11 +147,9 @@ def _indicator_reasons(con, level, indicator, period, keys, inp, min_population)
     notes: list[str] = []
     if not blank.any() or period is None:
         return tuple(reasons), ()
-    from sozialraum.indicators.registry import get
-
     where = [label for lv, label in published_only_at(con, indicator, period) if lv != level]
     if where and blank.all():
-        notes.append(f"{get(indicator).label_de} liegt für {format_period(period)} nur als veröffentlichte "
+        notes.append(f"{indicator_spec(con, indicator).label_de} liegt für {format_period(period)} nur als veröffentlichte "
                      f"Quote auf der Ebene {', '.join(where)} vor (ohne Zähler und Nenner) und lässt sich "
                      "nicht auf diese Ebene zusammenfassen.")
         only = f"nur auf Ebene {', '.join(where)} veröffentlicht"
