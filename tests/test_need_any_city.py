@@ -213,3 +213,20 @@ def test_an_own_rate_can_make_up_the_index_and_be_mapped(city):
     assert out["scored"].sum() == 24 - len(NO_RESIDENTS) - 1  # all but the island, unknown residents, small
     layer = need_layer(city, "ortsteil", "eigen_wohngeld", "2024")
     assert layer.input.title == "Wohngeldquote (%)" and int(layer.shown.sum()) == 24
+
+
+def test_report_opens_on_the_finest_level_and_says_why_areas_are_not_scored(city):
+    from sozialraum.export.document import Document
+    from sozialraum.export.report_context import make_context
+    from sozialraum.export.report_sections import need_section, ranking_frame
+
+    ctx = make_context(city)
+    assert (ctx.level, ctx.period, ctx.need_error) == ("ortsteil", "2024", "")
+    frame, _ = ranking_frame(ctx)
+    rows = frame.set_index("area_key")
+    assert rows.loc[SMALL, "Statusklasse"] == "nicht bewertet: unter 300 Einwohner/innen"
+    coarse = make_context(city, "stadtteil")
+    assert "nur als veröffentlichte Quoten auf der Ebene Ortsteil" in coarse.need_error
+    doc = Document("t")
+    need_section(coarse, doc)
+    assert "nur als veröffentlichte Quoten auf der Ebene Ortsteil" in "".join(doc.sections)
