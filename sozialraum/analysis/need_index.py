@@ -215,21 +215,25 @@ def _store_specs(con) -> dict[str, tuple[str, str, str]]:
 
 # indicator → (label, unit, direction) of the store being scored (a city's own indicators are not in the registry);
 # set for the duration of one need_index_for_store call, per thread
-_SPECS: ContextVar[dict[str, tuple[str, str, str]]] = ContextVar("need_index_specs", default={})
+_SPECS: ContextVar[dict[str, tuple[str, str, str]] | None] = ContextVar("need_index_specs", default=None)
+
+
+def _specs() -> dict[str, tuple[str, str, str]]:
+    return _SPECS.get() or {}
 
 
 def _label(key: str) -> str:
     from sozialraum.indicators.registry import INDICATORS
 
     spec = INDICATORS.get(key)
-    return spec.label_de if spec else _SPECS.get().get(key, (key,))[0]
+    return spec.label_de if spec else _specs().get(key, (key,))[0]
 
 
 def _unit(key: str) -> str:
     from sozialraum.indicators.registry import INDICATORS
 
     spec = INDICATORS.get(key)
-    return spec.unit if spec else _SPECS.get().get(key, (key, ""))[1]
+    return spec.unit if spec else _specs().get(key, (key, ""))[1]
 
 
 def _input_reasons(wide: pd.DataFrame, flags: pd.DataFrame, columns: list[str], when: str) -> list[list[str]]:
@@ -383,7 +387,7 @@ def _need_index(con, level, period, status, dynamics, weights, min_population, d
         valid &= ew >= min_population
     x = wide.copy()
     for s_key, d_key in zip(status, dynamics if len(dynamics) == len(status) else [None] * len(status)):
-        if _SPECS.get().get(s_key, ("", "", ""))[2] == "higher_is_better":  # the index points towards more need
+        if _specs().get(s_key, ("", "", ""))[2] == "higher_is_better":  # the index points towards more need
             x[s_key] = -x[s_key]
             if d_key is not None:
                 x[d_key] = -x[d_key]
