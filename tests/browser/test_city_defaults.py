@@ -85,6 +85,19 @@ def test_bedarf_need_map_fits_the_city_and_explains_blank_areas(city):
     viewport_h = frame.evaluate("() => document.querySelector('.leaflet-container').clientHeight")
     # (Leaflet does not draw a shape outside the view: the island's path is empty, 0 × 0 px)
     assert sum(1 for w, h, top in sizes if w > 0 and h > 0 and 0 <= top <= viewport_h) == 24
+    # hovering an unscored (grey) area shows why it is not scored
+    grey = frame.locator("path.sr-area[fill='#d9d9d9']")
+    assert grey.count() == 5
+    texts = []
+    for i in range(grey.count()):
+        grey.nth(i).dispatch_event("mouseover")
+        frame.wait_for_selector(".leaflet-tooltip", state="visible")
+        texts.append(frame.locator(".leaflet-tooltip").inner_text())
+        grey.nth(i).dispatch_event("mouseout")
+    joined = "\n".join(texts)
+    assert "nicht bewertet: unter 300 Einwohner/innen" in joined
+    assert "nicht bewertet: SGB-II-Quote 2024 fehlt" in joined
+    assert joined.count("Einwohnerzahl 2024 fehlt") == 3
     city.screenshot("city_bedarf_sozialindex")
 
 
