@@ -35,20 +35,22 @@ period = common.period_select(level)
 mine = common.published_values(level, period)
 if mine is None:
     st.stop()
-references: dict[str, pd.DataFrame] = {}
+city_title = tr("Stadt", "City")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _references(version: str, level: str, period: str, area: str, threshold: int, city: str):
+    from sozialraum.views.profile import references as compose
+
+    return compose(common.get_con(), level, period, area, threshold=threshold, city_title=city)
+
+
+# the comparison columns (parent, grandparent …, city) are composed once in sozialraum.views.profile
+references = dict(_references(common.data_version(), level, period, area, common.threshold(), city_title))
 parent_title = None
 if lineage.parent_level and isinstance(parent_key, str):
-    parent_rows = common.published_values(lineage.parent_level, period)
     parent_name = common.areas_web(lineage.parent_level).set_index("area_key")["name"].get(parent_key, parent_key)
     parent_title = str(parent_name)
-    references[parent_title] = parent_rows[parent_rows["area_key"] == parent_key]
-city_title = tr("Stadt", "City")
-if lineage.top_level:
-    top_rows = common.published_values(lineage.top_level, period)
-    city = profile.totals(top_rows, list(top_rows["indicator"].unique()))
-    references[city_title] = pd.DataFrame({"indicator": list(city), "value": list(city.values()), "flag": None})
-else:
-    references[city_title] = None
 area_rows = mine[mine["area_key"] == area]
 
 # --- need class and ranking

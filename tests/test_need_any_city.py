@@ -230,3 +230,17 @@ def test_report_opens_on_the_finest_level_and_says_why_areas_are_not_scored(city
     doc = Document("t")
     need_section(coarse, doc)
     assert "nur als veröffentlichte Quoten auf der Ebene Ortsteil" in "".join(doc.sections)
+
+
+def test_profile_references_follow_parent_links_across_separately_imported_levels(city):
+    from city_fixture import city_observations
+
+    from sozialraum.views.profile import references
+
+    refs = references(city, "ortsteil", "2024", "020101")
+    assert [t for t, _ in refs] == ["Stadtteil: Stadtteil 0201", "Bezirk: Süd", "Stadt"]
+    ew = {t: rows.set_index("indicator")["value"].get("ew_gesamt") for t, rows in refs}
+    obs = city_observations()
+    parts = obs[(obs["indicator"] == "ew_gesamt") & obs["area_key"].str.startswith("0201")]["value"]
+    assert ew["Stadtteil: Stadtteil 0201"] == pytest.approx(parts.sum())  # all four children known
+    assert np.isnan(ew["Bezirk: Süd"]) and np.isnan(ew["Stadt"])  # 020201 has no residents

@@ -82,11 +82,6 @@ def city_name(con, level: str) -> str:
     return str(src["title"].iloc[0]).split(" – ")[0].strip() if len(src) else "Stadt"
 
 
-def level_chain(con, level: str) -> pd.DataFrame:
-    """``level`` and the levels above it (finest first): level, label, parent_level, rank."""
-    return con.execute(read_sql("level_chain.sql", _HERE), {"level": level}).df()
-
-
 def make_context(con, level: str | None = None, period: str | None = None, *, threshold: float | None = None,
                  basemap: str | None = None, palette: str = "standard",
                  settings: dict | None = None) -> ReportContext:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum.export.document import Document, esc, legend, table
-from sozialraum.export.report_context import ReportContext, cell, format_date, level_chain
+from sozialraum.export.report_context import ReportContext, cell, format_date
 from sozialraum.formatting import format_period
 
 RANK_RATES = ("sgb2_quote", "kinderarmut", "alo_quote")
@@ -165,9 +165,10 @@ def default_profile_areas(ranking: pd.DataFrame, n: int = 2) -> list[str]:
 
 
 def profile_section(ctx: ReportContext, doc: Document, area_keys: list[str], ranking: pd.DataFrame) -> None:
-    """A Steckbrief per area: locator map, need class and rank, all indicators against parent and city."""
-    from sozialraum.analysis.confidentiality import published
+    """A Steckbrief per area: locator map, need class and rank, all indicators against parent levels and city
+    (the comparison columns come from ``sozialraum.views.profile``, as in the app)."""
     from sozialraum.indicators.registry import INDICATORS
+    from sozialraum.views.profile import references
 
     if not area_keys:
         return
@@ -177,19 +178,6 @@ def profile_section(ctx: ReportContext, doc: Document, area_keys: list[str], ran
         from sozialraum.errors import InputError
 
         raise InputError(f"Gebiete {', '.join(unknown)} gibt es auf der Ebene {ctx.level_label} nicht.")
-    chain = level_chain(ctx.con, ctx.level)
-    upper = []  # (label, published frame, parent key lookup)
-    parents = dict(zip(ctx.areas_web["area_key"], ctx.areas_web["parent_key"]))
-    for row in chain.iloc[1:].itertuples():
-        upper.append((row.level, row.label, published(ctx.con, row.level, period=ctx.period,
-                                                        threshold=ctx.threshold)))
-    from sozialraum.export.tables import area_names
-
-    up_names, up_parent = {}, {}
-    for lv, _, _ in upper:
-        frame = area_names(ctx.con, lv)
-        up_names[lv] = dict(zip(frame["area_key"], frame["name"]))
-        up_parent[lv] = dict(zip(frame["area_key"], frame["parent_key"]))
     order = [k for k in INDICATORS if k in set(ctx.published["indicator"])]
     parts = ["<section><h2>Gebietsprofile</h2>"]
     for n, key in enumerate(area_keys):
@@ -205,14 +193,11 @@ def profile_section(ctx: ReportContext, doc: Document, area_keys: list[str], ran
         if m is not None:
             parts.append(doc.map(m, height_mm=75, caption=f"{names[key]} (schwarz umrandet) und Nachbargebiete, "
                                                            "Farben wie in der Bedarfskarte"))
+        refs = references(ctx.con, ctx.level, ctx.period, key, threshold=ctx.threshold,
+                          city_title=f"{ctx.city} gesamt")
         columns = {"Kennzahl": [], names[key]: []}
-        heads = []
-        parent_key = parents.get(key)
-        for lv, label, pub in upper:
-            heads.append((lv, f"{label}: {up_names[lv].get(parent_key, parent_key)}", pub, parent_key))
-            parent_key = up_parent[lv].get(parent_key)
-        for _, head, _, _ in heads:
-            columns[head] = []
+        for title, _ in refs:
+            columns[title] = []
         for ind in order:
             spec = INDICATORS[ind]
             decimals = 0 if spec.kind == "count" else (3 if spec.kind == "index" else 1)
@@ -220,14 +205,10 @@ def profile_section(ctx: ReportContext, doc: Document, area_keys: list[str], ran
             columns["Kennzahl"].append(spec.label_de + unit)
             v, f = ctx.value(key, ind)
             columns[names[key]].append(cell(v, f, decimals))
-            for _, head, pub, pk in heads:
-                row = pub[(pub["area_key"] == pk) & (pub["indicator"] == ind)]
-                columns[head].append(cell(row["value"].iloc[0], row["flag"].iloc[0], decimals) if len(row)
-                                     else "–")
-        city = _city_totals(ctx, upper, order)
-        if city:
-            columns[f"{ctx.city} gesamt"] = [
-                cell(city.get(ind), None, 0 if INDICATORS[ind].kind == "count" else 1) for ind in order]
+            for title, rows in refs:
+                row = rows[rows["indicator"] == ind]
+                columns[title].append(cell(row["value"].iloc[0], row["flag"].iloc[0], decimals) if len(row)
+                                      else "–")
         frame = pd.DataFrame(columns)
         parts.append(table(frame, numeric=tuple(c for c in frame.columns if c != "Kennzahl")))
     parts.append("<p class='note'>* = gesperrt (statistische Geheimhaltung), – = kein Wert. Übergeordnete "
@@ -235,12 +216,3 @@ def profile_section(ctx: ReportContext, doc: Document, area_keys: list[str], ran
     doc.add("".join(parts))
 
 
-def _city_totals(ctx: ReportContext, upper: list, order: list[str]) -> dict[str, float] | None:
-    """City-wide values when the top level has several areas (sums of published values; NaN if any is
-    suppressed or missing), else None (the top level is the city and already a column)."""
-    top = upper[-1][2] if upper else ctx.published
-    if top["area_key"].nunique() <= 1:
-        return None
-    from sozialraum.profile import totals
-
-    return totals(top, order)
