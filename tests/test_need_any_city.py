@@ -244,3 +244,9 @@ def test_profile_references_follow_parent_links_across_separately_imported_level
     parts = obs[(obs["indicator"] == "ew_gesamt") & obs["area_key"].str.startswith("0201")]["value"]
     assert ew["Stadtteil: Stadtteil 0201"] == pytest.approx(parts.sum())  # all four children known
     assert np.isnan(ew["Bezirk: Süd"]) and np.isnan(ew["Stadt"])  # 020201 has no residents
+
+
+def test_exports_default_to_the_finest_level_with_data(city):
+    from sozialraum.export.tables import default_level
+
+    assert default_level(city) == "ortsteil"

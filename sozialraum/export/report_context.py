@@ -87,13 +87,12 @@ def make_context(con, level: str | None = None, period: str | None = None, *, th
                  settings: dict | None = None) -> ReportContext:
     """Collect what the sections share (level and period default to the finest level and its latest period)."""
     from sozialraum.analysis.confidentiality import published
-    from sozialraum.analysis.data_gaps import finest_level
     from sozialraum.export.tables import default_level, default_period, level_label
     from sozialraum.settings import resolve
     from sozialraum.store import read
 
     values = resolve(settings)
-    level = level or finest_level(con) or default_level(con)
+    level = level or default_level(con)
     label = level_label(con, level)
     period = period or default_period(con, level)
     threshold = float(values["suppression_threshold"] if threshold is None else threshold)

@@ -36,12 +36,14 @@ def level_label(con, level: str) -> str:
 
 
 def default_level(con) -> str:
-    """The finest level that has observations (the level a planner usually looks at)."""
-    rows = con.execute(read_sql("levels_default.sql", _HERE)).fetchall()
-    if not rows:
+    """The finest level that has data (the level a planner usually looks at; most areas, not first by name)."""
+    from sozialraum.analysis.data_gaps import finest_level
+
+    level = finest_level(con)
+    if level is None:
         raise InputError("Die Datenbank enthält noch keine Kennzahlen. Mit 'sozialraum demo' wird die "
                          "Musterstadt angelegt.")
-    return rows[0][0]
+    return level
 
 
 def default_period(con, level: str) -> str:
