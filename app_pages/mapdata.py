@@ -36,6 +36,7 @@ class BuiltMap:
 
 
 # ------------------------------------------------------------------------------------------ index indicators
+NONE_CHOSEN = "keine"  # URL value when the user removed every index indicator
 @st.cache_data(show_spinner=False, max_entries=32)
 def _choices(version: str, level: str, period: str, threshold: int):
     from sozialraum.analysis.need_index import need_choices
@@ -57,6 +58,8 @@ def index_indicators(level: str, period: str | None) -> tuple[str, ...] | None:
     chosen = view.get("sozialindex")
     if not chosen:
         return None
+    if chosen == NONE_CHOSEN:
+        return ()
     available = set(need_choices(level, period).available)
     picked = tuple(k for k in str(chosen).split(",") if k in available)
     return picked or None
@@ -81,7 +84,7 @@ def index_select(level: str, period: str | None, container=None) -> tuple[str, .
                 "Rates that are z-standardised and summed (Berlin MSS method). Default: the MSS set where "
                 "present."))
     picked = tuple(picked)
-    view.set(sozialindex=None if set(picked) == set(choices.default) else ",".join(picked))
+    view.set(sozialindex=None if set(picked) == set(choices.default) else (",".join(picked) or NONE_CHOSEN))
     return picked
 
 

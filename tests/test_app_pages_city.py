@@ -52,6 +52,12 @@ def test_bedarf_need_index_offers_the_index_indicators(city_db):
     rows = [d.value for d in at.dataframe if "Schlüssel" in d.value.columns][0].set_index("Schlüssel")
     assert (rows["Klasse"] != "").sum() == 21 and rows.loc["020102", "Warum ohne Wert"] == ""
     assert at.query_params.get("sozialindex") in ("kinderarmut", ["kinderarmut"])  # the choice is in the link
+    # nothing chosen: a notice, not the default behind the user's back
+    [choice] = [m for m in at.multiselect if m.label == "Indikatoren des Sozialindex"]
+    choice.set_value([])
+    at.run()
+    assert not at.exception
+    assert "Keine Indexindikatoren gewählt." in _texts(at.warning)
 
 
 def test_bedarf_coarser_level_without_rates_says_why(city_db):
