@@ -74,7 +74,10 @@ def test_bedarf_need_map_fits_the_city_and_explains_blank_areas(city):
     assert city.errors() == []
     body = city.page.inner_text("body")
     assert "5 von 25 Gebieten der Ebene Ortsteil nicht bewertet" in body
-    assert "Indikatoren des Sozialindex" in body
+    # the index-indicator multiselect in the sidebar, with the declared default preselected
+    city.page.get_by_text("Indikatoren des Sozialindex").first.wait_for(state="visible")
+    chips = city.page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.inner_text()
+    assert "SGB-II-Quote" in chips and "Kinderarmut" in chips
     frame = city.map_frame()
     assert city.area_shape_count() == 25
     # the fitted view: the mainland Ortsteile fill the map, the island (drawn, reachable) is outside the view
