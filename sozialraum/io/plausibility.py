@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -81,7 +81,8 @@ class PlausibilityReport:
     def raise_for(self, confirm_warnings: bool = False) -> None:
         """``InputError`` for errors; ``PlausibilityWarning`` for warnings unless confirmed."""
         if self.errors:
-            raise InputError(list(self.errors[:MAX_PROBLEMS]) + list(self.warnings[:MAX_PROBLEMS]))
+            doubtful = [replace(p, problem=f"zweifelhaft: {p.problem}") for p in self.warnings[:MAX_PROBLEMS]]
+            raise InputError(list(self.errors[:MAX_PROBLEMS]) + doubtful)
         if self.warnings and not confirm_warnings:
             raise PlausibilityWarning(self)
 
