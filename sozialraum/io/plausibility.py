@@ -150,6 +150,11 @@ class _Where:
         return Problem(file, text, row=row, column=column)
 
 
+def _text(column: pd.Series) -> pd.Series:
+    """Keys as plain Python strings (object dtype): Arrow-backed strings are slow to iterate."""
+    return pd.Series([str(v) for v in column.tolist()], index=column.index, dtype=object)
+
+
 def _area(cell) -> str:
     return f"Gebiet {cell[1]!r} ({cell[0]}), {cell[3]}"
 
@@ -189,7 +194,7 @@ def check(new: pd.DataFrame, context: pd.DataFrame, areas: pd.DataFrame, levels:
         return PlausibilityReport()
     new = new.copy()
     for k in CELL:
-        new[k] = new[k].astype(str)
+        new[k] = _text(new[k])
     where = _Where(new, default_file)
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -198,7 +203,8 @@ def check(new: pd.DataFrame, context: pd.DataFrame, areas: pd.DataFrame, levels:
     unit = {k: s.unit for k, s in indicators.items()}
     ctx = context[context["value"].notna()].copy()
     for k in CELL:
-        ctx[k] = ctx[k].astype(str)
+        ctx[k] = _text(ctx[k])
+    areas = areas.assign(level=_text(areas["level"]), area_key=_text(areas["area_key"]))
     ctx["value"] = ctx["value"].astype(float)
     known = new[pd.to_numeric(new["value"], errors="coerce").notna()].copy()
     known["value"] = known["value"].astype(float)
@@ -311,27 +317,26 @@ def check(new: pd.DataFrame, context: pd.DataFrame, areas: pd.DataFrame, levels:
             doubtful.update(cells)
 
     # 5. far outside the same indicator's other periods (same area)
-    cmp = imported[imported["indicator"].map(kind).isin(["count", "rate"])]
-    others = cmp.groupby(["level", "area_key", "indicator"])
-    med: dict = {}
-    for (lv, key, ind), g in others:
-        if len(g) > 1:
-            med[(lv, key, ind)] = dict(zip(g["period"], g["value"]))
-    for r in known.itertuples(index=False):
-        cell = (r.level, r.area_key, r.indicator, r.period)
-        if r.kind not in ("count", "rate"):
-            continue
-        hist = {p: v for p, v in med.get((r.level, r.area_key, r.indicator), {}).items() if p != r.period}
-        if not hist or r.value < 0:
-            continue
-        m = float(np.median(list(hist.values())))
-        hi, lo = max(r.value, m), min(r.value, m)
-        floor = PERIOD_MIN_COUNT if r.kind == "count" else PERIOD_MIN_RATE
-        if hi >= floor and (lo <= 0 or hi / lo >= PERIOD_FACTOR):
+    cmp = imported[imported["indicator"].map(kind).isin(["count", "rate"])][
+        ["level", "area_key", "indicator", "period", "value"]]
+    mine = known[known["kind"].isin(["count", "rate"]) & (known["value"] >= 0)][CELL + ["value", "kind"]]
+    pairs = mine.merge(cmp, on=["level", "area_key", "indicator"], suffixes=("", "_o"))
+    pairs = pairs[pairs["period_o"] != pairs["period"]]
+    if len(pairs):
+        hist = pairs.groupby(CELL, sort=True).agg(value=("value", "first"), kind=("kind", "first"),
+                                                  m=("value_o", "median"))
+        hi, lo = np.maximum(hist["value"], hist["m"]), np.minimum(hist["value"], hist["m"])
+        floor = np.where(hist["kind"] == "count", PERIOD_MIN_COUNT, PERIOD_MIN_RATE)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            far = (hi >= floor) & ((lo <= 0) | (hi / lo >= PERIOD_FACTOR))
+        for cell, r in hist[far].iterrows():
+            periods = sorted(pairs.loc[(pairs["level"] == cell[0]) & (pairs["area_key"] == cell[1])
+                                       & (pairs["indicator"] == cell[2]) & (pairs["period"] == cell[3]),
+                                       "period_o"])
             doubtful.add(cell)
-            warnings.append(where.problem(cell, f"{r.indicator} = {_num(r.value)} weicht stark von den anderen "
-                                                f"Zeiträumen ab (Median {_num(m)}: "
-                                                f"{', '.join(sorted(hist))}) – {_area(cell)}"))
+            warnings.append(where.problem(cell, f"{cell[2]} = {_num(r['value'])} weicht stark von den anderen "
+                                                f"Zeiträumen ab (Median {_num(r['m'])}: {', '.join(periods)}) – "
+                                                f"{_area(cell)}"))
 
     # 6. one area's count above the sum of all others of its level (glued digits, a total row as an area)
     for (lv, ind, per), g in counts.groupby(["level", "indicator", "period"], sort=True):
