@@ -229,22 +229,22 @@ def check(new: pd.DataFrame, context: pd.DataFrame, areas: pd.DataFrame, levels:
     imported = ctx[~ctx["derived"].astype(bool)] if "derived" in ctx else ctx
     value_of = dict(zip(zip(*(ctx[k] for k in CELL)), ctx["value"]))
 
-    # 2. subgroup above its total (same area and period)
-    for part, total in _pairs(indicators):
-        p = ctx[ctx["indicator"] == part]
-        if p.empty:
-            continue
-        t = ctx[ctx["indicator"] == total][["level", "area_key", "period", "value"]]
-        m = p.merge(t, on=["level", "area_key", "period"], suffixes=("", "_total"))
-        m = m[m["value"] > m["value_total"]]
-        for r in m.itertuples(index=False):
-            pc, tc = (r.level, r.area_key, part, r.period), (r.level, r.area_key, total, r.period)
-            if pc not in new_cells and tc not in new_cells:
-                continue
-            at = pc if pc in new_cells else tc
-            errors.append(where.problem(at, f"{part} = {_num(r.value)} ist größer als {total} = "
-                                            f"{_num(r.value_total)} – eine Teilgruppe kann nicht größer sein "
-                                            f"als ihre Gesamtzahl ({_area(pc)})"))
+    # 2. subgroup above its total (same area and period): one wide table, one comparison per pair
+    pairs = [(a, b) for a, b in _pairs(indicators) if a in set(ctx["indicator"]) and b in set(ctx["indicator"])]
+    if pairs:
+        used = {x for pair in pairs for x in pair}
+        wide = ctx[ctx["indicator"].isin(used)].pivot_table(index=["level", "area_key", "period"],
+                                                            columns="indicator", values="value", aggfunc="first")
+        for part, total in pairs:
+            above = wide[wide[part] > wide[total]]
+            for (lv, key, per), value, value_total in zip(above.index, above[part], above[total]):
+                pc, tc = (lv, key, part, per), (lv, key, total, per)
+                if pc not in new_cells and tc not in new_cells:
+                    continue
+                at = pc if pc in new_cells else tc
+                errors.append(where.problem(at, f"{part} = {_num(value)} ist größer als {total} = "
+                                                f"{_num(value_total)} – eine Teilgruppe kann nicht größer sein "
+                                                f"als ihre Gesamtzahl ({_area(pc)})"))
 
     # 3. an area's count above its parent's (or any ancestor's) given count; children not adding up
     parent_level = {lv: (p if isinstance(p, str) else None) for lv, p in zip(levels["level"], levels["parent_level"])}
