@@ -204,7 +204,7 @@ def solve_rota(problem: RotaProblem, *, time_limit: float = 30.0) -> RotaResult:
     cost = np.zeros(n_col)
     cost[z0:] = group_w
     ans = solve_mip(a, cost, np.zeros(n_col), upper, np.array(lo), np.array(hi), integer, maximize=True,
-                    time_limit=time_limit, what="Rota")
+                    time_limit=time_limit, what="Rota", options={"presolve_rule_off": 32768})
     status, gap, seconds = ans.status, ans.gap, ans.seconds
     if status == "optimal":  # second stage: keep the people served, fewest sessions, then least driving
         best = float(cost @ ans.x)
@@ -216,7 +216,7 @@ def solve_rota(problem: RotaProblem, *, time_limit: float = 30.0) -> RotaResult:
         cost2[a0:z0] = [DRIVE_WEIGHT * arc[3] for arc in arcs]
         second = solve_mip(a2, cost2, np.zeros(n_col), upper, np.append(lo, best - 1e-7 * max(1.0, abs(best))),
                            np.append(hi, np.inf), integer, maximize=False, time_limit=time_limit, start=ans.x,
-                           what="Rota")
+                           what="Rota", options={"presolve_rule_off": 32768})
         ans, seconds = second, seconds + second.seconds
     x = ans.x
     chosen = [nodes[k] for k in range(n_x) if x[k] > 0.5]

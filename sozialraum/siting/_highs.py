@@ -23,7 +23,7 @@ class MipAnswer:
 
 def solve_mip(a: sparse.spmatrix, cost, col_lower, col_upper, row_lower, row_upper, integer_cols,
               *, maximize: bool, time_limit: float, mip_rel_gap: float = 1e-9, start=None,
-              what: str = "Standortmodell") -> MipAnswer:
+              what: str = "Standortmodell", options: dict | None = None) -> MipAnswer:
     """Solve ``max/min cost·x`` s.t. ``row_lower <= a x <= row_upper``, bounds, ``integer_cols`` integer.
 
     ``start``: an optional feasible full solution handed to HiGHS as a MIP start. Raises ``SolverError`` with a
@@ -60,6 +60,8 @@ def solve_mip(a: sparse.spmatrix, cost, col_lower, col_upper, row_lower, row_upp
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
+    for key, value in (options or {}).items():
+        h.setOptionValue(key, value)
     h.passModel(lp)
     if start is not None:
         sol = highspy.HighsSolution()
