@@ -103,7 +103,9 @@ def rota(db, staff_days, bus_minutes, out_path, ics_path, level, period, target,
     s = plan.summary
     click.echo(json.dumps({
         "sessions": len(plan.sessions), "days_used": s["days_used"], "covered_share": round(s["covered_share"], 4),
-        "covered": s["covered"], "total": s["total"], "status": s["status"], "travel": s["travel"],
+        "covered": s["covered"], "total": s["total"], "status": s["status"],
+        "gap": round(float(s["gap"]), 4) if s["gap"] == s["gap"] and abs(s["gap"]) != float("inf") else None,
+        "result": s["status_text"], "solve_seconds": round(float(s["solve_seconds"]), 2), "travel": s["travel"],
         "base": s["base"], "k_curve": [{"staff_days": int(r.staff_days), "covered_share": round(r.covered_share, 4),
                                         "added": r.added} for r in plan.k_curve.itertuples()],
     }, ensure_ascii=False))

@@ -14,15 +14,18 @@ Exact for this model (proven optimal by HiGHS unless the time limit is hit, then
   ``day_minutes``; at most ``staff_days`` days are used;
 - a village is served if one chosen session reaches it (maximal covering on the people of the target group).
 
-Ties, exactly too (a second solve): among rotas that serve the most people, the fewest sessions, then the least
-driving. When every weekday offers the same sessions the days are
-interchangeable; the model then holds only the first ``staff_days`` of them and fills them in weekday order
-(symmetry breaking, no loss of optimality).
+Ties (a second and third solve): among rotas that serve the most people, the fewest sessions (exact), then the
+least driving (best found within ``DRIVE_SECONDS``: heuristic). When every weekday offers the same sessions the
+days are interchangeable; the model then holds only the first ``staff_days`` of them and fills them in weekday
+order (symmetry breaking, no loss of optimality). Venues dominated by another venue (``dominated_venues``) are
+left out before the model is built (no loss of optimality either). A greedy rota (``sozialraum.rota.greedy``) is
+HiGHS's start, so a time limit still returns the best rota found, with its proven gap.
 """
 
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +38,7 @@ WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"
 # HiGHS's probing in presolve took longer than any time limit on the Musterkreis (40k arc binaries) and gained
 # nothing: switched off (bit 15 of presolve_rule_off); everything else is HiGHS's default.
 HIGHS_OPTIONS = {"presolve_rule_off": 1 << 15}
-DRIVE_WEIGHT = 1e-4  # second stage: sessions first, then driving minutes (a week drives far less than 10,000)
+DRIVE_SECONDS = 2.0  # the last tie-break (least driving among rotas with the fewest sessions) is best-effort
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,12 @@ class RotaProblem:
 
 @dataclass(frozen=True)
 class RotaResult:
-    """sessions: (venue, day, slot) triples in day and time order; covered: bool (n,) villages served."""
+    """sessions: (venue, day, slot) triples in day and time order; covered: bool (n,) villages served.
+
+    status: 'optimal' (proven by HiGHS), 'time_limit' (the best rota found when the time limit stopped HiGHS;
+    ``gap`` is the proven relative distance to the optimum of people served) or 'heuristic' (HiGHS returned
+    nothing in time: the greedy rota, its distance to the optimum unknown, ``gap`` = inf).
+    """
 
     sessions: tuple[tuple[int, int, int], ...]
     covered: np.ndarray
@@ -83,6 +91,20 @@ class RotaResult:
     @property
     def covered_share(self) -> float:
         return self.covered_weight / self.total_weight if self.total_weight > 0 else 0.0
+
+    @property
+    def status_text(self) -> str:
+        """German, for the output: optimal or how far from it at most."""
+        return status_text(self.status, self.gap)
+
+
+def status_text(status: str, gap: float) -> str:
+    if status == "optimal":
+        return "optimal"
+    if status == "time_limit" and np.isfinite(gap):
+        pct = f"{100 * gap:.1f}".replace(".", ",")
+        return f"beste gefundene Lösung (Zeitlimit), höchstens {pct} % unter dem Optimum"
+    return "Näherungslösung (Zeitlimit, Abstand zum Optimum unbekannt)"
 
 
 def _check(p: RotaProblem) -> tuple[np.ndarray, np.ndarray]:
@@ -117,9 +139,10 @@ def _check(p: RotaProblem) -> tuple[np.ndarray, np.ndarray]:
     return w, reach
 
 
-def solve_rota(problem: RotaProblem, *, time_limit: float = 30.0) -> RotaResult:
-    """The rota that serves the most people (see the module docstring)."""
-    from sozialraum.siting._highs import solve_mip
+def solve_rota(problem: RotaProblem, *, time_limit: float = 30.0, tie_break: bool = True) -> RotaResult:
+    """The rota that serves the most people (see the module docstring). ``tie_break=False`` skips the second
+    stage (fewest sessions, least driving): the people served stay optimal, the sessions may be more."""
+    from sozialraum.siting._highs import MipAnswer, solve_mip
 
     w, reach = _check(problem)
     n, m, n_days, n_slots = reach.shape
@@ -131,9 +154,10 @@ def solve_rota(problem: RotaProblem, *, time_limit: float = 30.0) -> RotaResult:
     day_len = float(problem.day_minutes)
     total = float(w.sum())
     useful = w > 0
-    # nodes: sessions that serve someone and fit into a day on their own
+    # nodes: sessions that serve someone and fit into a day on their own, at venues that are not dominated
+    keep = ~dominated_venues(reach[useful], out, back, between)
     nodes = [(v, d, t) for d in range(n_days) for t in range(n_slots) for v in range(m)
-             if reach[useful, v, d, t].any() and out[v] + (end[t] - start[t]) + back[v] <= day_len]
+             if keep[v] and reach[useful, v, d, t].any() and out[v] + (end[t] - start[t]) + back[v] <= day_len]
     if not nodes or problem.staff_days == 0:
         return RotaResult((), np.zeros(n, dtype=bool), 0.0, total, (), {}, {}, "optimal", 0.0, 0.0)
     all_days = sorted({d for _, d, _ in nodes})
@@ -210,29 +234,17 @@ def solve_rota(problem: RotaProblem, *, time_limit: float = 30.0) -> RotaResult:
     arc_index = {(tail, head, d): j for j, (d, tail, head, _drive, _time) in enumerate(arcs)}
     first = _start_vector(greedy_rota(nodes, node_reach, w, problem.staff_days, start, end, out, back, between,
                                       day_len), nodes, y_col, arc_index, a0, z0, patterns, n_col)
-    ans = solve_mip(a, cost, np.zeros(n_col), upper, np.array(lo), np.array(hi), integer, maximize=True,
-                    time_limit=time_limit, start=first, what="Rota", options=HIGHS_OPTIONS)
-    status, gap, seconds = ans.status, ans.gap, ans.seconds
-    if status == "optimal":  # second stage: keep the people served, fewest sessions, then least driving
-        best = float(cost @ ans.x)
-        keep = sparse.csr_matrix((group_w, (np.zeros(len(patterns), dtype=int), np.arange(z0, n_col))),
-                                 shape=(1, n_col))
-        a2 = sparse.vstack([a, keep]).tocsc()
-        cost2 = np.zeros(n_col)
-        cost2[:n_x] = 1.0
-        cost2[a0:z0] = [DRIVE_WEIGHT * arc[3] for arc in arcs]
-        # no MIP start here: with the first stage's answer as start, HiGHS 1.16 stopped at "optimal" with one
-        # session more than the true minimum on the Musterkreis (reproducible; without the start it finds it)
-        try:
-            second = solve_mip(a2, cost2, np.zeros(n_col), upper, np.append(lo, best - 1e-7 * max(1.0, abs(best))),
-                               np.append(hi, np.inf), integer, maximize=False, time_limit=time_limit,
-                               what="Rota", options=HIGHS_OPTIONS)
-        except SolverError:  # no tie-break answer in time: the first stage's rota stands (still optimal)
-            second = None
-        if second is not None:
-            seconds += second.seconds
-            if second.status == "optimal" or cost2 @ second.x < cost2 @ ans.x:
-                ans = second
+    t0 = time.perf_counter()
+    try:
+        ans = solve_mip(a, cost, np.zeros(n_col), upper, np.array(lo), np.array(hi), integer, maximize=True,
+                        time_limit=time_limit, start=first, what="Rota", options=HIGHS_OPTIONS)
+        status, gap, seconds = ans.status, ans.gap, ans.seconds
+    except SolverError:  # HiGHS gave nothing back in time (it normally keeps the start): the greedy rota stands
+        ans = MipAnswer("time_limit", first, float(cost @ first), float("inf"), time.perf_counter() - t0, np.inf)
+        status, gap, seconds = "heuristic", float("inf"), ans.seconds
+    if status == "optimal" and tie_break:  # tie-break: keep the people served, fewest sessions, then least driving
+        ans, more = _tie_break(ans, a, lo, hi, cost, group_w, z0, n_x, a0, arcs, time_limit)
+        seconds += more
     x = ans.x
     chosen = [nodes[k] for k in range(n_x) if x[k] > 0.5]
     chosen.sort(key=lambda s: (s[1], s[2], s[0]))
@@ -247,6 +259,89 @@ def solve_rota(problem: RotaProblem, *, time_limit: float = 30.0) -> RotaResult:
         work[d] = float(sum(arc[4] for arc in day_arcs if arc[2] < 0) - sum(arc[4] for arc in day_arcs if arc[1] < 0))
     return RotaResult(tuple(chosen), covered, float(w[covered].sum()), total, used, work, drive, status, gap,
                       seconds)
+
+
+def _tie_break(ans, a, lo, hi, cost, group_w, z0, n_x, a0, arcs, time_limit):
+    """Among rotas serving ``cost @ ans.x`` people: fewest sessions (exact when HiGHS proves it), then the least
+    driving (the best found within ``DRIVE_SECONDS``, started from the fewest-sessions rota: heuristic). Returns the answer and the seconds spent.
+
+    The people served are held by fixing every group's covering variable to 1 when the first stage serves all
+    reachable people, else by one row ``people ≥ best − tol`` (tol 0.5 for whole-number weights). HiGHS 1.16
+    returned a wrong "optimal" (one session too many, bound above a known solution) with the row at a tolerance
+    of 1e-7 × best on the Musterkreis; both forms above gave the true minimum there.
+    """
+    from sozialraum.siting._highs import solve_mip
+
+    n_col = a.shape[1]
+    best = float(cost @ ans.x)
+    col_lo, upper, integer = np.zeros(n_col), np.ones(n_col), np.arange(z0)
+    row_lo, row_hi, a2 = np.asarray(lo, dtype="float64"), np.asarray(hi, dtype="float64"), a
+    if best >= group_w.sum() - 1e-9 * max(1.0, best):
+        col_lo[z0:] = 1.0
+    else:
+        whole = np.allclose(group_w, np.round(group_w))
+        keep = sparse.csr_matrix((group_w, (np.zeros(len(group_w), dtype=int), np.arange(z0, n_col))),
+                                 shape=(1, n_col))
+        a2 = sparse.vstack([a, keep]).tocsc()
+        row_lo = np.append(row_lo, best - (0.5 if whole else 1e-7 * max(1.0, best)))
+        row_hi = np.append(row_hi, np.inf)
+    sessions = np.zeros(n_col)
+    sessions[:n_x] = 1.0
+    spent = 0.0
+    try:
+        second = solve_mip(a2, sessions, col_lo, upper, row_lo, row_hi, integer, maximize=False,
+                           time_limit=time_limit, what="Rota", options=HIGHS_OPTIONS)
+    except SolverError:  # nothing better in time: the first stage's rota stands (its people served are optimal)
+        return ans, spent
+    spent += second.seconds
+    if second.status != "optimal" and sessions @ second.x >= sessions @ ans.x:
+        return ans, spent
+    fewest = float(round(sessions @ second.x))
+    drive = np.zeros(n_col)
+    drive[a0:z0] = [arc[3] for arc in arcs]
+    a3 = sparse.vstack([a2, sparse.csr_matrix(sessions)]).tocsc()
+    try:
+        third = solve_mip(a3, drive, col_lo, upper, np.append(row_lo, 0.0), np.append(row_hi, fewest), integer,
+                          maximize=False, time_limit=min(float(time_limit), DRIVE_SECONDS), start=second.x, what="Rota",
+                          options=HIGHS_OPTIONS)
+    except SolverError:
+        return second, spent
+    spent += third.seconds
+    return (third if drive @ third.x <= drive @ second.x else second), spent
+
+
+def dominated_venues(reach: np.ndarray, out, back, between) -> np.ndarray:
+    """bool (m,): venue v is dominated by another venue u — u reaches at least the same villages at every
+    (day, slot), is no farther from and back to the main site, and no farther from or to any third venue.
+    Putting u in place of v keeps every route feasible, serves at least as many people, with no more sessions
+    or driving: dropping v loses no optimum (also not the tie-break). Of two equal venues the first stays."""
+    m = reach.shape[1]
+    dominated = np.zeros(m, dtype=bool)
+    if reach.shape[0] == 0:
+        return dominated
+    r = reach.reshape(reach.shape[0], m, -1).transpose(1, 0, 2).reshape(m, -1)  # (m, villages × days × slots)
+    out, back, between = np.asarray(out), np.asarray(back), np.asarray(between)
+    # sub[u, v]: u covers everything v covers
+    sub = ~np.any(r[None, :, :] & ~r[:, None, :], axis=2)
+    sub &= (out[:, None] <= out[None, :]) & (back[:, None] <= back[None, :])
+    dominator = np.zeros(m, dtype=bool)  # a venue that stands in for a dropped one is kept (no chains, no cycles)
+    for v in range(m):
+        if dominator[v]:
+            continue
+        for u in np.flatnonzero(sub[:, v]):
+            if u == v or dominated[u]:
+                continue
+            others = np.ones(m, dtype=bool)
+            others[[u, v]] = False
+            if not (np.all(between[u, others] <= between[v, others])
+                    and np.all(between[others, u] <= between[others, v])):
+                continue
+            equal = (sub[v, u] and np.all(between[u, others] == between[v, others])
+                     and np.all(between[others, u] == between[others, v]))
+            if not equal or u < v:
+                dominated[v] = dominator[u] = True
+                break
+    return dominated
 
 
 def _start_vector(chosen, nodes, y_col, arc_index, a0, z0, patterns, n_col) -> np.ndarray:
@@ -281,7 +376,8 @@ def rota_k_curve(problem: RotaProblem, max_days: int | None = None, *, time_limi
                  results: dict | None = None) -> list[dict]:
     """The gain of each extra staff day: for 0 … ``max_days`` days (default: the problem's), the best rota's
     people served, share and what the extra day adds (each solved exactly on its own). ``results``: solved
-    rotas by number of days to reuse (filled in with the new ones)."""
+    rotas by number of days to reuse (filled in with the new ones). The extra rotas are solved without the
+    tie-break (only their people served count here), so their ``sessions`` need not be the fewest."""
     from dataclasses import replace
 
     top = problem.staff_days if max_days is None else int(max_days)
@@ -289,7 +385,7 @@ def rota_k_curve(problem: RotaProblem, max_days: int | None = None, *, time_limi
     rows, prev = [], 0.0
     for s in range(top + 1):
         if s not in results:
-            results[s] = solve_rota(replace(problem, staff_days=s), time_limit=time_limit)
+            results[s] = solve_rota(replace(problem, staff_days=s), time_limit=time_limit, tie_break=False)
         res = results[s]
         rows.append({"staff_days": s, "covered_weight": res.covered_weight, "covered_share": res.covered_share,
                      "added_weight": res.covered_weight - prev, "sessions": len(res.sessions), "status": res.status})

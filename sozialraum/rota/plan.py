@@ -154,7 +154,8 @@ def plan_rota(con, *, level: str | None = None, period: str | None = None, targe
     curve = rota_k_curve(problem, max(int(k_curve_max if k_curve_max is not None else staff_days), 0),
                          time_limit=limit, results=results)
     out = frames(problem, result, curve, venues=venues, village_names=areas["name"].astype(str).tolist())
-    summary = {"status": result.status, "gap": result.gap, "solve_seconds": result.solve_seconds,
+    summary = {"status": result.status, "gap": result.gap, "status_text": result.status_text,
+               "solve_seconds": result.solve_seconds,
                "covered_share": result.covered_share, "covered": round_people(result.covered_weight),
                "total": round_people(result.total_weight), "n_sessions": len(result.sessions),
                "days_used": len(result.days_used), "base_id": str(home["site_id"]), "base": str(home["name"]),
