@@ -1,0 +1,123 @@
+"""The rota at the scale of a Kreis (issue 12): the Musterkreis rota for 2 staff days and 45 minutes by bus, a
+time limit that still returns a rota, and the exact reductions (dominated venues) and the greedy start on hand
+cases. Times are printed, never asserted."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from sozialraum.rota.greedy import day_fits, greedy_rota
+from sozialraum.rota.model import RotaProblem, dominated_venues, solve_rota
+
+
+@pytest.fixture(scope="module")
+def kreis_db(tmp_path_factory):
+    from sozialraum.cli import cli
+
+    path = tmp_path_factory.mktemp("kreis") / "kreis.duckdb"
+    result = CliRunner().invoke(cli, ["demo", "--kreis", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _feasible(plan, day_minutes=480):
+    """Every day of the plan: sessions in time order, the car makes the breaks, the day within its length."""
+    assert len(plan.days) <= plan.parameters["staff_days"]
+    assert (plan.days["work_min"] <= day_minutes).all()
+    for _, day in plan.sessions.groupby("day"):
+        starts = day["start"].tolist()
+        assert starts == sorted(starts) and len(set(starts)) == len(starts)
+
+
+def test_musterkreis_rota_two_days_45_minutes(kreis_db):
+    from sozialraum.rota.plan import plan_rota
+    from sozialraum.store import connect
+
+    con = connect(kreis_db, read_only=True)
+    try:
+        t0, c0 = time.perf_counter(), time.process_time()
+        plan = plan_rota(con, staff_days=2, bus_minutes=45)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    finally:
+        con.close()
+    print(f"Musterkreis rota (2 days, 45 min bus, with k-curve): {wall:.1f} s wall, {cpu:.1f} s CPU, "
+          f"status {plan.summary['status']}, {len(plan.sessions)} sessions, share {plan.summary['covered_share']:.3f}")
+    assert plan.summary["status"] in ("optimal", "time_limit")
+    assert len(plan.sessions) >= 2 and plan.summary["days_used"] == 2
+    assert 0.5 < plan.summary["covered_share"] <= 1.0
+    assert plan.summary["status_text"] == "optimal" or "höchstens" in plan.summary["status_text"]
+    _feasible(plan)
+    # the k-curve never falls, and the rota itself is its last point
+    covered = plan.k_curve["covered"].tolist()
+    assert covered == sorted(covered) and covered[-1] == plan.summary["covered"]
+    assert (plan.sessions["people"] % 10 == 0).all()
+
+
+def test_a_tight_time_limit_still_gives_a_rota(kreis_db):
+    """Never "keine Lösung" when a rota exists: the greedy start stands, with its status and gap."""
+    from sozialraum.rota.plan import plan_rota
+    from sozialraum.store import connect
+
+    con = connect(kreis_db, read_only=True)
+    try:
+        plan = plan_rota(con, staff_days=1, bus_minutes=30, time_limit=0.05, k_curve_max=1)
+    finally:
+        con.close()
+    print("time limit 0.05 s:", plan.summary["status"], plan.summary["status_text"], len(plan.sessions))
+    assert len(plan.sessions) >= 1 and plan.summary["covered_share"] > 0
+    assert plan.summary["status"] in ("optimal", "time_limit", "heuristic")
+    if plan.summary["status"] != "optimal":
+        assert plan.summary["status_text"] != "optimal" and "Zeitlimit" in plan.summary["status_text"]
+    _feasible(plan)
+
+
+# --------------------------------------------------------------------------------------------- reductions
+def test_a_dominated_venue_is_dropped_and_equal_twins_keep_the_first():
+    """Venues 0 and 1 at the same place; 1 reaches a subset of 0 → 1 dominated. Venue 2 reaches a village 0
+    does not → kept. Venues 3 and 4 are equal twins → 4 dropped, 3 kept. A venue nearer to the main site is
+    never dropped for a farther one."""
+    reach = np.zeros((3, 5, 1, 1), dtype=bool)
+    reach[[0, 1], 0] = True
+    reach[0, 1] = True
+    reach[[1, 2], 2] = True
+    reach[2, 3] = reach[2, 4] = True
+    xy = np.array([[0, 0], [0, 0], [5, 0], [9, 9], [9, 9]], dtype=float)
+    between = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    out = np.hypot(xy[:, 0] - 1, xy[:, 1])
+    assert dominated_venues(reach, out, out, between).tolist() == [False, True, False, False, True]
+    nearer = out.copy()
+    nearer[1] = out[0] - 0.5  # venue 1 is a little nearer to the main site: no longer dominated
+    assert dominated_venues(reach, nearer, nearer, between).tolist() == [False, False, False, False, True]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_greedy_start_is_feasible_and_the_model_is_at_least_as_good(seed):
+    rng = np.random.default_rng(100 + seed)
+    n, m, n_days, n_slots = 8, 5, 3, 3
+    xy = rng.uniform(0, 40, size=(m + 1, 2))
+    car = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1]) * 1.5
+    p = RotaProblem(weights=rng.integers(1, 40, size=n).astype(float), reach=rng.random((n, m, n_days, n_slots)) < 0.3,
+                    slot_start=np.array([540.0, 690.0, 840.0]), slot_end=np.array([630.0, 780.0, 930.0]),
+                    car_out=car[m, :m], car_back=car[:m, m], car_between=car[:m, :m], day_minutes=420.0,
+                    staff_days=2)
+    nodes = [(v, d, t) for d in range(n_days) for t in range(n_slots) for v in range(m)]
+    node_reach = np.array([p.reach[:, v, d, t] for v, d, t in nodes]).T
+    chosen = greedy_rota(nodes, node_reach, p.weights, p.staff_days, p.slot_start, p.slot_end, p.car_out,
+                         p.car_back, p.car_between, p.day_minutes)
+    days = sorted({nodes[k][1] for k in chosen})
+    assert len(days) <= p.staff_days
+    for d in days:
+        route = sorted([(nodes[k][0], nodes[k][2]) for k in chosen if nodes[k][1] == d], key=lambda s: s[1])
+        assert day_fits(route, p.slot_start, p.slot_end, p.car_out, p.car_back, p.car_between, p.day_minutes)
+    greedy_weight = p.weights[node_reach[:, chosen].any(axis=1)].sum() if chosen else 0.0
+    res = solve_rota(p)
+    assert res.status == "optimal" and res.covered_weight >= greedy_weight - 1e-9
+    for d in res.days_used:
+        mine = [(v, t) for v, dd, t in res.sessions if dd == d]
+        for (v, t), (v2, t2) in itertools.pairwise(mine):
+            assert t2 > t and p.slot_end[t] + p.car_between[v, v2] <= p.slot_start[t2]
