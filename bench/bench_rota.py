@@ -1,10 +1,13 @@
 """Benchmark: the exact rota model on synthetic rural Kreise of growing size (prints figures, asserts nothing).
 
-Run: ``.venv/bin/python bench/bench_rota.py [--villages 80] [--venues 40] [--staff-days 2] [--bus-minutes 45]``.
+Run: ``.venv/bin/python bench/bench_rota.py [--villages 80] [--venues 40] [--staff-days 2] [--bus-minutes 45]
+[--no-musterkreis]``.
 A Kreis of 40 × 30 km: two towns (main site in the first), villages scattered along three valleys, one venue in
 each of the first ``--venues`` villages; straight-line fallback travel (``sozialraum.rota.travel``) with the
 default settings; bus windows 06:00–13:00 and 15:00–18:00 (a school-day pattern). Reports CPU seconds of one
-solve and of the k-curve, sessions, share served and HiGHS status.
+solve and of the k-curve, sessions, share served and HiGHS status. Then the same for the Musterkreis demo
+(``sozialraum demo --kreis``, built into a temporary folder) at Ortsteil and Gemeinde level, from its first
+Jobcenter site.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def main() -> None:
     ap.add_argument("--staff-days", type=int, default=2)
     ap.add_argument("--bus-minutes", type=float, default=45)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-musterkreis", dest="musterkreis", action="store_false")
     args = ap.parse_args()
     print("villages venues  solve_cpu_s  kcurve_cpu_s  sessions  share   status")
     for n in args.villages:
@@ -64,6 +68,44 @@ def main() -> None:
         curve = time.process_time() - t
         print(f"{n:8d} {min(args.venues, n):6d} {solve:12.2f} {curve:13.2f} {len(res.sessions):9d} "
               f"{res.covered_share:6.3f}  {res.status}")
+    if args.musterkreis:
+        musterkreis(args.staff_days, args.bus_minutes)
+
+
+def _row(label: str, p) -> None:
+    from sozialraum.rota.model import rota_k_curve, solve_rota
+
+    t = time.process_time()
+    res = solve_rota(p, time_limit=120)
+    solve = time.process_time() - t
+    t = time.process_time()
+    rota_k_curve(p, time_limit=120)
+    curve = time.process_time() - t
+    n, m = p.reach.shape[:2]
+    print(f"{label:>14s} {n:4d} {m:6d} {solve:12.2f} {curve:13.2f} {len(res.sessions):9d} {res.covered_share:6.3f}  "
+          f"{res.status}")
+
+
+def musterkreis(staff_days: int, bus_minutes: float) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from sozialraum.cli import cli
+    from sozialraum.rota.plan import rota_inputs
+    from sozialraum.store import connect
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "kreis.duckdb"
+        result = CliRunner().invoke(cli, ["demo", "--kreis", "--db", str(path)])
+        if result.exit_code != 0:
+            raise SystemExit(result.output)
+        con = connect(path, read_only=True)
+        for level in ("mk_ortsteil", "mk_gemeinde"):
+            inputs = rota_inputs(con, level=level, staff_days=staff_days, bus_minutes=bus_minutes)
+            _row(f"Musterkreis {level[3:]}", inputs.problem)
+        con.close()
 
 
 if __name__ == "__main__":

@@ -100,25 +100,28 @@ def _level(con, level: str | None, target: str) -> str:
     raise InputError(f"Keine Gebietsebene mit Werten für {target!r}.")
 
 
-def plan_rota(con, *, level: str | None = None, period: str | None = None, target_indicator: str = "rlb",
-              staff_days: int = 2, bus_minutes: float = 45, base: str | None = None, rhythm: str = "weekly",
-              settings: dict | None = None, time_limit: float | None = None,
-              k_curve_max: int | None = None) -> RotaPlan:
-    """The rota for the villages of ``level`` (default: the finest level with values of the target group)."""
-    from sozialraum.access.present import round_people, safe_counts
-    from sozialraum.rota.travel import (
-        FALLBACK_NOTE,
-        slot_reach,
-        straight_minutes,
-        windows,
-    )
+@dataclass(frozen=True)
+class RotaInputs:
+    """The rota's model inputs read from a store (see ``rota_inputs``)."""
+
+    problem: RotaProblem
+    level: str
+    areas: pd.DataFrame
+    counts: pd.Series
+    venues: pd.DataFrame
+    home: pd.Series
+
+
+def rota_inputs(con, *, level: str | None = None, period: str | None = None, target_indicator: str = "rlb",
+                staff_days: int = 2, bus_minutes: float = 45, base: str | None = None,
+                settings: dict | None = None) -> RotaInputs:
+    """The ``RotaProblem`` for the villages of ``level`` (straight-line fallback travel), without solving it."""
+    from sozialraum.access.present import safe_counts
+    from sozialraum.rota.travel import slot_reach, straight_minutes, windows
     from sozialraum.settings import resolve
     from sozialraum.store import read
 
-    if rhythm not in RHYTHMS:
-        raise InputError(f"Rhythmus {rhythm!r} unbekannt; möglich: {', '.join(RHYTHMS)}")
     s = resolve(settings)
-    limit = float(time_limit if time_limit is not None else s["solver_time_limit_s"])
     level = _level(con, level, target_indicator)
     areas = read.areas(con, level)
     counts = safe_counts(con, level, period, target_indicator, threshold=s["suppression_threshold"])
@@ -149,6 +152,26 @@ def plan_rota(con, *, level: str | None = None, period: str | None = None, targe
                           car_back=straight_minutes(cxy, hxy, **car)[:, 0],
                           car_between=straight_minutes(cxy, cxy, **car), day_minutes=float(s["rota_day_minutes"]),
                           staff_days=int(staff_days))
+    return RotaInputs(problem, level, areas, counts, venues, home)
+
+
+def plan_rota(con, *, level: str | None = None, period: str | None = None, target_indicator: str = "rlb",
+              staff_days: int = 2, bus_minutes: float = 45, base: str | None = None, rhythm: str = "weekly",
+              settings: dict | None = None, time_limit: float | None = None,
+              k_curve_max: int | None = None) -> RotaPlan:
+    """The rota for the villages of ``level`` (default: the finest level with values of the target group)."""
+    from sozialraum.access.present import round_people
+    from sozialraum.rota.travel import FALLBACK_NOTE
+    from sozialraum.settings import resolve
+
+    if rhythm not in RHYTHMS:
+        raise InputError(f"Rhythmus {rhythm!r} unbekannt; möglich: {', '.join(RHYTHMS)}")
+    s = resolve(settings)
+    limit = float(time_limit if time_limit is not None else s["solver_time_limit_s"])
+    inputs = rota_inputs(con, level=level, period=period, target_indicator=target_indicator, staff_days=staff_days,
+                         bus_minutes=bus_minutes, base=base, settings=settings)
+    problem, level, areas, counts, venues, home = (inputs.problem, inputs.level, inputs.areas, inputs.counts,
+                                                   inputs.venues, inputs.home)
     results = {int(staff_days): solve_rota(problem, time_limit=limit)}
     result = results[int(staff_days)]
     curve = rota_k_curve(problem, max(int(k_curve_max if k_curve_max is not None else staff_days), 0),
