@@ -42,8 +42,9 @@ def filter_providers(providers: pd.DataFrame, f: ProviderFilter) -> pd.DataFrame
 
 def _travel(travel_settings: tuple):
     from sozialraum.access.travel import model_from_settings
+    from sozialraum.network import store_network_dir
 
-    return model_from_settings(dict(travel_settings))
+    return model_from_settings(dict(travel_settings), network_dir=store_network_dir(get_con()))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
