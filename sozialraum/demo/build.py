@@ -9,6 +9,7 @@ import pandas as pd
 
 from sozialraum.demo import population, providers, sgb2
 from sozialraum.demo.layout import Layout, make_layout
+from sozialraum.demo.network import network_dir, write_demo_network
 from sozialraum.demo.plan import EPSG, ESTATE, HOT_INNER, make_plan
 from sozialraum.store.write import Batch, SourceInfo, replace_source
 
@@ -124,7 +125,8 @@ def build_demo(con, seed: int = DEFAULT_SEED) -> dict:
 
 def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True) -> dict:
     """Create the store file at ``path`` with Musterstadt. With ``overwrite`` an existing file is replaced
-    entirely; without it the demo source is replaced inside the existing store."""
+    entirely; without it the demo source is replaced inside the existing store. The street network and the
+    GTFS feed are written beside it (``network_dir(path)``)."""
     from sozialraum.store import connect
 
     path = Path(path)
@@ -134,6 +136,8 @@ def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = 
                 p.unlink()
     con = connect(path)
     try:
-        return build_demo(con, seed=seed)
+        info = build_demo(con, seed=seed)
     finally:
         con.close()
+    info["network"] = write_demo_network(network_dir(path), seed)  # street network (OSM) and GTFS beside it
+    return info
