@@ -123,10 +123,12 @@ def build_demo(con, seed: int = DEFAULT_SEED) -> dict:
     return info
 
 
-def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True) -> dict:
+def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True,
+                  street_network: bool = True) -> dict:
     """Create the store file at ``path`` with Musterstadt. With ``overwrite`` an existing file is replaced
     entirely; without it the demo source is replaced inside the existing store. The street network and the
-    GTFS feed are written beside it (``network_dir(path)``)."""
+    GTFS feed are written beside it (``network_dir(path)``); with ``street_network`` the routing network is
+    built from that OSM file through ``sozialraum.network.build_network`` (as for a planner's own extract)."""
     from sozialraum.store import connect
 
     path = Path(path)
@@ -140,4 +142,16 @@ def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = 
     finally:
         con.close()
     info["network"] = write_demo_network(network_dir(path), seed)  # street network (OSM) and GTFS beside it
+    if street_network:
+        import time
+
+        from sozialraum.network import build_network
+
+        start = time.perf_counter()
+        con = connect(path)
+        try:
+            info["street_network"] = build_network(info["network"]["osm"], con=con, fictional=True)
+        finally:
+            con.close()
+        info["network_seconds"] = time.perf_counter() - start
     return info

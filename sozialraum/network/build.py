@@ -41,9 +41,10 @@ def db_file(con) -> Path | None:
 
 
 def default_dir(con) -> Path | None:
-    """Where a store's network lives: beside the database file, ``<name>.network/``."""
+    """Where a store's network lives: beside the database file, ``<stem>.network/`` (where the demo also writes
+    its OSM and GTFS files, ``sozialraum.demo.network.network_dir``)."""
     f = db_file(con)
-    return f.with_name(f.name + ".network") if f else None
+    return f.with_name(f.stem + ".network") if f else None
 
 
 def read_info(path: Path | str) -> NetworkInfo | None:
@@ -100,7 +101,7 @@ def _network_id(osm_path: Path, box, modes) -> str:
 
 def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin_m: float = DEFAULT_MARGIN_M,
                   out_dir=None, modes=MODES, fictional: bool = False, threads: int = 2,
-                  algorithm: str = "CH") -> NetworkInfo:
+                  algorithm: str = "MLD") -> NetworkInfo:
     """Build the network for ``modes`` from an OSM extract (``.osm.pbf`` or ``.osm``) into ``out_dir``.
 
     ``clip_to``: "store" (the areas of ``con`` plus ``margin_m``; no clipping when the store has no areas), a box

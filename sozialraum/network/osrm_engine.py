@@ -46,7 +46,7 @@ def _run(args: list[str], what: str, cwd: Path) -> None:
         raise InputError(f"{what} ist fehlgeschlagen (Rückgabewert {proc.returncode}):\n{tail}")
 
 
-def build(osm_file: Path, out_dir: Path, mode: str, threads: int = 2, algorithm: str = "CH") -> Path:
+def build(osm_file: Path, out_dir: Path, mode: str, threads: int = 2, algorithm: str = "MLD") -> Path:
     """osrm-extract + osrm-contract (CH; or osrm-partition + osrm-customize for MLD) for one mode; returns the
     ``.osrm`` base path."""
     mode_dir = Path(out_dir) / mode
