@@ -105,7 +105,7 @@ def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin
     """Build the network for ``modes`` from an OSM extract (``.osm.pbf`` or ``.osm``) into ``out_dir``.
 
     ``clip_to``: "store" (the areas of ``con`` plus ``margin_m``; no clipping when the store has no areas), a box
-    (lon0, lat0, lon1, lat1) or None (the whole extract). ``out_dir``: default beside the database of ``con``.
+    (lon0, lat0, lon1, lat1) or None (the whole extract); only PBF files are clipped (``.osm`` XML is used whole). ``out_dir``: default beside the database of ``con``.
     With ``con`` the network is recorded as source ``osm_netz`` (licence ODbL, attribution
     "© OpenStreetMap-Mitwirkende"). ``gtfs_path``: public transport is not supported by the engine (OSRM);
     an ``InputError`` says so instead of silently ignoring the timetable.
@@ -131,6 +131,8 @@ def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     box = None
+    if not osm_path.name.endswith(".pbf"):
+        clip_to = None  # OSM XML (small hand-made files): used whole, DuckDB reads only PBF
     if isinstance(clip_to, str) and clip_to == "store":
         box = _store_box(con, margin_m) if con is not None else None
     elif clip_to is not None:
