@@ -37,18 +37,13 @@ def _town_osm(path, lat0=LAT0):
     return write_osm(path, nodes, ways)
 
 
-@pytest.fixture(scope="module")
-def town(tmp_path_factory):
-    """A store file with one area covering the town (EPSG:25832) and the network built beside it."""
+def _store(db):
+    """A store file with one area covering the town (EPSG:25832)."""
     import geopandas as gpd
     from shapely.geometry import box
 
-    from sozialraum.network import build_network
     from sozialraum.store import Batch, SourceInfo, connect, replace_source
 
-    folder = tmp_path_factory.mktemp("town")
-    osm = _town_osm(folder / "town.osm.pbf")
-    db = folder / "town.duckdb"
     con = connect(db)
     poly = gpd.GeoSeries([box(LON0, LAT0, LON0 + 5 * DX, LAT0 + 5 * DY)], crs=4326).to_crs(25832)
     areas = gpd.GeoDataFrame({"level": ["ort"], "area_key": ["1"], "name": ["Ort"], "parent_key": [None]},
@@ -56,6 +51,17 @@ def town(tmp_path_factory):
     levels = pd.DataFrame({"level": ["ort"], "label": ["Ort"], "hierarchy": ["test"], "rank": [0],
                            "parent_level": [None]})
     replace_source(con, SourceInfo("test", "Test", fictional=True), Batch(levels=levels, areas=areas))
+    return con
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory):
+    """The town's store with its network built beside it (walk and car)."""
+    from sozialraum.network import build_network
+
+    folder = tmp_path_factory.mktemp("town")
+    osm = _town_osm(folder / "town.osm.pbf")
+    con = _store(folder / "town.duckdb")
     info = build_network(osm, con=con, margin_m=300, modes=("walk", "car"))
     yield con, info, folder
     con.close()
@@ -159,3 +165,15 @@ def test_cli_travel_matrix_hostile_csv(town, tmp_path):
     code = main(["travel-matrix", "--osm", str(folder / "town.osm.pbf"), "--from", str(tmp_path / "a.csv"),
                  "--to", str(tmp_path / "b.csv"), "--budget", "10", "--out", str(tmp_path / "m.csv")])
     assert code == 2 and not (tmp_path / "m.csv").exists()
+
+
+def test_cli_network_build(tmp_path):
+    from sozialraum.cli import main
+    from sozialraum.network import read_info
+
+    osm = _town_osm(tmp_path / "ort.osm.pbf")
+    _store(tmp_path / "ort.duckdb").close()
+    assert main(["network", "build", "--db", str(tmp_path / "ort.duckdb"), "--osm", str(osm), "--mode", "bike"]) == 0
+    info = read_info(tmp_path / "ort.network")
+    assert info.modes == ("bike",) and info.epsg == 25832
+    assert main(["network", "build", "--db", str(tmp_path / "nix.duckdb"), "--osm", str(osm)]) != 0

@@ -100,18 +100,21 @@ def open_engine(base: Path):
     return engine(str(base), algorithm, base.with_suffix(suffix).stat().st_mtime)
 
 
-def table(eng, sources_lonlat: np.ndarray, targets_lonlat: np.ndarray):
-    """OSRM Table: (seconds, metres) of shape (sources, targets) with NaN = no route, and the snapping distances
-    (metres from each input point to the street it was placed on) of sources and targets."""
+def table(eng, sources_lonlat: np.ndarray, targets_lonlat: np.ndarray, distances: bool = False):
+    """OSRM Table: (seconds, metres or None) of shape (sources, targets) with NaN = no route, and the snapping
+    distances (metres from each input point to the street it was placed on) of sources and targets.
+
+    ``distances``: also road metres (costly with MLD: every path is unpacked)."""
     import osrm
 
     n, m = len(sources_lonlat), len(targets_lonlat)
     coords = [(float(x), float(y)) for x, y in np.concatenate([sources_lonlat, targets_lonlat])]
     params = osrm.TableParameters(coordinates=coords, sources=list(range(n)), destinations=list(range(n, n + m)),
-                                  annotations=["duration", "distance"])
+                                  annotations=["duration", "distance"] if distances else ["duration"],
+                                  generate_hints=False)
     res = eng.Table(params)
     secs = _array(res["durations"], n, m)
-    metres = _array(res["distances"], n, m)
+    metres = _array(res["distances"], n, m) if distances else None
     snap_s = np.array([_snap(w) for w in res["sources"]], dtype="float64")
     snap_t = np.array([_snap(w) for w in res["destinations"]], dtype="float64")
     return secs, metres, snap_s, snap_t
