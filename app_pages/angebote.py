@@ -100,8 +100,10 @@ try:
                           "gewählt sind (sonst überdecken sie die Karte).",
                           f"Catchments are drawn for at most {MAX_CATCHMENT_TYPES} service types."))
         draw = catchments and n_types <= MAX_CATCHMENT_TYPES
+        net_catchments = data.catchments(level, period, target, flt, budget, settings) \
+            if draw and radius_m is None else None
         m = provider_map(areas_web(level), shown, radius_m=radius_m if draw else None, budget_min=float(budget),
-                         basemap=setting("basemap"))
+                         basemap=setting("basemap"), catchments=net_catchments)
         show_map(m, key="angebote_map")
         with st.expander(tr("Liste der Angebote", "List of services")):
             st.dataframe(pd.DataFrame({

@@ -43,7 +43,7 @@ def nets(reference_dir, tmp_path_factory):
     out = {}
     for name, modes in (("lauf-an-der-pegnitz", ("walk", "bike", "car")), ("north-bayreuth", ("walk", "car"))):
         out[name] = build_network(reference_dir / CLIPS / f"{name}.osm.pbf", clip_to=None,
-                                  out_dir=tmp_path_factory.mktemp(name), modes=modes)
+                                  out_dir=tmp_path_factory.mktemp(name), modes=modes, algorithm="MLD")
     return out
 
 

@@ -177,3 +177,19 @@ def test_cli_network_build(tmp_path):
     info = read_info(tmp_path / "ort.network")
     assert info.modes == ("bike",) and info.epsg == 25832
     assert main(["network", "build", "--db", str(tmp_path / "nix.duckdb"), "--osm", str(osm)]) != 0
+
+
+def test_catchment_polygons_are_the_reached_grid_cells():
+    from scipy import sparse
+
+    from sozialraum.network.catchments import catchment_polygons
+
+    xy = np.array([[0.0, 0.0], [100.0, 0.0], [200.0, 0.0], [0.0, 300.0]])
+    # target 0 reached from the three points in a row, target 1 from the lonely point, target 2 from none
+    reach = sparse.csr_matrix(([1.0, 2.0, 3.0, 4.0], ([0, 1, 2, 3], [0, 0, 0, 1])), shape=(4, 3))
+    polys = catchment_polygons(reach, xy, 100.0)
+    assert polys[2] is None
+    assert polys[0].geom_type == "Polygon" and abs(polys[0].area - 3 * 100 * 100) < 200  # one merged strip
+    assert abs(polys[1].area - 100 * 100) < 100 and polys[1].contains(
+        __import__("shapely").geometry.Point(0, 300))
+    assert not polys[0].intersects(polys[1])

@@ -150,7 +150,9 @@ def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = 
         start = time.perf_counter()
         con = connect(path)
         try:
-            info["street_network"] = build_network(info["network"]["osm"], con=con, fictional=True)
+            # MLD: the generated street grid contracts very slowly with CH (docs/ROUTING.md)
+            info["street_network"] = build_network(info["network"]["osm"], con=con, fictional=True,
+                                                   algorithm="MLD")
         finally:
             con.close()
         info["network_seconds"] = time.perf_counter() - start

@@ -101,11 +101,13 @@ def _network_id(osm_path: Path, box, modes) -> str:
 
 def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin_m: float = DEFAULT_MARGIN_M,
                   out_dir=None, modes=MODES, fictional: bool = False, threads: int = 2,
-                  algorithm: str = "MLD") -> NetworkInfo:
+                  algorithm: str = "CH") -> NetworkInfo:
     """Build the network for ``modes`` from an OSM extract (``.osm.pbf`` or ``.osm``) into ``out_dir``.
 
     ``clip_to``: "store" (the areas of ``con`` plus ``margin_m``; no clipping when the store has no areas), a box
     (lon0, lat0, lon1, lat1) or None (the whole extract); only PBF files are clipped (``.osm`` XML is used whole). ``out_dir``: default beside the database of ``con``.
+    ``algorithm``: "CH" (default: slower build, matrices 2–4 times faster) or "MLD" (build in seconds on any
+    network; the demo uses it, its generated street grid contracts very slowly). See docs/ROUTING.md.
     With ``con`` the network is recorded as source ``osm_netz`` (licence ODbL, attribution
     "© OpenStreetMap-Mitwirkende"). ``gtfs_path``: public transport is not supported by the engine (OSRM);
     an ``InputError`` says so instead of silently ignoring the timetable.
