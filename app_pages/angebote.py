@@ -102,8 +102,10 @@ try:
         draw = catchments and n_types <= MAX_CATCHMENT_TYPES
         net_catchments = data.catchments(level, period, target, flt, budget, settings) \
             if draw and radius_m is None else None
+        osm_credit = radius_m is None and not travel.info.fictional
         m = provider_map(areas_web(level), shown, radius_m=radius_m if draw else None, budget_min=float(budget),
-                         basemap=setting("basemap"), catchments=net_catchments)
+                         basemap=setting("basemap"), catchments=net_catchments,
+                         attribution="Wege: © OpenStreetMap-Mitwirkende" if osm_credit else "")
         show_map(m, key="angebote_map")
         with st.expander(tr("Liste der Angebote", "List of services")):
             st.dataframe(pd.DataFrame({
