@@ -123,37 +123,123 @@ def build_demo(con, seed: int = DEFAULT_SEED) -> dict:
     return info
 
 
-def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True,
+def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True, force: bool = False,
                   street_network: bool = True) -> dict:
-    """Create the store file at ``path`` with Musterstadt. With ``overwrite`` an existing file is replaced
-    entirely; without it the demo source is replaced inside the existing store. The street network and the
-    GTFS feed are written beside it (``network_dir(path)``); with ``street_network`` the routing network is
-    built from that OSM file through ``sozialraum.network.build_network`` (as for a planner's own extract)."""
+    """Create the store file at ``path`` with Musterstadt.
+
+    With ``overwrite`` the file is replaced as a whole: the demo is built into a temporary file beside it and
+    renamed over it atomically (a failed build leaves the old file as it was). Without ``overwrite`` only the
+    demo source is replaced inside the existing store (one transaction).
+
+    The street network and the GTFS feed are written beside it (``network_dir(path)``); with ``street_network``
+    the routing network is built from that OSM file through ``sozialraum.network.build_network`` (as for a
+    planner's own extract) and recorded as the fictional source ``osm_netz``.
+
+    Refused with ``InputError`` (nothing changed): a store another program holds open (e.g. the running app);
+    with ``overwrite``, a store that holds sources other than the demo, or a file that is no DuckDB store —
+    unless ``force``.
+    """
+    import os
+
     from sozialraum.store import connect
 
     path = Path(path)
-    if overwrite:
-        for p in (path, path.with_name(path.name + ".wal")):
+    if not overwrite:
+        _refuse_if_locked(path)
+        con = connect(path)
+        try:
+            info = build_demo(con, seed=seed)
+            _networks(con, path, seed, info, street_network)
+        finally:
+            con.close()
+        return info
+    if path.exists() and path.stat().st_size > 0:
+        _refuse_if_locked(path)
+        if not force:
+            _refuse_other_sources(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    for p in (tmp, tmp.with_name(tmp.name + ".wal")):
+        if p.exists():
+            p.unlink()
+    try:
+        con = connect(tmp)
+        try:
+            info = build_demo(con, seed=seed)
+            _networks(con, path, seed, info, street_network)
+        finally:
+            con.close()
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():  # a WAL of the old file must never be replayed onto the new one
+            wal.unlink()
+        os.replace(tmp, path)
+    finally:
+        for p in (tmp, tmp.with_name(tmp.name + ".wal")):
             if p.exists():
                 p.unlink()
-    con = connect(path)
-    try:
-        info = build_demo(con, seed=seed)
-    finally:
-        con.close()
+    return info
+
+
+def _networks(con, path: Path, seed: int, info: dict, street_network: bool) -> None:
+    """Write the demo's OSM and GTFS files beside ``path`` and (``street_network``) build the routing network
+    from them into the store ``con`` (MLD: the generated street grid contracts very slowly with CH, see
+    docs/ROUTING.md)."""
+    import time
+
     info["network"] = write_demo_network(network_dir(path), seed)  # street network (OSM) and GTFS beside it
     if street_network:
-        import time
-
         from sozialraum.network import build_network
 
         start = time.perf_counter()
-        con = connect(path)
-        try:
-            # MLD: the generated street grid contracts very slowly with CH (docs/ROUTING.md)
-            info["street_network"] = build_network(info["network"]["osm"], con=con, fictional=True,
-                                                   algorithm="MLD")
-        finally:
-            con.close()
+        info["street_network"] = build_network(info["network"]["osm"], con=con, out_dir=network_dir(path),
+                                               fictional=True, algorithm="MLD")
         info["network_seconds"] = time.perf_counter() - start
-    return info
+
+
+def _refuse_if_locked(path: Path) -> None:
+    """InputError when another program holds the store (DuckDB's file lock)."""
+    import duckdb
+
+    from sozialraum.errors import InputError
+    from sozialraum.store.errors import is_lock_error, store_error_message
+
+    if not path.exists():
+        return
+    try:
+        duckdb.connect(str(path)).close()
+    except duckdb.Error as exc:
+        if is_lock_error(exc):
+            raise InputError(store_error_message(exc, path)) from exc
+        message = store_error_message(exc, path)
+        if message:
+            raise InputError(message) from exc
+        # not a DuckDB file: reported by _refuse_other_sources unless forced
+
+
+def _refuse_other_sources(path: Path) -> None:
+    """InputError when the file holds data that is not the demo (or is no DuckDB store at all)."""
+    import duckdb
+
+    from sozialraum.errors import InputError
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise InputError(f"{path} ist keine Sozialraum-Datenbank (DuckDB) und wird nicht überschrieben. Bitte "
+                         "mit --db eine andere Datei angeben (oder --force, um sie zu ersetzen).") from exc
+    try:
+        try:
+            rows = con.execute("SELECT source_id, title FROM sources WHERE source_id <> ? "
+                               "AND NOT (source_id = 'osm_netz' AND fictional) ORDER BY 1",  # the demo's network
+                               [SOURCE_ID]).fetchall()
+        except duckdb.Error:
+            tables = con.execute("SELECT count(*) FROM information_schema.tables").fetchone()[0]
+            rows = [("?", "Tabellen, die nicht vom Sozialraum-Dashboard stammen")] if tables else []
+    finally:
+        con.close()
+    if rows:
+        shown = ", ".join(f"{sid} ({title})" for sid, title in rows[:5]) + (" …" if len(rows) > 5 else "")
+        raise InputError(f"Die Datenbank {path} enthält andere Daten als die Musterstadt: {shown}. Sie wird nicht "
+                         "überschrieben. Für die Demo eine eigene Datei wählen (z. B. --db data/demo.duckdb), "
+                         "mit --keep-other-sources nur die Musterstadt hinzufügen oder mit --force alles "
+                         "ersetzen.")
