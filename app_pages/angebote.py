@@ -40,7 +40,7 @@ budget = setting_input("travel_budget_min", st.sidebar, key="angebote_budget")
 with st.sidebar.expander(tr("Wegmodell", "Travel model")):
     settings = {name: setting_input(name, st, key=f"angebote_{name}")
                 for name in ("detour_factor", "walking_speed_kmh", "cycling_speed_kmh", "car_speed_kmh",
-                             "demand_grid_m")}
+                             "transit_weekday", "transit_depart", "transit_max_walk_m", "demand_grid_m")}
 settings["travel_mode"] = mode
 
 all_providers = providers()

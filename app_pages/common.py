@@ -38,6 +38,12 @@ CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "walk": ("zu Fuß", "Walking"),
         "bike": ("Fahrrad", "Bicycle"),
         "car": ("Auto", "Car"),
+        "transit": ("ÖPNV", "Public transport"),
+    },
+    "transit_weekday": {
+        "mo": ("Montag", "Monday"), "di": ("Dienstag", "Tuesday"), "mi": ("Mittwoch", "Wednesday"),
+        "do": ("Donnerstag", "Thursday"), "fr": ("Freitag", "Friday"), "sa": ("Samstag", "Saturday"),
+        "so": ("Sonntag", "Sunday"),
     },
 }
 
@@ -99,7 +105,8 @@ def get_con():
     return cur
 
 
-TRAVEL_SETTINGS = ("travel_mode", "detour_factor", "walking_speed_kmh", "cycling_speed_kmh", "car_speed_kmh")
+TRAVEL_SETTINGS = ("travel_mode", "detour_factor", "walking_speed_kmh", "cycling_speed_kmh", "car_speed_kmh",
+                   "transit_weekday", "transit_depart", "transit_max_walk_m")
 
 
 def travel_model(overrides: dict | None = None):

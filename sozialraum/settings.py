@@ -71,9 +71,11 @@ SETTINGS: dict[str, Setting] = {
         # --- Erreichbarkeit
         Setting("travel_mode", "Verkehrsmittel", "walk",
                 "Zu Fuß, Fahrrad oder Auto auf dem Straßennetz, wenn für die Datenbank eines gebaut ist "
-                "(`sozialraum network build`); sonst und bei „Luftlinie“ gerade Linie × Umwegfaktor bei der "
-                "Geschwindigkeit des Verkehrsmittels (überall als „Luftlinie“ gekennzeichnet).",
-                group="Erreichbarkeit", choices=("luftlinie", "walk", "bike", "car"), label_en="Travel mode"),
+                "(`sozialraum network build`), ÖPNV mit Fahrplan (GTFS) und Fußwegen zu den Haltestellen; sonst und "
+                "bei „Luftlinie“ gerade Linie × Umwegfaktor bei der Geschwindigkeit des Verkehrsmittels (überall "
+                "als „Luftlinie“ gekennzeichnet).",
+                group="Erreichbarkeit", choices=("luftlinie", "walk", "bike", "car", "transit"),
+                label_en="Travel mode"),
         Setting("detour_factor", "Umwegfaktor", 1.3,
                 "Verhältnis von tatsächlichem Weg zu Luftlinie.",
                 group="Erreichbarkeit", minimum=1.0, maximum=2.5, step=0.05, label_en="Detour factor"),
@@ -90,6 +92,17 @@ SETTINGS: dict[str, Setting] = {
                 "Straßennetz gelten die Geschwindigkeiten nach Straßenart und Tempolimit.",
                 unit="km/h", group="Erreichbarkeit", minimum=10.0, maximum=80.0, step=5.0,
                 label_en="Car speed (straight line)"),
+        Setting("transit_weekday", "ÖPNV: Wochentag", "di",
+                "Wochentag der Fahrt (der erste solche Tag im Gültigkeitszeitraum des Fahrplans).",
+                group="Erreichbarkeit", choices=("mo", "di", "mi", "do", "fr", "sa", "so"),
+                label_en="Transit: weekday"),
+        Setting("transit_depart", "ÖPNV: Abfahrtszeit", "08:00",
+                "Uhrzeit (HH:MM), zu der die Fahrt beginnt; Takte und Betriebszeiten des Fahrplans gelten.",
+                group="Erreichbarkeit", label_en="Transit: departure time"),
+        Setting("transit_max_walk_m", "ÖPNV: längster Fußweg zur Haltestelle", 800.0,
+                "Höchstens so viele Meter zu Fuß zur ersten und von der letzten Haltestelle.",
+                unit="m", group="Erreichbarkeit", minimum=100, maximum=3000, step=50,
+                label_en="Transit: maximum walk to a stop"),
         Setting("travel_budget_min", "Zeitbudget", 15,
                 "Wie viele Minuten Weg gelten als „erreichbar“.",
                 unit="min", group="Erreichbarkeit", minimum=5, maximum=60, step=5, label_en="Travel budget"),

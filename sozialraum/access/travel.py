@@ -183,7 +183,7 @@ class MatrixModel:
 
 # Luftlinie speeds per mode (settings); the network model takes walk/bike speeds from them too
 MODE_SPEED_SETTING = {"walk": "walking_speed_kmh", "bike": "cycling_speed_kmh", "car": "car_speed_kmh"}
-MODE_LABELS = {"luftlinie": "Luftlinie", "walk": "zu Fuß", "bike": "Fahrrad", "car": "Auto"}
+MODE_LABELS = {"luftlinie": "Luftlinie", "walk": "zu Fuß", "bike": "Fahrrad", "car": "Auto", "transit": "ÖPNV"}
 NEAREST_BUDGET_MIN = {"walk": 60.0, "bike": 45.0, "car": 30.0}  # nearest(): how far the network search looks
 
 
@@ -280,11 +280,16 @@ class NetworkModel:
         """Minutes from each origin to its ``n`` nearest targets on the network plus the targets in ``always``
         (the search looks ``NEAREST_BUDGET_MIN`` minutes far; targets beyond that count as unreachable)."""
         full = self.minutes(origins_xy, targets_xy, NEAREST_BUDGET_MIN[self.mode]).tocsr()
+        return NetworkModel._pick_nearest(full, n, always)
+
+    @staticmethod
+    def _pick_nearest(full, n: int, always=()) -> sparse.csr_matrix:
+        full = sparse.csr_matrix(full)
         shape = full.shape
         if not shape[0] or not shape[1]:
             return full
         n = int(min(max(n, 1), shape[1]))
-        always = set(int(a) for a in always)
+        always = {int(a) for a in always}
         rows, cols, vals = [], [], []
         for i in range(shape[0]):
             lo, hi = full.indptr[i], full.indptr[i + 1]
@@ -298,6 +303,98 @@ class NetworkModel:
         if not rows:
             return sparse.csr_matrix(shape, dtype="float64")
         return _dedupe(np.concatenate(rows), np.concatenate(cols), np.concatenate(vals), shape)
+
+
+WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")
+
+
+def transit_departure(first_date: str | None, weekday: str, time_of_day: str) -> str:
+    """ISO date-time of the first ``weekday`` (mo … so) on or after the feed's first day (YYYYMMDD), at
+    ``time_of_day`` (HH:MM). Without a calendar: the week of 2 March 2026."""
+    import datetime as dt
+
+    start = dt.date(int(first_date[:4]), int(first_date[4:6]), int(first_date[6:8])) if first_date else \
+        dt.date(2026, 3, 2)
+    day = start + dt.timedelta(days=(WEEKDAYS.index(weekday) - start.weekday()) % 7)
+    hh, mm = (int(v) for v in str(time_of_day).strip().split(":")[:2])
+    if not (0 <= hh < 24 and 0 <= mm < 60):
+        raise ValueError(f"Uhrzeit {time_of_day!r}: erwartet HH:MM")
+    return f"{day.isoformat()}T{hh:02d}:{mm:02d}"
+
+
+class TransitModel:
+    """Public transport with walking to and from the stops (Valhalla multimodal on the network's GTFS).
+
+    Valhalla gives no multimodal matrix; ``minutes`` reads reach off isochrones from each target (departing at
+    ``depart``) in up to 4 steps of the budget, so minutes are the upper edge of the step (e.g. 15-minute budget:
+    3.75 / 7.5 / 11.25 / 15). The trip is computed from the target outwards (same departure time), an
+    approximation of the trip towards it.
+    """
+
+    STEPS = 4
+
+    def __init__(self, network_dir, *, depart: str, max_walk_m: float = 800.0, epsg: int | None = None,
+                 cache: bool = True):
+        from pathlib import Path
+
+        from sozialraum.network.build import read_info
+
+        self.network_dir = Path(network_dir)
+        info = read_info(self.network_dir)
+        if info is None or "transit" not in info.modes:
+            raise ValueError(f"Kein ÖPNV-Netz unter {self.network_dir}")
+        self.info, self.mode, self.depart, self.max_walk_m = info, "transit", str(depart), float(max_walk_m)
+        self.epsg = int(epsg if epsg is not None else (info.epsg or 4326))
+        self.cache = cache
+
+    @property
+    def label(self) -> str:
+        return f"ÖPNV ab {self.depart.replace('T', ' ')} (Isochronen, höchstens {self.max_walk_m:.0f} m zu Fuß)"
+
+    def radius_m(self, budget_min: float) -> None:
+        return None
+
+    lonlat = NetworkModel.lonlat
+
+    def minutes(self, origins_xy, targets_xy, budget_min: float) -> sparse.csr_matrix:
+        import shapely
+
+        from sozialraum.network import cache, valhalla_engine
+
+        origins, targets = _xy(origins_xy, "Startpunkte"), _xy(targets_xy, "Ziele")
+        shape = (len(origins), len(targets))
+        budget_min = float(budget_min)
+        if not len(origins) or not len(targets) or budget_min <= 0:
+            return sparse.csr_matrix(shape, dtype="float64")
+        params = {"depart": self.depart, "max_walk_m": self.max_walk_m, "epsg": self.epsg, "budget": budget_min}
+        k = cache.key(self.info.network_id, "transit", params, origins, targets)
+        folder = self.network_dir / "matrices"
+        if self.cache:
+            hit = cache.load(folder, k, budget_min)
+            if hit is not None:
+                return hit
+        o_ll, t_ll = self.lonlat(origins), self.lonlat(targets)
+        steps = [budget_min * (i + 1) / self.STEPS for i in range(self.STEPS)]
+        act = valhalla_engine.actor(self.network_dir)
+        best = np.full(shape, np.inf)
+        for j in range(len(targets)):
+            try:
+                polys = valhalla_engine.isochrones(act, t_ll[j], steps, self.depart, self.max_walk_m)
+            except RuntimeError:  # no street near the target: nothing reaches it
+                continue
+            for step in sorted(polys, reverse=True):
+                inside = shapely.contains_xy(polys[step], o_ll[:, 0], o_ll[:, 1])
+                best[inside, j] = step
+        r, c = np.nonzero(np.isfinite(best))
+        out = _dedupe(r, c, best[r, c], shape)
+        if self.cache:
+            cache.save(folder, k, budget_min, out)
+        return out
+
+    def nearest(self, origins_xy, targets_xy, n: int, always=()) -> sparse.csr_matrix:
+        """The ``n`` nearest targets within 60 minutes by public transport (plus ``always``)."""
+        full = self.minutes(origins_xy, targets_xy, 60.0)
+        return NetworkModel._pick_nearest(full, n, always)
 
 
 def travel_label(model) -> str:
@@ -318,7 +415,10 @@ def model_from_settings(values: dict | None = None, network_dir=None):
         from sozialraum.network.build import read_info
 
         info = read_info(network_dir)
-        if info is not None and mode in info.modes:
+        if info is not None and mode == "transit" and "transit" in info.modes:
+            depart = transit_departure(info.transit_dates[0], str(s["transit_weekday"]), str(s["transit_depart"]))
+            return TransitModel(network_dir, depart=depart, max_walk_m=float(s["transit_max_walk_m"]))
+        if info is not None and mode in info.modes and mode != "transit":
             speed = float(s[MODE_SPEED_SETTING[mode]]) if mode in ("walk", "bike") else None
             return NetworkModel(network_dir, mode, speed_kmh=speed, access_kmh=walk)
     speed = float(s[MODE_SPEED_SETTING.get(mode, "walking_speed_kmh")])

@@ -21,7 +21,7 @@ def network():
 @click.option("--osm", "osm_path", type=click.Path(exists=True, dir_okay=False), required=True,
               help="OpenStreetMap-Auszug (.osm.pbf, z. B. des Bundeslands oder Regierungsbezirks).")
 @click.option("--gtfs", "gtfs_path", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="GTFS-Fahrplan (.zip) – noch nicht unterstützt.")
+              help="GTFS-Fahrplan (.zip) für ÖPNV (mit Valhalla gebaut).")
 @click.option("--margin", "margin_m", type=click.FloatRange(min=0), default=3000.0, show_default=True,
               help="Rand um die Gebiete der Datenbank in Metern (der Auszug wird darauf zugeschnitten).")
 @click.option("--mode", "modes", type=click.Choice(MODES), multiple=True,
@@ -87,8 +87,13 @@ def _read_points(path: str):
 @click.option("--osm", "osm_path", type=click.Path(exists=True, dir_okay=False), required=True,
               help="OpenStreetMap-Auszug (.osm.pbf).")
 @click.option("--gtfs", "gtfs_path", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="GTFS-Fahrplan (.zip) – noch nicht unterstützt.")
-@click.option("--mode", type=click.Choice(MODES), default="walk", show_default=True, help="Verkehrsmittel.")
+              help="GTFS-Fahrplan (.zip); nötig für --mode transit.")
+@click.option("--mode", type=click.Choice((*MODES, "transit")), default="walk", show_default=True,
+              help="Verkehrsmittel (transit = ÖPNV mit Fußwegen zu den Haltestellen).")
+@click.option("--depart", default="2026-03-03T08:00", show_default=True,
+              help="Abfahrt für --mode transit (JJJJ-MM-TTTHH:MM, Ortszeit des Fahrplans).")
+@click.option("--max-walk", "max_walk", type=click.FloatRange(min=50), default=800.0, show_default=True,
+              help="ÖPNV: längster Fußweg zur und von der Haltestelle in Metern.")
 @click.option("--from", "from_path", type=click.Path(exists=True, dir_okay=False), required=True,
               help="Startpunkte: CSV mit den Spalten id,lon,lat (WGS84).")
 @click.option("--to", "to_path", type=click.Path(exists=True, dir_okay=False), required=True,
@@ -98,7 +103,7 @@ def _read_points(path: str):
               help="Geschwindigkeit in km/h (zu Fuß/Fahrrad; Standard: Einstellung).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
               help="Ausgabe: CSV from_id,to_id,minutes (nur Paare innerhalb des Budgets).")
-def travel_matrix(osm_path, gtfs_path, mode, from_path, to_path, budget, speed, out_path):
+def travel_matrix(osm_path, gtfs_path, mode, depart, max_walk, from_path, to_path, budget, speed, out_path):
     """Reisezeiten in Minuten zwischen zwei Punktlisten auf dem Straßennetz eines OSM-Auszugs.
 
     Der Auszug wird auf die Punkte (plus erreichbaren Rand) zugeschnitten und in einem temporären Ordner
@@ -109,27 +114,34 @@ def travel_matrix(osm_path, gtfs_path, mode, from_path, to_path, budget, speed, 
     import numpy as np
     import pandas as pd
 
-    from sozialraum.access.travel import NetworkModel
+    import re
+
+    from sozialraum.access.travel import NetworkModel, TransitModel
     from sozialraum.errors import InputError
     from sozialraum.network import build_network
     from sozialraum.network.osrm_engine import PROFILE_MAX_SPEED_KMH
     from sozialraum.settings import default
 
-    if gtfs_path is not None:
-        raise InputError("ÖPNV-Fahrpläne (GTFS) werden noch nicht unterstützt (Routing-Engine OSRM: nur Fuß, "
-                         "Fahrrad, Auto).")
+    if mode == "transit" and gtfs_path is None:
+        raise InputError("Für --mode transit wird ein GTFS-Fahrplan gebraucht (--gtfs FILE.zip).")
+    if mode == "transit" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", depart):
+        raise InputError(f"--depart {depart!r}: erwartet JJJJ-MM-TTTHH:MM, z. B. 2026-03-03T08:00")
     a, b = _read_points(from_path), _read_points(to_path)
     a_ll, b_ll = a[["lon", "lat"]].to_numpy(dtype="float64"), b[["lon", "lat"]].to_numpy(dtype="float64")
     both = np.concatenate([a_ll, b_ll])
     speed = speed or {"walk": default("walking_speed_kmh"), "bike": default("cycling_speed_kmh")}.get(mode)
-    margin = 2000.0 + min(budget, 120) * PROFILE_MAX_SPEED_KMH[mode] * 1000.0 / 60.0 * 0.25
+    margin = 2000.0 + min(budget, 120) * PROFILE_MAX_SPEED_KMH.get(mode, 60.0) * 1000.0 / 60.0 * 0.25
     lat0 = float(np.mean(both[:, 1]))
     dlon, dlat = margin / (111_320.0 * np.cos(np.radians(lat0))), margin / 110_574.0
     box = (both[:, 0].min() - dlon, both[:, 1].min() - dlat, both[:, 0].max() + dlon, both[:, 1].max() + dlat)
     with tempfile.TemporaryDirectory(prefix="sozialraum-netz-") as tmp:
-        info = build_network(osm_path, clip_to=box, out_dir=tmp, modes=(mode,), algorithm="MLD")
-        model = NetworkModel(info.path, mode, speed_kmh=speed, access_kmh=default("walking_speed_kmh"), epsg=4326,
-                             cache=False)
+        if mode == "transit":
+            info = build_network(osm_path, gtfs_path, clip_to=None, out_dir=tmp, modes=())
+            model = TransitModel(info.path, depart=depart, max_walk_m=max_walk, epsg=4326, cache=False)
+        else:
+            info = build_network(osm_path, clip_to=box, out_dir=tmp, modes=(mode,), algorithm="MLD")
+            model = NetworkModel(info.path, mode, speed_kmh=speed, access_kmh=default("walking_speed_kmh"),
+                                 epsg=4326, cache=False)
         m = model.minutes(a_ll, b_ll, float(budget)).tocoo()
     out = pd.DataFrame({"from_id": a["id"].to_numpy()[m.row], "to_id": b["id"].to_numpy()[m.col],
                         "minutes": np.round(np.where(m.data < 1e-6, 0.0, m.data), 2)})

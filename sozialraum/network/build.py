@@ -29,6 +29,7 @@ class NetworkInfo:
     epsg: int | None
     build_seconds: dict[str, float] = field(default_factory=dict)
     fictional: bool = False
+    transit_dates: tuple[str | None, str | None] = (None, None)  # the GTFS calendar's first and last day
 
     def base(self, mode: str) -> Path:
         return self.path / mode / "network.osrm"
@@ -55,12 +56,15 @@ def read_info(path: Path | str) -> NetworkInfo | None:
         d = json.loads(meta.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    from sozialraum.network import valhalla_engine
     from sozialraum.network.osrm_engine import built
 
-    modes = tuple(m for m in d.get("modes", ()) if built(Path(path) / m / "network.osrm"))
+    modes = tuple(m for m in d.get("modes", ()) if (m == "transit" and valhalla_engine.built(Path(path)))
+                  or (m != "transit" and built(Path(path) / m / "network.osrm")))
     box = tuple(d["box"]) if d.get("box") else None
     return NetworkInfo(Path(path), d["network_id"], modes, d.get("osm_file", ""), box, d.get("epsg"),
-                       d.get("build_seconds", {}), bool(d.get("fictional", False)))
+                       d.get("build_seconds", {}), bool(d.get("fictional", False)),
+                       tuple(d.get("transit_dates") or (None, None)))
 
 
 def store_network_dir(con) -> Path | None:
@@ -105,20 +109,22 @@ def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin
     """Build the network for ``modes`` from an OSM extract (``.osm.pbf`` or ``.osm``) into ``out_dir``.
 
     ``clip_to``: "store" (the areas of ``con`` plus ``margin_m``; no clipping when the store has no areas), a box
-    (lon0, lat0, lon1, lat1) or None (the whole extract); only PBF files are clipped (``.osm`` XML is used whole). ``out_dir``: default beside the database of ``con``.
+    (lon0, lat0, lon1, lat1) or None (the whole extract); only PBF files are clipped (``.osm`` XML is used
+    whole). ``out_dir``: default beside the database of ``con``.
     ``algorithm``: "CH" (default: slower build, matrices 2–4 times faster) or "MLD" (build in seconds on any
     network; the demo uses it, its generated street grid contracts very slowly). See docs/ROUTING.md.
     With ``con`` the network is recorded as source ``osm_netz`` (licence ODbL, attribution
-    "© OpenStreetMap-Mitwirkende"). ``gtfs_path``: public transport is not supported by the engine (OSRM);
-    an ``InputError`` says so instead of silently ignoring the timetable.
+    "© OpenStreetMap-Mitwirkende"). ``gtfs_path``: a GTFS zip; public transport ("transit") is then built with
+    Valhalla on the same (unclipped, PBF) extract.
     """
     from sozialraum.network import osrm_engine
     from sozialraum.network.clip import clip_osm
 
     osm_path = Path(osm_path)
-    if gtfs_path is not None:
-        raise InputError("ÖPNV-Fahrpläne (GTFS) werden noch nicht unterstützt: die Routing-Engine OSRM rechnet "
-                         "nur Fuß-, Rad- und Autowege. Bitte ohne --gtfs bauen.")
+    if gtfs_path is not None and not Path(gtfs_path).exists():
+        raise InputError(f"GTFS-Datei nicht gefunden: {gtfs_path}")
+    if gtfs_path is not None and not osm_path.name.endswith(".pbf"):
+        raise InputError("Für ÖPNV (GTFS) wird der OSM-Auszug als .osm.pbf gebraucht.")
     if not osm_path.exists():
         raise InputError(f"OSM-Datei nicht gefunden: {osm_path}")
     if not (osm_path.name.endswith(".pbf") or osm_path.name.endswith(".osm")):
@@ -160,21 +166,30 @@ def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin
         seconds[mode] = round(time.perf_counter() - t, 3)
     if box is not None:
         source.unlink(missing_ok=True)
+    dates = (None, None)
+    if gtfs_path is not None:
+        from sozialraum.network import valhalla_engine
+
+        t = time.perf_counter()
+        d = valhalla_engine.build_transit(osm_path, Path(gtfs_path), out_dir)
+        dates = (d["first"], d["last"])
+        seconds["transit"] = round(time.perf_counter() - t, 3)
+        modes = (*modes, "transit")
     info = NetworkInfo(out_dir, _network_id(osm_path, box, modes), tuple(modes), osm_path.name, box, epsg,
-                       seconds, fictional)
+                       seconds, fictional, dates)
     (out_dir / META).write_text(json.dumps({
         "network_id": info.network_id, "engine": f"osrm-bindings ({algorithm})", "modes": list(modes),
         "osm_file": osm_path.name, "box": list(box) if box else None, "epsg": epsg, "build_seconds": seconds,
-        "fictional": fictional, "attribution": ATTRIBUTION, "licence": LICENCE,
+        "fictional": fictional, "attribution": ATTRIBUTION, "licence": LICENCE, "transit_dates": list(dates),
     }, indent=1), encoding="utf-8")
     for stale in (out_dir / "matrices").glob("*.npz") if (out_dir / "matrices").exists() else ():
         stale.unlink()
     if con is not None:
-        record_source(con, info)
+        record_source(con, info, Path(gtfs_path).name if gtfs_path is not None else None)
     return info
 
 
-def record_source(con, info: NetworkInfo) -> None:
+def record_source(con, info: NetworkInfo, gtfs_name: str | None = None) -> None:
     from sozialraum.store.write import Batch, SourceInfo, replace_source
 
     title = "Straßen- und Wegenetz (OpenStreetMap)" if not info.fictional else \
@@ -186,4 +201,4 @@ def record_source(con, info: NetworkInfo) -> None:
         attribution=None if info.fictional else ATTRIBUTION,
         reference_date=time.strftime("%Y-%m-%d"),
         url=None if info.fictional else "https://www.openstreetmap.org/copyright",
-        files=(info.osm_file,), fictional=info.fictional), Batch())
+        files=(info.osm_file, *((gtfs_name,) if gtfs_name else ())), fictional=info.fictional), Batch())
