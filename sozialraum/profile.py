@@ -84,7 +84,11 @@ def nearest_by_type(x: float, y: float, providers: pd.DataFrame, *, detour: floa
     if travel is not None and hasattr(travel, "nearest") and not hasattr(travel, "detour"):
         from sozialraum.access.travel import NEAREST_BUDGET_MIN
 
-        reach = travel.minutes(np.array([[x, y]]), np.c_[px, py], NEAREST_BUDGET_MIN[travel.mode]).toarray()[0]
+        budget = NEAREST_BUDGET_MIN[travel.mode]
+        if travel.mode == "transit":  # one isochrone around the point instead of one per provider
+            reach = travel.minutes(np.c_[px, py], np.array([[x, y]]), budget).toarray()[:, 0]
+        else:
+            reach = travel.minutes(np.array([[x, y]]), np.c_[px, py], budget).toarray()[0]
         minutes = np.where(reach > 0, reach, np.inf)
     frame = providers.assign(_d=dist, _m=minutes)
     rows = []

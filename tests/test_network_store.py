@@ -193,3 +193,19 @@ def test_catchment_polygons_are_the_reached_grid_cells():
     assert abs(polys[1].area - 100 * 100) < 100 and polys[1].contains(
         __import__("shapely").geometry.Point(0, 300))
     assert not polys[0].intersects(polys[1])
+
+
+def test_profile_nearby_uses_the_network(town):
+    from sozialraum.profile import nearest_by_type
+
+    _, info, _ = town
+    here = _xy([[LON0 + 5 * DX, LAT0 + 2 * DY]])[0]
+    there = _xy([[LON0 + 5 * DX, LAT0 + 3 * DY], [LON0 + 3 * DX, LAT0 + 1 * DY]])
+    prov = pd.DataFrame({"service_type": ["kita", "kita"], "name": ["über den Fluss", "diesseits"],
+                         "x": there[:, 0], "y": there[:, 1]})
+    straight = nearest_by_type(here[0], here[1], prov, detour=1.3, speed_kmh=4.5, budget_min=10)
+    net = nearest_by_type(here[0], here[1], prov, detour=1.3, speed_kmh=4.5, budget_min=10,
+                          travel=NetworkModel(info.path, "walk"))
+    assert straight["Nächstes Angebot"].iloc[0] == "über den Fluss"  # 100 m as the crow flies
+    assert net["Nächstes Angebot"].iloc[0] == "diesseits"  # 300 m on streets beat 1.1 km via the bridge
+    assert net["Anzahl_im_Zeitbudget"].iloc[0] == 1 and straight["Anzahl_im_Zeitbudget"].iloc[0] == 2

@@ -184,7 +184,7 @@ class MatrixModel:
 # Luftlinie speeds per mode (settings); the network model takes walk/bike speeds from them too
 MODE_SPEED_SETTING = {"walk": "walking_speed_kmh", "bike": "cycling_speed_kmh", "car": "car_speed_kmh"}
 MODE_LABELS = {"luftlinie": "Luftlinie", "walk": "zu Fuß", "bike": "Fahrrad", "car": "Auto", "transit": "ÖPNV"}
-NEAREST_BUDGET_MIN = {"walk": 60.0, "bike": 45.0, "car": 30.0}  # nearest(): how far the network search looks
+NEAREST_BUDGET_MIN = {"walk": 60.0, "bike": 45.0, "car": 30.0, "transit": 60.0}  # nearest(): how far the network search looks
 
 
 class NetworkModel:
