@@ -17,6 +17,7 @@ from sozialraum.maps.points import point_features, type_colour
 from sozialraum.services import COOPERATION_FORMS, SERVICE_TYPES
 
 AREA_OUTLINE = {"color": "#7a7a7a", "weight": 0.8, "fillColor": "#ffffff", "fillOpacity": 0.0}
+NETWORK_CATCHMENT_CLASS = "sr-catchment-net"  # catchment polygons on the street network (browser tests)
 MAX_CATCHMENTS = 600  # more circles than this make the map slow and unreadable
 PROVIDER_CLASS = "sr-provider"
 CATCHMENT_CLASS = "sr-catchment"
@@ -131,7 +132,8 @@ def add_catchment_polygons(m, catchments, *, fill_opacity: float = 0.10, name: s
         c = type_colour(t)
         folium.GeoJson(geom.__geo_interface__, interactive=False,
                        style_function=lambda _f, c=c: {"color": c, "weight": 0.6, "fillColor": c,
-                                                       "fillOpacity": fill_opacity}).add_to(group)
+                                                       "fillOpacity": fill_opacity,
+                                                       "className": NETWORK_CATCHMENT_CLASS}).add_to(group)
     group.add_to(m)
     return m
 
