@@ -125,59 +125,17 @@ def build_demo(con, seed: int = DEFAULT_SEED) -> dict:
 
 def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True, force: bool = False,
                   street_network: bool = True) -> dict:
-    """Create the store file at ``path`` with Musterstadt.
-
-    With ``overwrite`` the file is replaced as a whole: the demo is built into a temporary file beside it and
-    renamed over it atomically (a failed build leaves the old file as it was). Without ``overwrite`` only the
-    demo source is replaced inside the existing store (one transaction).
-
-    The street network and the GTFS feed are written beside it (``network_dir(path)``); with ``street_network``
-    the routing network is built from that OSM file through ``sozialraum.network.build_network`` (as for a
-    planner's own extract) and recorded as the fictional source ``osm_netz``.
-
-    Refused with ``InputError`` (nothing changed): a store another program holds open (e.g. the running app);
-    with ``overwrite``, a store that holds sources other than the demo, or a file that is no DuckDB store —
-    unless ``force``.
-    """
-    import os
-
-    from sozialraum.store import connect
-
-    path = Path(path)
-    if not overwrite:
-        _refuse_if_locked(path)
-        con = connect(path)
-        try:
-            info = build_demo(con, seed=seed)
-            _networks(con, path, seed, info, street_network)
-        finally:
-            con.close()
+    """Create the store file at ``path`` with Musterstadt (see ``build_store_file`` for ``overwrite`` and
+    ``force``). The street network and the GTFS feed are written beside it (``network_dir(path)``); with
+    ``street_network`` the routing network is built from that OSM file through
+    ``sozialraum.network.build_network`` (as for a planner's own extract) and recorded in the store as the
+    fictional source ``osm_netz``."""
+    def build(con):
+        info = build_demo(con, seed=seed)
+        _networks(con, Path(path), seed, info, street_network)
         return info
-    if path.exists() and path.stat().st_size > 0:
-        _refuse_if_locked(path)
-        if not force:
-            _refuse_other_sources(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    for p in (tmp, tmp.with_name(tmp.name + ".wal")):
-        if p.exists():
-            p.unlink()
-    try:
-        con = connect(tmp)
-        try:
-            info = build_demo(con, seed=seed)
-            _networks(con, path, seed, info, street_network)
-        finally:
-            con.close()
-        wal = path.with_name(path.name + ".wal")
-        if wal.exists():  # a WAL of the old file must never be replayed onto the new one
-            wal.unlink()
-        os.replace(tmp, path)
-    finally:
-        for p in (tmp, tmp.with_name(tmp.name + ".wal")):
-            if p.exists():
-                p.unlink()
-    return info
+
+    return build_store_file(path, build, overwrite=overwrite, force=force)
 
 
 def _networks(con, path: Path, seed: int, info: dict, street_network: bool) -> None:
@@ -194,6 +152,56 @@ def _networks(con, path: Path, seed: int, info: dict, street_network: bool) -> N
         info["street_network"] = build_network(info["network"]["osm"], con=con, out_dir=network_dir(path),
                                                fictional=True, algorithm="MLD")
         info["network_seconds"] = time.perf_counter() - start
+
+
+def build_store_file(path: str | Path, build, *, overwrite: bool = True, force: bool = False,
+                     source_id: str = SOURCE_ID, label: str = "die Musterstadt") -> dict:
+    """Create the store file at ``path`` with a generated demo: ``build(con) -> dict`` writes it.
+
+    With ``overwrite`` the file is replaced as a whole: the demo is built into a temporary file beside it and
+    renamed over it atomically (a failed build leaves the old file as it was). Without ``overwrite`` only the
+    demo's source is replaced inside the existing store (one transaction).
+
+    Refused with ``InputError`` (nothing changed): a store another program holds open (e.g. the running app);
+    with ``overwrite``, a store that holds sources other than the demo, or a file that is no DuckDB store —
+    unless ``force``.
+    """
+    import os
+
+    from sozialraum.store import connect
+
+    path = Path(path)
+    if not overwrite:
+        _refuse_if_locked(path)
+        con = connect(path)
+        try:
+            return build(con)
+        finally:
+            con.close()
+    if path.exists() and path.stat().st_size > 0:
+        _refuse_if_locked(path)
+        if not force:
+            _refuse_other_sources(path, source_id, label)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    for p in (tmp, tmp.with_name(tmp.name + ".wal")):
+        if p.exists():
+            p.unlink()
+    try:
+        con = connect(tmp)
+        try:
+            info = build(con)
+        finally:
+            con.close()
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():  # a WAL of the old file must never be replayed onto the new one
+            wal.unlink()
+        os.replace(tmp, path)
+    finally:
+        for p in (tmp, tmp.with_name(tmp.name + ".wal")):
+            if p.exists():
+                p.unlink()
+    return info
 
 
 def _refuse_if_locked(path: Path) -> None:
@@ -216,7 +224,7 @@ def _refuse_if_locked(path: Path) -> None:
         # not a DuckDB file: reported by _refuse_other_sources unless forced
 
 
-def _refuse_other_sources(path: Path) -> None:
+def _refuse_other_sources(path: Path, source_id: str = SOURCE_ID, label: str = "die Musterstadt") -> None:
     """InputError when the file holds data that is not the demo (or is no DuckDB store at all)."""
     import duckdb
 
@@ -231,7 +239,7 @@ def _refuse_other_sources(path: Path) -> None:
         try:
             rows = con.execute("SELECT source_id, title FROM sources WHERE source_id <> ? "
                                "AND NOT (source_id = 'osm_netz' AND fictional) ORDER BY 1",  # the demo's network
-                               [SOURCE_ID]).fetchall()
+                               [source_id]).fetchall()
         except duckdb.Error:
             tables = con.execute("SELECT count(*) FROM information_schema.tables").fetchone()[0]
             rows = [("?", "Tabellen, die nicht vom Sozialraum-Dashboard stammen")] if tables else []
@@ -239,7 +247,7 @@ def _refuse_other_sources(path: Path) -> None:
         con.close()
     if rows:
         shown = ", ".join(f"{sid} ({title})" for sid, title in rows[:5]) + (" …" if len(rows) > 5 else "")
-        raise InputError(f"Die Datenbank {path} enthält andere Daten als die Musterstadt: {shown}. Sie wird nicht "
+        raise InputError(f"Die Datenbank {path} enthält andere Daten als {label}: {shown}. Sie wird nicht "
                          "überschrieben. Für die Demo eine eigene Datei wählen (z. B. --db data/demo.duckdb), "
-                         "mit --keep-other-sources nur die Musterstadt hinzufügen oder mit --force alles "
+                         f"mit --keep-other-sources nur {label} hinzufügen oder mit --force alles "
                          "ersetzen.")
