@@ -98,11 +98,11 @@ def test_unmatched_names_are_listed_with_suggestions():
 
 
 def test_sum_rows_are_recognised_without_a_total_name():
-    cells = pd.Series({2: "Altstadt", 3: "Nordviertel", 4: "Zwischensumme A", 5: "Am Bach", 6: "Westliche Höhe",
-                       7: "Teil B"})
-    values = pd.Series({2: 10.0, 3: 20.0, 4: 30.0, 5: 5.0, 6: 6.0, 7: 11.0})
+    cells = pd.Series({2: "Altstadt", 3: "Nordviertel", 4: "Am Bach", 5: "Teil A", 6: "Westliche Höhe",
+                       7: "Südstadt", 8: "Neuland", 9: "Teil B", 10: "Hafen"})
+    values = pd.Series({2: 10.0, 3: 20.0, 4: 5.0, 5: 35.0, 6: 6.0, 7: 7.0, 8: 1.0, 9: 14.0, 10: 3.0})
     table = match_rows(cells, AREAS, "name", values=values)
-    assert list(table.frame["status"]) == ["matched", "matched", "total", "matched", "matched", "total"]
+    assert list(table.frame["status"]) == ["matched"] * 3 + ["total"] + ["matched"] * 3 + ["total", "unmatched"]
 
 
 def test_ambiguous_names():

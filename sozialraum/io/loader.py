@@ -125,11 +125,12 @@ def statistics_part(path, *, level: str, key: str, match: str | None = None, on_
     if on_unmatched not in ("stop", "skip"):
         raise InputError(f"Unbekannte Regel für nicht zugeordnete Zeilen: {on_unmatched!r} (stop oder skip)")
     matcher = None
-    if (match and match.lower() not in ("schluessel", "schlüssel", "key")) or on_unmatched == "skip":
+    if areas is not None or (match and match.lower() not in ("schluessel", "schlüssel", "key")) \
+            or on_unmatched == "skip":
         if areas is None:
             raise InputError("Für den Abgleich fehlen die Gebiete der Ebene", file=Path(path).name)
-        matcher = make_matcher(areas, match, on_unmatched, Path(path).name, totals=totals,
-                               value_columns=_value_columns(options.get("indicators")))
+        matcher = make_matcher(areas, match, on_unmatched, Path(path).name, totals=totals, level=level,
+                               column=key, value_columns=_value_columns(options.get("indicators")))
     frame = read_statistics(path, key=key, match=matcher, **options)
     known = set(INDICATORS) if known_indicators is None else set(known_indicators)
     unknown = sorted(set(frame["indicator"]) - known)
@@ -153,7 +154,7 @@ def _value_columns(indicators) -> list[str]:
 
 
 def make_matcher(areas: dict[str, str], method: str | None, on_unmatched: str, file: str, *, totals=(),
-                 value_columns=()):
+                 level: str = "", column: str | None = None, value_columns=()):
     """The ``match`` callable for ``read_statistics``: matches rows, stops or skips (see ``statistics_part``)."""
     from sozialraum.io.matching import STATUS_DE, match_rows, parse_method
 
@@ -162,15 +163,19 @@ def make_matcher(areas: dict[str, str], method: str | None, on_unmatched: str, f
     except ValueError as exc:
         raise InputError(str(exc), file=file) from exc
 
-    def run(raw: pd.DataFrame, key: str):
-        if key not in raw.columns:
-            raise InputError(Problem(file, f"Spalte fehlt (vorhanden: {', '.join(map(str, raw.columns))})",
-                                     column=key))
-        table = match_rows(raw[key], areas, parsed, totals=totals, values=row_values(raw, value_columns))
+    def text(t, s, g):
+        if s == "unmatched":
+            head = (f"unbekannter Gebietsschlüssel {t!r} auf Ebene {level!r}" if parsed.kind == "key"
+                    else f"„{t}“: kein Gebiet dieses Namens auf Ebene {level!r}" if parsed.kind == "name"
+                    else f"„{t}“: kein Gebiet zur Vorlage {parsed.template!r} auf Ebene {level!r}")
+            return head + (f" – meinten Sie: {g}?" if g else "")
+        return f"„{t}“: {STATUS_DE[s]}" + (f" ({g})" if g else "")
+
+    def run(raw: pd.DataFrame, cells: pd.Series):
+        table = match_rows(cells, areas, parsed, totals=totals, values=row_values(raw, value_columns))
         bad = table.problems()
         if len(bad) and on_unmatched == "stop":
-            raise InputError([Problem(file, f"„{t}“: {STATUS_DE[s]}" + (f" – meinten Sie: {g}?" if g and s ==
-                                      "unmatched" else f" ({g})" if g else ""), row=int(r), column=key)
+            raise InputError([Problem(file, text(t, s, g), row=int(r), column=column)
                               for r, t, s, g in zip(bad["row"], bad["text"], bad["status"], bad["suggestions"])
                               ][:MAX_PROBLEMS])
         return table.keys().reindex(raw.index), table.notes(file)

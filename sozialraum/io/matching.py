@@ -193,9 +193,25 @@ def _one(text, areas, method, by_name, total_names, names_norm):
         if sum(1 for f in found if f) >= 2:
             names = ", ".join(areas.get(f[0], f[0]) for f in found if f)
             return "merged", None, f"fasst zusammen: {names}"
+    if method.kind != "template" and text.isdigit():
+        hint = template_hint(text, areas)
+        if hint:
+            return "unmatched", None, hint
     close = difflib.get_close_matches(norm, names_norm, n=3, cutoff=0.6)
     suggestions = ", ".join(f"{areas.get(by_name[c][0], c)} ({by_name[c][0]})" for c in close)
     return "unmatched", None, suggestions
+
+
+def template_hint(text: str, areas: dict[str, str]) -> str:
+    """For a bare number such as '4' and keys such as 'STGT04': the area and the key template that finds it."""
+    n = int(text)
+    for key in areas:
+        m = re.fullmatch(r"(.*?)(\d+)", key)
+        if m and int(m.group(2)) == n and m.group(1):
+            width = len(m.group(2))
+            fmt = f"{m.group(1)}{{:0{width}d}}" if width > 1 else f"{m.group(1)}{{}}"
+            return f"{areas[key]} ({key}); Abgleich 'vorlage:{fmt}'"
+    return ""
 
 
 def _sum_rows(frame: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
@@ -214,7 +230,7 @@ def _sum_rows(frame: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
                 all_n += 1
             continue
         if status in ("unmatched", "ambiguous") and not math.isnan(v):
-            if (run_n >= 2 and _close(v, run)) or (all_n >= 2 and _close(v, all_sum)):
+            if (run_n >= 3 and _close(v, run)) or (all_n >= 3 and _close(v, all_sum)):
                 frame.iat[i, frame.columns.get_loc("status")] = "total"
                 frame.iat[i, frame.columns.get_loc("suggestions")] = "Summe der Zeilen darüber"
                 run, run_n = 0.0, 0

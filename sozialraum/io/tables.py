@@ -284,6 +284,8 @@ def load_table(path: str | Path, *, sheet: str | int | None = None, header_row: 
     (``header_rows=[]`` = no header row; ``header_row=0`` means the same)."""
     from sozialraum.io import layout
 
+    if header_row == "auto":
+        header_row = None
     if header_row == 0:
         header_rows = []
     if header_row is not None and header_row > 0 and header_rows is None and first_row is None and last_row is None:
@@ -333,8 +335,8 @@ def read_statistics(path: str | Path, *, key: str, indicators: dict[str, str | l
     ``Anzahl_2018``, ``Anzahl_2019`` … (years across columns become periods). Long: ``indicator_column`` and
     ``value_column``; ``indicators`` then optionally maps indicator key → the text used in the file.
     Period: a fixed ``period`` or a ``period_column`` (not needed when every column has a year).
-    ``match``: a callable ``(raw, key) -> (Series of area keys or None per row, notes)`` that replaces the key
-    column's text (rows with None are left out); see ``sozialraum.io.matching``.
+    ``match``: a callable ``(raw, key texts) -> (Series of area keys or None per row, notes)`` that replaces the
+    key column's text (rows with None are left out); see ``sozialraum.io.matching``.
     ``scale``: indicator → factor (e.g. 100 for shares 0–1 imported as percentages).
     ``frame.attrs["notes"]`` lists what was left out or flagged.
     """
@@ -348,7 +350,11 @@ def read_statistics(path: str | Path, *, key: str, indicators: dict[str, str | l
     if (period is None) == (period_column is None) and not templated:
         raise InputError("Bitte genau eins angeben: einen festen Zeitraum oder eine Zeitraum-Spalte", file=file)
     if match is not None:
-        matched, match_notes = match(raw, key)
+        if key not in raw.columns:
+            raise InputError(Problem(file, f"Schlüsselspalte fehlt (vorhanden: {', '.join(map(str, raw.columns))})",
+                                     column=key))
+        cells = pd.Series([key_text(c, key_width, key_slice) for c in raw[key]], index=raw.index, dtype=object)
+        matched, match_notes = match(raw, cells)
         notes += match_notes
         keep = matched.notna().values
         raw = _subset(raw, keep)
