@@ -252,8 +252,12 @@ def import_statistics(con, path, *, source: SourceInfo, level: str, key: str, co
 
 
 def known_indicators(con) -> set[str]:
-    """The registry's indicators and the store's own ones."""
+    """The registry's indicators and the store's own ones (restored into ``indicators`` if needed)."""
+    from sozialraum.indicators.own import restore
     from sozialraum.indicators.registry import INDICATORS
+
+    if not _read_only(con):
+        restore(con)
 
     return set(INDICATORS) | {r[0] for r in con.execute("SELECT indicator FROM indicators").fetchall()}
 
@@ -300,6 +304,13 @@ def import_points(con, path, *, source: SourceInfo, table: str, inside_level: st
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
+
+def _read_only(con) -> bool:
+    try:
+        return bool(con.execute("SELECT current_setting('access_mode')").fetchone()[0] == "read_only")
+    except Exception:  # noqa: BLE001 - any DuckDB without the setting
+        return False
+
 
 def _metric(con):
     from sozialraum.store.connection import metric_epsg

@@ -105,7 +105,8 @@ class MatchTable:
         for status in ("total", "empty", "merged", "unmatched", "ambiguous", "duplicate"):
             rows = self.frame[self.frame["status"] == status]
             if len(rows):
-                listed = "; ".join(f"Zeile {r} „{t}“" + (f" (meinten Sie: {s}?)" if s else "")
+                hint = "meinten Sie: {}?" if status in ("unmatched", "ambiguous") else "{}"
+                listed = "; ".join(f"Zeile {r} „{t}“" + (f" ({hint.format(s)})" if s else "")
                                    for r, t, s in zip(rows["row"], rows["text"], rows["suggestions"]))
                 out.append(f"{prefix}{len(rows)} Zeile(n) {STATUS_DE[status]}: {listed}")
         return out
@@ -114,7 +115,8 @@ class MatchTable:
         f = self.frame
         return pd.DataFrame({"Zeile": f["row"], "Eintrag in der Datei": f["text"],
                              "Ergebnis": [STATUS_DE[s] for s in f["status"]],
-                             "Gebiet": [f"{n} ({k})" if k else "" for k, n in zip(f["area_key"], f["area_name"])],
+                             "Gebiet": [f"{n} ({k})" if isinstance(k, str) and k else ""
+                                        for k, n in zip(f["area_key"], f["area_name"])],
                              "Ähnliche Namen": f["suggestions"]})
 
 

@@ -1,0 +1,88 @@
+"""The import wizard for statistics tables: upload → table → areas → columns → source → check → preview → import.
+
+Each step shows what was detected and a preview; every choice can be corrected. The choices are saved as a
+recipe (TOML), so that next year's file is imported with the same choices in one step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from app_pages.common import tr
+from app_pages.wizard_common import saved_recipes, show_problems, source_form
+from sozialraum.errors import InputError
+
+NEW = "—"
+
+
+def run(con, staged, digest: str, upload_name: str, levels_frame) -> None:
+    path = Path(staged.path)
+    recipes = saved_recipes()
+    if recipes:
+        choice = st.selectbox(tr("Gespeichertes Rezept verwenden (gleiche Einstellungen wie beim letzten Mal)",
+                                 "Use a saved recipe"), [NEW] + list(recipes),
+                              format_func=lambda v: tr("— nein, Schritt für Schritt —", "— no, step by step —")
+                              if v == NEW else v, key=f"wz_recipe_{digest}")
+        if choice != NEW:
+            _from_recipe(con, recipes[choice], path, digest)
+            return
+    from app_pages.wizard_columns import columns_step
+    from app_pages.wizard_keys import keys_step
+    from app_pages.wizard_table import table_step
+    from sozialraum.io.guess import guess_period
+
+    try:
+        grid, layout, raw, table_options = table_step(path, digest)
+    except InputError as exc:
+        show_problems(exc)
+        return
+    keys = keys_step(con, raw, levels_frame, digest)
+    if keys is None:
+        return
+    level, key, method, on_unmatched, _ = keys
+    mapped = columns_step(con, raw, key, digest, guess_period(grid, layout.header_rows[0] if layout.header_rows
+                                                              else layout.first_row))
+    if mapped is None:
+        return
+    indicators, scale, period = mapped
+    entry = {"file": path.name, "level": level, "key": key, **table_options, "indicators": indicators}
+    if method != "schluessel":
+        entry["match"] = method
+    entry["on_unmatched"] = on_unmatched
+    if scale:
+        entry["scale"] = scale
+    if period:
+        entry["period"] = period
+    source = source_form(upload_name, key=f"wz_src_{digest}", step=tr("Schritt 5: ", "Step 5: "))
+    from app_pages.wizard_commit import check_and_commit
+
+    check_and_commit(con, path, source, entry, digest, step=6)
+
+
+def _from_recipe(con, recipe_path: Path, path: Path, digest: str) -> None:
+    """The saved choices applied to the new file: only check, preview and import remain."""
+    from app_pages.wizard_commit import check_and_commit
+    from sozialraum.io.recipe import load_recipe
+
+    try:
+        doc = load_recipe(recipe_path)
+    except InputError as exc:
+        show_problems(exc)
+        return
+    src = doc["source"][0]
+    entry = dict(src["statistics"][0])
+    entry["file"] = path.name
+    st.caption(tr(f"Rezept {recipe_path.name}: Ebene {entry['level']}, Spalte „{entry['key']}“, Kennzahlen "
+                  f"{', '.join(entry.get('indicators', {}))}.", f"Recipe {recipe_path.name}."))
+    c1, c2 = st.columns(2)
+    source = {"source_id": c1.text_input(tr("Kennung der Quelle", "Source id"), value=src["id"],
+                                         key=f"wz_rsrc_{digest}"),
+              "title": c2.text_input(tr("Titel", "Title"), value=src["title"], key=f"wz_rtitle_{digest}")}
+    for f in ("publisher", "licence", "attribution", "reference_date"):
+        source[f] = src.get(f)
+    if "period" in entry:
+        entry["period"] = st.text_input(tr("Zeitraum / Stichtag der neuen Werte", "Period"), value=entry["period"],
+                                        key=f"wz_rperiod_{digest}").strip()
+    check_and_commit(con, path, source, entry, digest, step=2)
