@@ -19,7 +19,7 @@ import re
 
 KINDS = {"count": "Anzahl (Personen, Haushalte …)", "rate": "Quote/Anteil in % (veröffentlicht)",
          "share": "Anteil als Dezimalzahl 0–1 (wird ×100 in % gespeichert)"}
-_RATE_WORDS = re.compile(r"quote|anteil|prozent|%|je 100|pro 100|rate|dichte|in v ?h")
+_RATE_WORDS = re.compile(r"quote|anteil|prozent|%|je 100|pro 100|rate|dichte|in v ?h|armut")
 
 
 def _words(name: str) -> str:
