@@ -76,13 +76,26 @@ def _from_recipe(con, recipe_path: Path, path: Path, digest: str) -> None:
     entry["file"] = path.name
     st.caption(tr(f"Rezept {recipe_path.name}: Ebene {entry['level']}, Spalte „{entry['key']}“, Kennzahlen "
                   f"{', '.join(entry.get('indicators', {}))}.", f"Recipe {recipe_path.name}."))
+    old_period = str(entry.get("period", ""))
+    if old_period:
+        entry["period"] = st.text_input(tr("Zeitraum / Stichtag der neuen Werte", "Period"), value=old_period,
+                                        key=f"wz_rperiod_{digest}").strip()
+    source_id = _next_id(src["id"], old_period, str(entry.get("period", "")))
     c1, c2 = st.columns(2)
-    source = {"source_id": c1.text_input(tr("Kennung der Quelle", "Source id"), value=src["id"],
-                                         key=f"wz_rsrc_{digest}"),
+    source = {"source_id": c1.text_input(tr("Kennung der Quelle", "Source id"), value=source_id,
+                                         key=f"wz_rsrc_{digest}_{source_id}",
+                                         help=tr("Eine neue Kennung behält die Werte des Vorjahres; dieselbe Kennung "
+                                                 "ersetzt sie.", "A new id keeps last year's values.")),
               "title": c2.text_input(tr("Titel", "Title"), value=src["title"], key=f"wz_rtitle_{digest}")}
     for f in ("publisher", "licence", "attribution", "reference_date"):
         source[f] = src.get(f)
-    if "period" in entry:
-        entry["period"] = st.text_input(tr("Zeitraum / Stichtag der neuen Werte", "Period"), value=entry["period"],
-                                        key=f"wz_rperiod_{digest}").strip()
     check_and_commit(con, path, source, entry, digest, step=2)
+
+
+def _next_id(source_id: str, old_period: str, new_period: str) -> str:
+    """Next year's source id: the old period replaced by the new one (or appended), so last year's rows stay."""
+    if not new_period or new_period == old_period:
+        return source_id
+    if old_period and old_period in source_id:
+        return source_id.replace(old_period, new_period)
+    return f"{source_id}_{new_period}"

@@ -191,3 +191,118 @@ def test_empty_store_to_need_map_through_the_wizard(empty_app, browser):
         assert got == wf.EW
     finally:
         con.close()
+
+
+def pick(c: Clicks, label: str, option: str, nth: int = 0):
+    """Open a select box by its label and choose an option (two clicks)."""
+    c.click(c.app.page.get_by_label(label, exact=True).nth(nth))
+    c.app.page.keyboard.type(option)
+    c.click(c.app.page.get_by_role("option", name=option, exact=True))
+
+
+def test_other_layouts_and_next_years_recipe(empty_app, browser):
+    url, folder, db, server = empty_app
+    st_path, bz_path = wf.write_shapes(folder / "geo")
+    files = wf.write_csvs(folder / "tabellen")
+    context = browser.new_context(viewport=VIEWPORT, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    app = AppPage(page, url)
+    clicks = {}
+    try:
+        app.open("daten")
+        areas = Clicks(app)
+        load_areas(areas, bz_path, "bezirk", "Bezirk", parent=False)
+        load_areas(areas, st_path, "stadtteil", "Stadtteil", parent=True)
+        Clicks(app).click(page.get_by_text("Statistik je Gebiet (CSV, XLSX)"))
+
+        # comma-separated, quoted decimal commas, thousands dots; matched by name
+        c = Clicks(app)
+        c.upload(files["komma"])
+        c.tick("Einwohner")
+        c.tick("SGB-II-Quote")
+        c.fill("Zeitraum / Stichtag der Werte", "2021")
+        c.button("Prüfen")
+        c.button("Übernehmen")
+        assert c.done(), app.errors()
+        clicks["komma"] = c.n
+
+        # no header row: columns "Spalte 1" … ; indicators chosen by hand (no name to suggest from)
+        c = Clicks(app)
+        c.upload(files["ohne_kopf"])
+        assert page.get_by_text("keine Kopfzeile erkannt").count() == 1
+        c.tick("Spalte 3")
+        pick(c, "Kennzahl", "Einwohner/innen (ew_gesamt)")
+        c.tick("Spalte 4")
+        pick(c, "Kennzahl", "Regelleistungsberechtigte (SGB II) (rlb)", nth=1)
+        c.fill("Zeitraum / Stichtag der Werte", "2018")
+        c.shot("wizard_10_headerless")
+        c.button("Prüfen")
+        c.button("Übernehmen")
+        assert c.done(), app.errors()
+        clicks["ohne_kopf"] = c.n
+
+        # years across columns: one entry per year group, periods from the column names
+        c = Clicks(app)
+        c.upload(files["jahre"])
+        c.tick("EW_{jahr}")
+        c.tick("SGB II {jahr}")
+        c.shot("wizard_11_years")
+        c.button("Prüfen")
+        c.shot("wizard_11_years_checked")
+        if page.get_by_text("trotzdem übernehmen").count():
+            c.tick("trotzdem übernehmen")
+        c.button("Übernehmen")
+        assert c.done(), app.errors()
+        clicks["jahre"] = c.n
+
+        # PDF extraction: "610 3260" in one cell is refused with row and column; "4120380" flagged as no value
+        c = Clicks(app)
+        c.upload(files["pdf"])
+        c.tick("Einwohner")
+        c.tick("Leistungsberechtigte")
+        c.fill("Zeitraum / Stichtag der Werte", "2019")
+        c.button("Prüfen")
+        c.shot("wizard_12_pdf_refused")
+        assert page.get_by_text("zusammengeklebte Zahlen").count() >= 1
+        c.tick("Leistungsberechtigte")  # leave the broken column out
+        c.button("Prüfen")
+        assert page.get_by_text("sieht nach zusammengeklebten Zahlen aus").count() >= 1
+        if page.get_by_text("trotzdem übernehmen").count():
+            c.tick("trotzdem übernehmen")
+        c.button("Übernehmen")
+        assert c.done(), app.errors()
+        clicks["pdf"] = c.n
+
+        # next year: the same file layout again, with the saved recipe: one choice, check, import
+        c = Clicks(app)
+        c.upload(files["komma"])
+        pick(c, "Gespeichertes Rezept verwenden (gleiche Einstellungen wie beim letzten Mal)", "komma")
+        c.fill("Zeitraum / Stichtag der neuen Werte", "2024")
+        c.shot("wizard_13_recipe")
+        c.button("Prüfen")
+        c.button("Übernehmen")
+        assert c.done(), app.errors()
+        clicks["rezept"] = c.n
+        assert not app.errors()
+        print(f"\nKlicks: {clicks}")
+    finally:
+        context.close()
+    server.terminate()
+    server.wait(timeout=30)
+    from sozialraum.store import connect
+
+    con = connect(db, read_only=True)
+    try:
+        rows = con.execute("SELECT indicator, period, area_key, value, flag FROM observations WHERE NOT derived "
+                           "AND level = 'stadtteil'").fetchall()
+    finally:
+        con.close()
+    got = {(i, p, k): (v, f) for i, p, k, v, f in rows}
+    assert got[("ew_gesamt", "2021", "STGT01")] == (2370, None)
+    assert got[("sgb2_quote", "2021", "STGT01")][0] == pytest.approx(wf.komma_rate("STGT01"))
+    assert got[("sgb2_quote", "2024", "STGT04")][0] == pytest.approx(wf.komma_rate("STGT04"))  # via the recipe
+    assert got[("rlb", "2018", "STGT08")] == (21, None)  # headerless
+    assert got[("rlb", "2020", "STGT08")] == (31, None)  # years across columns
+    assert {p for i, p, k in got if i == "rlb"} >= {"2020", "2022"}
+    assert got[("ew_gesamt", "2019", "STGT02")][1] == "missing"  # the glued PDF number
