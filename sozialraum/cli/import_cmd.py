@@ -150,6 +150,8 @@ def import_areas(file, level, label, key, name, parent_level, parent, parent_cha
 @click.option("--wert-spalte", "value_column", default=None, help="Langformat: Spalte mit dem Wert.")
 @click.option("--kein-wert", "sentinels", type=float, multiple=True,
               help="Zahl, die 'kein Wert' bedeutet, z. B. -9999 (mehrfach möglich).")
+@click.option("--schluessel-stellen", "key_width", type=int, default=None,
+              help="Zahlen-Schlüssel mit führenden Nullen auf diese Stellenzahl auffüllen (z. B. 4: 101 → 0101).")
 @click.option("--blatt", "sheet", default=None, help="Tabellenblatt einer Excel-Datei (Standard: das erste).")
 @click.option("--kopfzeile", "header_row", type=int, default=None,
               help="Zeile mit den Spaltennamen; 0 = die Datei hat keine Kopfzeile. Ohne Angabe werden Titelzeilen, "
@@ -163,8 +165,8 @@ def import_areas(file, level, label, key, name, parent_level, parent, parent_cha
 @_confirm_option
 @_db_option
 def import_stats(file, level, key, match, on_unmatched, indicators, shares, period, period_column,
-                 indicator_column, value_column, sentinels, sheet, header_row, header_rows, data_rows, save_recipe,
-                 source_id, title, publisher, licence, reference_date, confirm, db):
+                 indicator_column, value_column, sentinels, key_width, sheet, header_row, header_rows, data_rows,
+                 save_recipe, source_id, title, publisher, licence, reference_date, confirm, db):
     """Kennzahlen aus CSV oder Excel (XLSX) einlesen, breit oder lang.
 
     Versteht ';', ',' und Tab als Trennzeichen, Dezimalkomma (auch in Anführungszeichen in Komma-Dateien),
@@ -184,7 +186,8 @@ def import_stats(file, level, key, match, on_unmatched, indicators, shares, peri
     entry = stats_entry(file, level=level, key=key, match=match, on_unmatched=on_unmatched, indicators=indicators,
                         shares=shares, period=period, period_column=period_column,
                         indicator_column=indicator_column, value_column=value_column, sentinels=sentinels,
-                        sheet=sheet, header_row=header_row, header_rows=header_rows, data_rows=data_rows)
+                        sheet=sheet, header_row=header_row, header_rows=header_rows, data_rows=data_rows,
+                        key_width=key_width)
     source = _source(source_id, title, publisher, licence, reference_date, file)
     con = _connect(db)
     try:
@@ -202,7 +205,8 @@ def import_stats(file, level, key, match, on_unmatched, indicators, shares, peri
 
 
 def stats_entry(file, *, level, key, match, on_unmatched, indicators, shares, period, period_column,
-                indicator_column, value_column, sentinels, sheet, header_row, header_rows, data_rows) -> dict:
+                indicator_column, value_column, sentinels, sheet, header_row, header_rows, data_rows,
+                key_width=None) -> dict:
     """The options of one statistics import, as a recipe entry (see ``sozialraum.io.recipe``)."""
     from sozialraum.errors import InputError
 
@@ -223,6 +227,8 @@ def stats_entry(file, *, level, key, match, on_unmatched, indicators, shares, pe
             entry[name] = value
     if sentinels:
         entry["sentinels"] = list(sentinels)
+    if key_width:
+        entry["key_width"] = int(key_width)
     if header_rows:
         try:
             entry["header_rows"] = [int(x) for x in header_rows.split(",") if x.strip()]
