@@ -79,4 +79,11 @@ def test_cli_lists_unmatched_rows_and_stops(tmp_path, capsys):
                  "--quelle", "x", "--db", db]) == 2
     err = capsys.readouterr().err
     assert "Zeile 5" in err and "zusammengeklebte" in err
+    glued = ["import-stats", str(files["pdf"]), "--ebene", "stadtteil", "--schluessel", "Stadtteil", "--abgleich",
+             "name", "--indikator", "ew_gesamt=Einwohner", "--zeitraum", "2022", "--quelle", "x", "--db", db]
+    assert main(glued) == 2  # 4120380 (4120 and 380 glued): doubtful, not written without confirmation
+    err = capsys.readouterr().err
+    assert "Zeile 3" in err and "4.120.380" in err.replace("4120380", "4.120.380")
     assert observations(db) == []
+    assert main([*glued, "--bestaetigen"]) == 0
+    assert ("stadtteil", "STGT02", "ew_gesamt", "2022", 4120380.0, "doubtful", False) in observations(db)

@@ -62,12 +62,22 @@ def declare(con, label: str, unit: str, direction: str, kind: str, description: 
 
 
 def restore(con) -> None:
-    """Own indicators back into ``indicators`` (after ``init_schema`` rewrote it from the registry)."""
-    ensure_table(con)
+    """Own indicators back into ``indicators`` (after ``init_schema`` rewrote it from the registry). A store
+    without own indicators is left as it is (no table is created)."""
+    if not _has_table(con):
+        return
     con.execute("INSERT INTO indicators SELECT * FROM own_indicators o "
                 "WHERE NOT EXISTS (SELECT 1 FROM indicators i WHERE i.indicator = o.indicator)")
 
 
+def _has_table(con) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'own_indicators'"
+                            ).fetchone()[0])
+
+
 def own(con):
-    ensure_table(con)
+    import pandas as pd
+
+    if not _has_table(con):
+        return pd.DataFrame(columns=["indicator", "label_de", "kind", "unit"])
     return con.execute("SELECT * FROM own_indicators ORDER BY indicator").df()

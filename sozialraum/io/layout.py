@@ -87,7 +87,10 @@ def sniff_separator(text: str) -> str:
     lines = [ln for ln in text.split("\n")[:200] if ln.strip()]
     best, best_score = ",", 0
     for sep in (";", "\t", ","):
-        counts = Counter(len(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=sep))
+        try:
+            counts = Counter(len(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=sep))
+        except csv.Error:
+            continue
         score = max((n * c for n, c in counts.items() if n > 1), default=0)
         if score > best_score:
             best, best_score = sep, score
@@ -95,7 +98,7 @@ def sniff_separator(text: str) -> str:
 
 
 def read_grid(path: str | Path, sheet: str | int | None = None) -> Grid:
-    from sozialraum.io.tables import decode
+    from sozialraum.io.tables import _csv_records, decode
 
     path = Path(path)
     if not path.exists():
@@ -109,8 +112,7 @@ def read_grid(path: str | Path, sheet: str | int | None = None) -> Grid:
     text, encoding = decode(path.read_bytes())
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     sep = sniff_separator(text)
-    rows = tuple(tuple(c if c.strip() else None for c in rec)
-                 for rec in csv.reader(io.StringIO(text), delimiter=sep))
+    rows = tuple(tuple(c if c.strip() else None for c in rec) for rec in _csv_records(text, sep, path.name, 1))
     return Grid(rows, path.name, "csv", None, sep, encoding)
 
 

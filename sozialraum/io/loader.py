@@ -173,6 +173,9 @@ def make_matcher(areas: dict[str, str], method: str | None, on_unmatched: str, f
 
     def text(t, s, g):
         if s == "unmatched":
+            zero = leading_zero_hint(t, set(areas)) if parsed.kind == "key" else ""
+            if zero:
+                return f"unbekannter Gebietsschlüssel {t!r} auf Ebene {level!r}{zero}"
             head = (f"unbekannter Gebietsschlüssel {t!r} auf Ebene {level!r}" if parsed.kind == "key"
                     else f"„{t}“: kein Gebiet dieses Namens auf Ebene {level!r}" if parsed.kind == "name"
                     else f"„{t}“: kein Gebiet zur Vorlage {parsed.template!r} auf Ebene {level!r}")

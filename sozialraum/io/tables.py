@@ -410,11 +410,10 @@ def read_statistics(path: str | Path, *, key: str, indicators: dict[str, str | l
                     continue
                 if scale and ind in scale:
                     values = values * float(scale[ind])
-                for i in glued_suspects(values):
+                for i in glued_suspects(values):  # the plausibility check at the write boundary warns, too
                     notes.append(f"{file}: Zeile {int(raw.index[i])}, Spalte {', '.join(these)}: "
                                  f"{format_plain(values[i])} sieht nach zusammengeklebten Zahlen aus (PDF?) – "
-                                 "als „kein Wert“ übernommen")
-                    values[i], flags[i] = np.nan, "missing"
+                                 "bitte prüfen")
                 part_periods = periods.values if per is None else [per] * len(raw)
                 parts.append(pd.DataFrame({"area_key": keys.values, "indicator": ind, "period": part_periods,
                                            "value": values, "flag": flags, "row": raw.index.astype(int)}))

@@ -268,8 +268,8 @@ def test_other_layouts_and_next_years_recipe(empty_app, browser):
         c.tick("Leistungsberechtigte")  # leave the broken column out
         c.button("Prüfen")
         assert page.get_by_text("sieht nach zusammengeklebten Zahlen aus").count() >= 1
-        if page.get_by_text("trotzdem übernehmen").count():
-            c.tick("trotzdem übernehmen")
+        c.shot("wizard_12_pdf_warning")
+        c.tick("trotzdem übernehmen")  # the plausibility warning must be confirmed
         c.button("Übernehmen")
         assert c.done(), app.errors()
         clicks["pdf"] = c.n
@@ -305,4 +305,4 @@ def test_other_layouts_and_next_years_recipe(empty_app, browser):
     assert got[("rlb", "2018", "STGT08")] == (21, None)  # headerless
     assert got[("rlb", "2020", "STGT08")] == (31, None)  # years across columns
     assert {p for i, p, k in got if i == "rlb"} >= {"2020", "2022"}
-    assert got[("ew_gesamt", "2019", "STGT02")][1] == "missing"  # the glued PDF number
+    assert got[("ew_gesamt", "2019", "STGT02")] == (4120380, "doubtful")  # the glued PDF number, confirmed
