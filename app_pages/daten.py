@@ -33,6 +33,12 @@ FILE_TYPES = {"areas": ["geojson", "json", "gpkg", "zip"], "statistics": ["csv",
 
 st.title(tr("Daten", "Data"))
 con = get_con()
+try:  # own indicators back into `indicators` (init_schema rewrites that table from the registry)
+    from sozialraum.indicators.own import restore
+
+    restore(con)
+except Exception:  # noqa: BLE001 - a read-only store: nothing to restore
+    pass
 with st.sidebar.expander(tr("Grenzen für Uploads", "Upload limits")):
     for _name in UPLOAD_SETTINGS:
         setting_input(_name, st, key=f"daten_{_name}")

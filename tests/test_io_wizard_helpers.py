@@ -88,3 +88,24 @@ def test_written_recipe_is_valid_toml_and_reads_back(tmp_path):
     path = tmp_path / "r.toml"
     path.write_text(text, encoding="utf-8")
     assert load_recipe(path)["source"][0]["id"] == "p-2022"  # every option is one the recipe reader knows
+
+
+def test_published_rate_is_kept_and_not_summed_upwards():
+    from sozialraum.store import connect, replace_source
+    from sozialraum.store.write import Batch, SourceInfo
+    from sozialraum.testing import grid_batch
+
+    con = connect(":memory:")
+    replace_source(con, *grid_batch())
+    rows = [("zelle", f"r0c{c}", "sgb2_quote", "2024", v, None, None, None) for c, v in enumerate([10.0, 20.0, 30.0])]
+    rows += [("zelle", "r0c0", "rlb", "2024", 50.0, None, None, None),
+             ("zelle", "r0c0", "ew_gesamt", "2024", 1000.0, None, None, None)]
+    obs = pd.DataFrame(rows, columns=["level", "area_key", "indicator", "period", "value", "numerator", "denominator",
+                                      "flag"])
+    replace_source(con, SourceInfo("quoten", "Quoten"), Batch(observations=obs))
+    got = dict(((lv, k), (v, n, d)) for lv, k, v, n, d in con.execute(
+        "SELECT level, area_key, value, numerator, denominator FROM observations WHERE indicator = 'sgb2_quote'"
+    ).fetchall())
+    assert got[("zelle", "r0c0")] == (10.0, None, None)  # published 10 %, not re-derived from 50/1000 = 5 %
+    assert got[("zelle", "r0c1")] == (20.0, None, None)
+    assert got[("zeile", "row0")][0] is None  # never 10+20+30 = 60: rates do not add up; the counts are incomplete

@@ -142,7 +142,7 @@ def statistics_part(path, *, level: str, key: str, match: str | None = None, on_
     if unknown:
         raise InputError([Problem(Path(path).name, f"unbekannter Indikator {u!r} (bekannt: "
                                   f"{', '.join(sorted(known))})") for u in unknown][:MAX_PROBLEMS])
-    notes = frame.attrs.get("notes", [])
+    notes = frame.attrs.get("notes", []) + published_notes(frame, Path(path).name)
     frame.insert(0, "level", level)
     frame["numerator"] = float("nan")
     frame["denominator"] = float("nan")
@@ -152,6 +152,16 @@ def statistics_part(path, *, level: str, key: str, match: str | None = None, on_
     frame = frame[OBSERVATION_COLUMNS + PROVENANCE_COLUMNS]
     frame.attrs["notes"] = notes + [str(n) for n in sentinel_notes]
     return frame
+
+
+def published_notes(frame: pd.DataFrame, file: str) -> list[str]:
+    """Rates imported as published values: kept as they are, never summed to coarser levels (and a rate that the
+    store would otherwise derive from counts is not re-derived where a published value exists)."""
+    from sozialraum.indicators.registry import INDICATORS
+
+    rates = sorted(i for i in set(frame["indicator"]) if i in INDICATORS and INDICATORS[i].kind != "count")
+    return [f"{file}: {INDICATORS[i].label_de} ({i}) als veröffentlichter Wert übernommen – nicht zu größeren "
+            "Gebieten zusammengefasst" for i in rates]
 
 
 def _value_columns(indicators) -> list[str]:
