@@ -157,3 +157,11 @@ def test_parse_number_markers_and_glue():
     for glued in ("2036 643", "2.036643", "48,312,5"):
         with pytest.raises(ValueError, match="zusammengeklebte"):
             parse_number(glued, ",")
+
+
+def test_bezirk_total_row_is_not_taken_for_the_stadtteil_of_the_same_name():
+    areas = {"T1": "Wandsbek", "T2": "Marienthal"}
+    cells = pd.Series({2: "Wandsbek", 3: "Marienthal", 4: "Bezirk Wandsbek", 5: "Hamburg insgesamt"})
+    table = match_rows(cells, areas, "name", totals=["Wandsbek", "Hamburg"])
+    assert list(table.frame["status"]) == ["matched", "matched", "total", "total"]
+    assert table.keys().tolist() == ["T1", "T2", None, None]

@@ -6,7 +6,7 @@ names only, plus total rows ("Hamburg insgesamt", a Bezirk, "Summe") and merged 
 
 ``normalise(name) -> str``
     Lower case, umlauts and ß spelt out, punctuation and ``_`` as spaces, a leading number (``04 ``) and
-    "Stadtteil"/"Ortsteil"-like prefixes removed.
+    "Stadtteil"/"Ortsteil"-like prefixes removed ("Bezirk …" is kept: a Stadtteil may share its Bezirk's name).
 ``parse_method(text) -> Method``
     ``"schluessel"`` (key column, default), ``"name"``, ``"vorlage:STGT{:02d}"`` (a number in the cell turned
     into a key with a Python format template).
@@ -39,7 +39,8 @@ STATUS_DE = {
 }
 SKIPPED_QUIETLY = ("total", "empty")  # left out with a note, never a reason to stop
 TOTAL_WORDS = re.compile(r"\b(insgesamt|summe|gesamt|zusammen|total|gesamtstadt|stadt gesamt|alle)\b")
-PREFIXES = re.compile(r"^(stadtteil|ortsteil|stadtbezirk|bezirk|sozialraum|planungsraum|quartier|st|ot)\s+")
+PREFIXES = re.compile(r"^(stadtteil|ortsteil|sozialraum|planungsraum|quartier|st|ot)\s+")
+PARENT_PREFIXES = re.compile(r"^(stadtbezirk|bezirk|bezirksamt|landkreis|kreis|stadt|gemeinde)\s+")
 MERGE_SPLIT = re.compile(r"\s+(?:und|u\.|&|/|\+)\s+|\s*/\s*|\s*,\s*")
 
 
@@ -139,7 +140,7 @@ def match_rows(cells: pd.Series, areas: dict[str, str], method: Method | str, *,
         by_name.setdefault(normalise(k), []).append(k)
     for n in list(by_name):
         by_name[n] = sorted(set(by_name[n]))
-    total_names = {normalise(t) for t in totals if normalise(t)}
+    total_names = {n for t in totals for n in (normalise(t), PARENT_PREFIXES.sub("", normalise(t))) if n}
     names_norm = list(by_name)
     records = []
     for row, cell in cells.items():
@@ -187,7 +188,9 @@ def _one(text, areas, method, by_name, total_names, names_norm):
             return "matched", hits[0], ""
         if len(hits) > 1:
             return "ambiguous", None, ", ".join(f"{areas.get(h, h)} ({h})" for h in hits[:5])
-    if norm in total_names or TOTAL_WORDS.search(norm) or any(norm.startswith(t + " ") for t in total_names):
+    bare = PARENT_PREFIXES.sub("", norm)
+    if norm in total_names or bare in total_names or TOTAL_WORDS.search(norm) \
+            or any(norm.startswith(t + " ") for t in total_names):
         return "total", None, ""
     parts = [p for p in MERGE_SPLIT.split(norm if method.kind == "name" else text) if p.strip()]
     if len(parts) >= 2 and method.kind == "name":
