@@ -165,3 +165,16 @@ def test_bezirk_total_row_is_not_taken_for_the_stadtteil_of_the_same_name():
     table = match_rows(cells, areas, "name", totals=["Wandsbek", "Hamburg"])
     assert list(table.frame["status"]) == ["matched", "matched", "total", "total"]
     assert table.keys().tolist() == ["T1", "T2", None, None]
+
+
+def test_group_headings_inside_the_table(tmp_path):
+    text = ("Sozialatlas 2022\n\nStadtteil;Einwohner;SGB II\nBezirk Nord;;\nAltstadt;2370;412\nNordviertel;4120;380\n"
+            "\nBezirk Süd;;\nSüdstadt;5010;1033\nÖstliche Höhe;2780;250\n\nQuelle: Stadt\n")
+    path = tmp_path / "gruppen.csv"
+    path.write_text(text, encoding="utf-8")
+    lay = layout.detect_layout(layout.read_grid(path))
+    assert (lay.header_rows, lay.first_row, lay.last_row) == ((3,), 4, 10)
+    frame = stats(path, key="Stadtteil", match="name", period="2022", header_row=None,
+                  indicators={"ew_gesamt": "Einwohner", "rlb": "SGB II"})
+    assert by_key(frame, "ew_gesamt") == {k: wf.EW[k] for k in ("STGT01", "STGT02", "STGT05", "STGT06")}
+    assert any("Bezirk Nord" in n and "Summenzeile" in n for n in frame.attrs["notes"])

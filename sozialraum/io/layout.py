@@ -205,8 +205,7 @@ def detect_layout(grid: Grid) -> Layout:
             i += 1
             continue
         j, last = i, i
-        while j < len(rows) and (kinds[j] == "data" or (kinds[j] == "empty" and j + 1 < len(rows)
-                                                        and kinds[j + 1] == "data")):
+        while j < len(rows) and (kinds[j] == "data" or (kinds[j] in ("empty", "title") and _data_follows(kinds, j))):
             if kinds[j] == "data":
                 last = j
             j += 1
@@ -219,6 +218,12 @@ def detect_layout(grid: Grid) -> Layout:
     k = first - 1
     while k >= 0 and kinds[k] == "empty":
         k -= 1
+    if k >= 1 and kinds[k] == "title" and first - k <= 2:  # a group heading ("Bezirk Nord") under the header
+        h = k - 1
+        while h >= 0 and kinds[h] == "empty":
+            h -= 1
+        if h >= 0 and kinds[h] == "header":
+            first, k = k, h
     if k >= 0 and kinds[k] == "header":
         header = [k]
         if k - 1 >= 0 and kinds[k - 1] == "header" and _upper_header(rows[k - 1], rows[k]):
@@ -237,6 +242,16 @@ def detect_layout(grid: Grid) -> Layout:
     elif len(header) == 2:
         notes.append(f"zweizeilige Kopfzeile (Zeilen {header[0] + 1} und {header[1] + 1}) zusammengefasst")
     return Layout(tuple(h + 1 for h in header), first + 1, last + 1, tuple(columns), tuple(notes))
+
+
+def _data_follows(kinds: list[str], j: int) -> bool:
+    """An empty row or a group heading inside the table: data rows come right after (within two rows)."""
+    for k in kinds[j + 1:j + 3]:
+        if k == "data":
+            return True
+        if k not in ("empty", "title"):
+            return False
+    return False
 
 
 def _upper_header(upper: tuple, lower: tuple) -> bool:
