@@ -38,7 +38,7 @@ def entries(raw: pd.DataFrame, key: str) -> list[tuple[str, list[str]]]:
     return [(t, [g[y] for y in sorted(g)]) for t, g in groups.items()] + [(c, [c]) for c in cols if c not in grouped]
 
 
-def columns_step(con, raw: pd.DataFrame, key: str, digest: str, period_guess: str):
+def columns_step(con, raw: pd.DataFrame, key: str, digest: str, period_guess: str, period_column: str | None = None):
     """Widgets; returns (indicators mapping, scale, period or None) or None when incomplete."""
     from sozialraum.io.columns import KINDS, indicators_for_kind, suggest_indicator, value_kind
     from sozialraum.io.loader import row_values
@@ -52,7 +52,7 @@ def columns_step(con, raw: pd.DataFrame, key: str, digest: str, period_guess: st
     catalogue = _indicator_catalogue(con)
     chosen: list[tuple[str, list[str], str, str]] = []
     missing: list[str] = []
-    for i, (name, cols) in enumerate(entries(raw, key)):
+    for i, (name, cols) in enumerate(e for e in entries(raw, key) if e[0] != period_column):
         c0, c1, c2 = st.columns([3, 2, 3])
         years = ", ".join(c for c in cols) if len(cols) > 1 else ""
         label = f"{name}" + (tr(f" – Jahre als Zeiträume: {years}", f" – years: {years}") if years else "")
@@ -104,7 +104,7 @@ def columns_step(con, raw: pd.DataFrame, key: str, digest: str, period_guess: st
         indicators[ind] = names[0] if len(names) == 1 else names
         if any(k == "share" for _, k in items):
             scale[ind] = 100.0
-    templated = all("{jahr}" in n for items in by_ind.values() for n, _ in items)
+    templated = period_column is not None or all("{jahr}" in n for items in by_ind.values() for n, _ in items)
     period = None
     if not templated:
         period = st.text_input(tr("Zeitraum / Stichtag der Werte", "Period of the values"), value=period_guess,

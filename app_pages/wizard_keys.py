@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from app_pages.common import tr
+from app_pages.daten_forms import PERIOD_COLUMN
+
+NONE = "—"
 
 METHODS = {"schluessel": ("Gebietsschlüssel", "Area key"), "name": ("Gebietsname", "Area name"),
            "vorlage": ("Nummer + Schlüsselvorlage", "Number + key template")}
@@ -53,8 +58,16 @@ def keys_step(con, raw: pd.DataFrame, levels_frame: pd.DataFrame, digest: str):
     except ValueError as exc:
         st.error(str(exc))
         return None
-    values = loader.row_values(raw, [c for c in columns if c != key])
-    table = match_rows(raw[key], areas, parsed, totals=loader.total_names(con, level), values=values)
+    period_options = [NONE] + [c for c in columns if c != key]
+    guess = next((c for c in columns if c != key and re.fullmatch(PERIOD_COLUMN, c.strip(), re.IGNORECASE)), NONE)
+    period_column = st.selectbox(
+        tr("Spalte mit dem Zeitraum (wenn die Datei eine Zeile je Gebiet und Jahr hat)", "Period column"),
+        period_options, index=period_options.index(guess), key=f"wz_pcol_{digest}_{key}",
+        format_func=lambda v: tr("— keine: ein Zeitraum für die ganze Datei —", "— none —") if v == NONE else v)
+    period_column = None if period_column == NONE else period_column
+    values = loader.row_values(raw, [c for c in columns if c not in (key, period_column)])
+    table = match_rows(raw[key], areas, parsed, totals=loader.total_names(con, level), values=values,
+                       repeats_ok=period_column is not None)
     counts = table.counts()
     summary = ", ".join(f"{n} {_status(s)}" for s, n in counts.items())
     st.markdown(tr(f"**Ergebnis:** {summary}.", f"**Result:** {summary}."))
@@ -72,7 +85,7 @@ def keys_step(con, raw: pd.DataFrame, levels_frame: pd.DataFrame, digest: str):
             tr("Zeilen, die kein Gebiet finden", "Rows without an area"), ["skip", "stop"],
             format_func=lambda v: tr("auslassen und auflisten", "skip and list") if v == "skip"
             else tr("Import anhalten", "stop the import"), horizontal=True, key=f"wz_policy_{digest}")
-    return level, key, parsed.text, on_unmatched, table
+    return level, key, parsed.text, on_unmatched, table, period_column
 
 
 def _status(s: str) -> str:

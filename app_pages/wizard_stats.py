@@ -41,9 +41,9 @@ def run(con, staged, digest: str, upload_name: str, levels_frame) -> None:
     keys = keys_step(con, raw, levels_frame, digest)
     if keys is None:
         return
-    level, key, method, on_unmatched, _ = keys
+    level, key, method, on_unmatched, _, period_column = keys
     mapped = columns_step(con, raw, key, digest, guess_period(grid, layout.header_rows[0] if layout.header_rows
-                                                              else layout.first_row))
+                                                              else layout.first_row), period_column=period_column)
     if mapped is None:
         return
     indicators, scale, period = mapped
@@ -53,7 +53,9 @@ def run(con, staged, digest: str, upload_name: str, levels_frame) -> None:
     entry["on_unmatched"] = on_unmatched
     if scale:
         entry["scale"] = scale
-    if period:
+    if period_column:
+        entry["period_column"] = period_column
+    elif period:
         entry["period"] = period
     source = source_form(upload_name, key=f"wz_src_{digest}", step=tr("Schritt 5: ", "Step 5: "))
     from app_pages.wizard_commit import check_and_commit

@@ -178,3 +178,12 @@ def test_group_headings_inside_the_table(tmp_path):
                   indicators={"ew_gesamt": "Einwohner", "rlb": "SGB II"})
     assert by_key(frame, "ew_gesamt") == {k: wf.EW[k] for k in ("STGT01", "STGT02", "STGT05", "STGT06")}
     assert any("Bezirk Nord" in n and "Summenzeile" in n for n in frame.attrs["notes"])
+
+
+def test_one_row_per_area_and_year_with_a_period_column(tmp_path):
+    path = tmp_path / "lang.csv"
+    path.write_text("Stadtteil;Jahr;Einwohner\nAltstadt;2021;2300\nAltstadt;2022;2370\nAm_Bach;2021;1800\n"
+                    "Am_Bach;2022;1850\nSumme;2022;4220\n", encoding="utf-8")
+    frame = stats(path, key="Stadtteil", match="name", period_column="Jahr", indicators={"ew_gesamt": "Einwohner"})
+    assert by_key(frame, "ew_gesamt", "2022") == {"STGT01": 2370, "STGT03": 1850}
+    assert by_key(frame, "ew_gesamt", "2021") == {"STGT01": 2300, "STGT03": 1800}

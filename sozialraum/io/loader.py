@@ -135,7 +135,8 @@ def statistics_part(path, *, level: str, key: str, match: str | None = None, on_
         if areas is None:
             raise InputError("Für den Abgleich fehlen die Gebiete der Ebene", file=Path(path).name)
         matcher = make_matcher(areas, match, on_unmatched, Path(path).name, totals=totals, level=level,
-                               column=key, value_columns=_value_columns(options.get("indicators")))
+                               column=key, value_columns=_value_columns(options.get("indicators")),
+                               repeats_ok=bool(options.get("period_column") or options.get("indicator_column")))
     frame = read_statistics(path, key=key, match=matcher, **options)
     known = set(INDICATORS) if known_indicators is None else set(known_indicators)
     unknown = sorted(set(frame["indicator"]) - known)
@@ -172,7 +173,7 @@ def _value_columns(indicators) -> list[str]:
 
 
 def make_matcher(areas: dict[str, str], method: str | None, on_unmatched: str, file: str, *, totals=(),
-                 level: str = "", column: str | None = None, value_columns=()):
+                 level: str = "", column: str | None = None, value_columns=(), repeats_ok: bool = False):
     """The ``match`` callable for ``read_statistics``: matches rows, stops or skips (see ``statistics_part``)."""
     from sozialraum.io.matching import STATUS_DE, match_rows, parse_method
 
@@ -193,7 +194,8 @@ def make_matcher(areas: dict[str, str], method: str | None, on_unmatched: str, f
         return f"„{t}“: {STATUS_DE[s]}" + (f" ({g})" if g else "")
 
     def run(raw: pd.DataFrame, cells: pd.Series):
-        table = match_rows(cells, areas, parsed, totals=totals, values=row_values(raw, value_columns))
+        table = match_rows(cells, areas, parsed, totals=totals, values=row_values(raw, value_columns),
+                           repeats_ok=repeats_ok)
         bad = table.problems()
         if len(bad) and on_unmatched == "stop":
             raise InputError([Problem(file, text(t, s, g), row=int(r), column=column)

@@ -15,7 +15,8 @@ names only, plus total rows ("Hamburg insgesamt", a Bezirk, "Summe") and merged 
     level; ``totals``: names that denote totals (the city, parent areas). ``values``: optional numbers per row
     (one count column) to recognise rows that are the sum of the rows above (subtotals) or of all (total).
     Each row gets a status: ``matched``, ``unmatched``, ``ambiguous``, ``total``, ``empty``, ``merged``,
-    ``duplicate``; unmatched rows get the closest area names as suggestions (difflib).
+    ``duplicate``; unmatched rows get the closest area names as suggestions (difflib). ``repeats_ok``: several
+    rows per area are expected (one per period); no duplicate or sum-row check then.
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ def _number(text: str) -> int | None:
 
 
 def match_rows(cells: pd.Series, areas: dict[str, str], method: Method | str, *, totals=(),
-               values: pd.Series | None = None) -> MatchTable:
+               values: pd.Series | None = None, repeats_ok: bool = False) -> MatchTable:
     """Match every row (see the module docstring). ``cells`` is indexed by spreadsheet row number."""
     if isinstance(method, str):
         method = parse_method(method)
@@ -149,8 +150,10 @@ def match_rows(cells: pd.Series, areas: dict[str, str], method: Method | str, *,
         records.append({"row": int(row), "text": text, "status": status, "area_key": key,
                         "area_name": areas.get(key, "") if key else "", "suggestions": suggestions})
     frame = pd.DataFrame(records, columns=["row", "text", "status", "area_key", "area_name", "suggestions"])
-    if values is not None and len(frame):
+    if values is not None and len(frame) and not repeats_ok:
         frame = _sum_rows(frame, values)
+    if repeats_ok:  # one row per area and period (a period column): repeats are expected
+        return MatchTable(frame)
     dup = frame["status"].eq("matched") & frame.duplicated("area_key", keep=False)
     frame.loc[dup, "status"] = "duplicate"
     frame.loc[dup, "suggestions"] = "mehrere Zeilen für dasselbe Gebiet"
