@@ -151,7 +151,11 @@ def show_plan(plan) -> None:
             tr("Zugewinn (≈ Personen)", "gain (≈ people)"): [people(v) for v in curve["added"]],
         }), hide_index=True, width="stretch", key="standorte_kcurve_table")
     st.caption(tr("Alle Personenzahlen sind Modellschätzungen, auf Zehner gerundet; Gebiete mit gesperrten "
-                  "Fallzahlen werden nicht beziffert.", "People figures are model estimates rounded to tens."))
+                  "Fallzahlen werden nicht beziffert. Gerechnet wird nur mit veröffentlichten Fallzahlen: Ein "
+                  "gesperrtes Gebiet zählt mit dem veröffentlichten Rest seines übergeordneten Gebiets (gleich "
+                  "verteilt) oder einem festen Ersatzwert, nie mit der gesperrten Zahl.",
+                  "People figures are model estimates rounded to tens. Only published counts are used: a "
+                  "suppressed area counts with a stand-in derived from published figures, never its own count."))
 
 
 def _radius(plan) -> float:

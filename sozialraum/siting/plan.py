@@ -1,8 +1,11 @@
 """Outreach siting on a store: demand from the counts, candidate venues, fixed Jobcenter sites → a ``SitingPlan``.
 
-The optimisation uses the raw counts (the target group per area, spread over demand points). Every number of
-people in the plan's frames is either a published count (``sozialraum.analysis.confidentiality``) or a model
-estimate rounded to tens (``sozialraum.access.present``), so no 1 or 2 appears in what is shown.
+The optimisation never reads the raw counts: the demand points are weighted with the safe counts of
+``sozialraum.access.present.safe_counts`` (published counts; a suppressed cell — primary or secondary — gets a
+stand-in computed from published numbers only). So two stores that publish the same values give the same plan,
+k-curve, explanation and scenario JSON, and no suppressed count can be recovered by differencing runs. Every
+number of people in the plan's frames is either a published count (``sozialraum.analysis.confidentiality``) or
+a model estimate rounded to tens, so no 1 or 2 appears in what is shown.
 """
 
 from __future__ import annotations
@@ -121,7 +124,9 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     s = resolve(settings)
     travel = travel if travel is not None else model_from_settings(settings)
     limit = float(s["solver_time_limit_s"])
-    areas, demand = load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"])
+    threshold = s["suppression_threshold"]
+    areas, demand = load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"],
+                                threshold=threshold)
     cands = _candidates(con, venue_types, barrier_free_only, fix_jobcenters)
     if (~cands["fixed"]).sum() == 0:
         raise InputError("Es gibt keine möglichen Standorte (Kandidaten) für diese Auswahl von Ortstypen.")
@@ -147,7 +152,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     n_new = len(res.new_sites)
     curve_max = int(k_curve_max if k_curve_max is not None else max(s["max_new_sites"], n_new))
     curve = k_curve(reach, w, curve_max, fixed=fixed, time_limit=limit)
-    pub = published_counts(con, level, period, target_indicator)
+    pub = published_counts(con, level, period, target_indicator, threshold=threshold)
     frames = _present(cands, areas, demand, w, reach, res, ex, curve, prov, pub, fixed)
     summary = {
         "model": model, "model_label": MODELS[model], "status": res.status, "gap": res.gap,
@@ -158,6 +163,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
         "objective": res.objective if model != "mclp" else None,
         "n_demand_points": int(len(demand)), "n_candidates": int(len(cands)),
         "areas_without_count": list(demand.attrs.get("ohne_gewicht", [])),
+        "areas_estimated": list(demand.attrs.get("geschaetzt", [])),
     }
     params = {"level": level, "period": period, "target_indicator": target_indicator, "budget_min": budget_min,
               "k": k, "model": model, "venue_types": list(venue_types) if venue_types is not None else None,
