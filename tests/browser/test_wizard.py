@@ -306,3 +306,59 @@ def test_other_layouts_and_next_years_recipe(empty_app, browser):
     assert got[("rlb", "2020", "STGT08")] == (31, None)  # years across columns
     assert {p for i, p, k in got if i == "rlb"} >= {"2020", "2022"}
     assert got[("ew_gesamt", "2019", "STGT02")] == (4120380, "doubtful")  # the glued PDF number, confirmed
+
+
+def test_own_indicator_and_explicit_sum(empty_app, browser):
+    url, folder, db, server = empty_app
+    st_path, bz_path = wf.write_shapes(folder / "geo")
+    (folder / "tabellen").mkdir(exist_ok=True)
+    profile = wf.write_profile(folder / "tabellen")
+    context = browser.new_context(viewport=VIEWPORT, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    app = AppPage(page, url)
+    try:
+        app.open("daten")
+        c = Clicks(app)
+        load_areas(c, bz_path, "bezirk", "Bezirk", parent=False)
+        load_areas(c, st_path, "stadtteil", "Stadtteil", parent=True)
+        c.click(page.get_by_text("Statistik je Gebiet (CSV, XLSX)"))
+        c.upload(profile)
+        # two columns into one indicator: only with an explicit "summieren"
+        c.tick("Bevölkerung insgesamt")
+        c.tick("Bevölkerung unter 15 Jahre")
+        pick(c, "Kennzahl", "Einwohner/innen (ew_gesamt)", nth=1)
+        assert page.get_by_text("Sie werden nur summiert, wenn Sie das ausdrücklich wollen").count() == 1
+        assert page.get_by_role("button", name="Prüfen", exact=True).count() == 0
+        c.shot("wizard_20_sum_warning")
+        c.tick("Bevölkerung unter 15 Jahre")  # untick again
+        # a column no registry indicator fits: declare an own one
+        c.tick("Bevölkerung Anteil unter 15 in %")
+        assert page.get_by_text("ist noch keine Kennzahl gewählt").count() == 1
+        c.click(page.get_by_text("Keine passende Kennzahl? Eigene Kennzahl anlegen"))
+        c.fill("Name", "Anteil Kinder unter 15")
+        pick(c, "Art", "Quote/Anteil in %")
+        c.button("Kennzahl anlegen")
+        pick(c, "Kennzahl", "Anteil Kinder unter 15 (eigene) (eigen_anteil_kinder_unter_15)", nth=1)
+        c.shot("wizard_21_own_indicator")
+        c.button("Prüfen")
+        if page.get_by_text("trotzdem übernehmen").count():
+            c.tick("trotzdem übernehmen")
+        c.button("Übernehmen")
+        assert c.done(), app.errors()
+        assert not app.errors()
+    finally:
+        context.close()
+    server.terminate()
+    server.wait(timeout=30)
+    from sozialraum.store import connect
+
+    con = connect(db, read_only=True)
+    try:
+        got = dict(con.execute("SELECT area_key, value FROM observations WHERE indicator = "
+                               "'eigen_anteil_kinder_unter_15' AND NOT derived").fetchall())
+        label = con.execute("SELECT label_de, unit FROM own_indicators").fetchall()
+    finally:
+        con.close()
+    assert got["STGT01"] == pytest.approx(14.0) and len(got) == 6
+    assert label == [("Anteil Kinder unter 15", "%")]
