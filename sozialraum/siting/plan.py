@@ -108,13 +108,25 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     ``sozialraum.settings`` (detour_factor, walking_speed_kmh, demand_grid_m, solver_time_limit_s,
     pmedian_nearest, max_new_sites). ``travel``: a travel model replacing the walking model.
     """
+    import time
+
     from sozialraum.access.store_adapter import load_demand
     from sozialraum.access.travel import model_from_settings
     from sozialraum.settings import resolve
+    from sozialraum.siting.core import _fixed
     from sozialraum.siting.explain import explain_sites
-    from sozialraum.siting.kcurve import k_curve
-    from sozialraum.siting.models import MODELS, solve_lscp, solve_mclp, solve_pmedian_refined
+    from sozialraum.siting.kcurve import curve_frame
+    from sozialraum.siting.mclp import mclp_curve, reduce_cover
+    from sozialraum.siting.models import MODELS, mclp_result, pattern, solve_lscp, solve_pmedian_refined
     from sozialraum.store import read
+
+    clock, timings = time.perf_counter(), {}
+
+    def lap(name):
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
 
     if model not in MODELS:
         raise InputError(f"Unbekanntes Modell {model!r}; möglich: {', '.join(MODELS)}")
@@ -129,15 +141,33 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     dxy, cxy = demand[["x", "y"]].to_numpy(dtype="float64"), cands[["x", "y"]].to_numpy(dtype="float64")
     w = demand["weight"].to_numpy(dtype="float64")
     names = dict(zip(areas["area_key"], areas["name"]))
+    lap("load_s")
     reach = travel.minutes(dxy, cxy, budget_min)
+    lap("reach_s")
+    # the k-curve (exact MCLP for k = 0..K on one merged model); for the MCLP it also gives the plan itself
+    p = pattern(reach)
+    red = reduce_cover(p, w, _fixed(fixed, p.shape[1]))
+    n_free = p.shape[1] - len(fixed)
+    wanted = min(int(k), n_free) if model == "mclp" else 0
+    curve_max = int(k_curve_max if k_curve_max is not None else max(s["max_new_sites"], wanted))
+    curve_max = min(curve_max, n_free)
+    points = mclp_curve(p, w, range(max(curve_max, wanted) + 1), red.fixed, limit, red=red)
+    lap("k_curve_s")
     if model == "mclp":
-        res = solve_mclp(reach, w, k, fixed=fixed, time_limit=limit)
+        if k > n_free:
+            from sozialraum.errors import SolverError
+
+            raise SolverError(f"Es sollen {k} neue Standorte gewählt werden, es gibt aber nur {n_free} freie "
+                              "Kandidaten.")
+        res = mclp_result(reach, w, points[int(k)], fixed)
     elif model == "pmedian":
         res = solve_pmedian_refined(travel, dxy, cxy, w, k, fixed=fixed, nearest=int(s["pmedian_nearest"]),
                                     time_limit=limit, budget=budget_min)
     else:
-        ids = [f"{names.get(a, a)} (Punkt {p})" for a, p in zip(demand["area_key"], demand["point_id"])]
+        ids = [f"{names.get(a, a)} (Punkt {p_})" for a, p_ in zip(demand["area_key"], demand["point_id"])]
         res = solve_lscp(reach, fixed=fixed, time_limit=limit, weights=w, demand_ids=ids)
+    lap("solve_s")
+    curve = curve_frame({k_: pt for k_, pt in points.items() if k_ <= curve_max}, float(w.sum()))
     prov = read.providers(con)
     partner_reach = (travel.minutes(cxy, prov[["x", "y"]].to_numpy(dtype="float64"), budget_min)
                      if len(prov) else None)
@@ -145,10 +175,10 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
                        partner_reach=partner_reach,
                        provider_types=prov["service_type"].to_numpy() if len(prov) else None)
     n_new = len(res.new_sites)
-    curve_max = int(k_curve_max if k_curve_max is not None else max(s["max_new_sites"], n_new))
-    curve = k_curve(reach, w, curve_max, fixed=fixed, time_limit=limit)
     pub = published_counts(con, level, period, target_indicator)
     frames = _present(cands, areas, demand, w, reach, res, ex, curve, prov, pub, fixed)
+    lap("explain_s")
+    timings["total_s"] = sum(timings.values())
     summary = {
         "model": model, "model_label": MODELS[model], "status": res.status, "gap": res.gap,
         "solve_seconds": res.solve_seconds, "n_new": n_new, "n_fixed": len(fixed),
@@ -157,6 +187,11 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
         "covered_share_fixed_only": float(curve["covered_share"].iloc[0]) if len(curve) else None,
         "objective": res.objective if model != "mclp" else None,
         "n_demand_points": int(len(demand)), "n_candidates": int(len(cands)),
+        "n_model_rows": int(red.matrix.shape[0]), "n_rows_before_merge": int(red.n_rows_before),
+        "k_curve_status": "optimal" if (curve["status"] == "optimal").all() else "time_limit",
+        "k_curve_max_gap": float(curve["gap"].max()) if len(curve) else 0.0,
+        "k_curve_mip_solves": int((curve["how"] == "mip").sum()),
+        "timings": timings,
         "areas_without_count": list(demand.attrs.get("ohne_gewicht", [])),
     }
     params = {"level": level, "period": period, "target_indicator": target_indicator, "budget_min": budget_min,
@@ -207,18 +242,26 @@ def _present(cands, areas, demand, w, reach, res, ex, curve, prov, pub, fixed) -
                                         * site_areas["share_of_area"].to_numpy(dtype="float64"))
     site_areas = site_areas[["id", "area_key", "name", "people", "share_of_area"]].reset_index(drop=True)
     rows = []
-    for _, site in sites.iterrows():
-        j = int(cands.index[cands["id"] == site["id"]][0])
-        mine = site_areas[(site_areas["id"] == site["id"]) & (site_areas["people"] > 0)]
-        area_text = "; ".join(f"{r.name} (≈ {int(r.people)})" for r in mine.head(8).itertuples())
-        part = ex.partners[ex.partners["candidate"] == j] if len(ex.partners) else ex.partners
-        by_type = part.groupby("service_type").size() if len(part) else pd.Series(dtype=int)
-        partner_text = "; ".join(f"{SERVICE_TYPES.get(t, t)}: {n}" for t, n in by_type.items())
-        partner_names = "; ".join(prov["name"].iloc[part["provider"].head(10)].astype(str)) if len(part) else ""
-        rows.append({"id": site["id"], "name": site["name"], "order": site["order"], "fixed": site["fixed"],
-                     "covered": site["covered"], "marginal_gain": site["marginal_gain"],
-                     "n_areas": int(len(mine)), "areas": area_text, "n_partners": int(len(part)),
-                     "partners": partner_text, "partner_names": partner_names})
+    ids = cands["id"].tolist()
+    first_pos = {sid: j for j, sid in reversed(list(enumerate(ids)))}
+    served = site_areas[site_areas["people"] > 0]
+    by_site = {sid: (g["name"].tolist(), g["people"].tolist()) for sid, g in served.groupby("id", sort=False)}
+    parts = {j: g for j, g in ex.partners.groupby("candidate", sort=False)} if len(ex.partners) else {}
+    prov_names = prov["name"].astype(str).to_numpy() if len(prov) else np.array([], dtype=object)
+    for site in sites[["id", "name", "order", "fixed", "covered", "marginal_gain"]].to_dict("records"):
+        j = first_pos[site["id"]]
+        area_names, people = by_site.get(site["id"], ([], []))
+        area_text = "; ".join(f"{n} (≈ {int(v)})" for n, v in zip(area_names[:8], people[:8]))
+        part = parts.get(j)
+        if part is not None:
+            types, counts = np.unique(part["service_type"].astype(str).to_numpy(), return_counts=True)
+            partner_text = "; ".join(f"{SERVICE_TYPES.get(t, t)}: {n}" for t, n in zip(types, counts))
+            partner_names = "; ".join(prov_names[part["provider"].to_numpy()[:10]])
+        else:
+            partner_text, partner_names = "", ""
+        rows.append({**site, "n_areas": len(area_names), "areas": area_text,
+                     "n_partners": 0 if part is None else int(len(part)), "partners": partner_text,
+                     "partner_names": partner_names})
     explanation = pd.DataFrame(rows, columns=["id", "name", "order", "fixed", "covered", "marginal_gain", "n_areas",
                                               "areas", "n_partners", "partners", "partner_names"])
     k_curve = pd.DataFrame({"k": curve["k"], "covered_share": curve["covered_share"],
