@@ -89,3 +89,15 @@ def test_infeasible_set_cover_gives_a_german_message(grid_db):
     at = click(at, "Standorte berechnen")
     assert any(e.value.startswith("Die Standortplanung ließ sich nicht rechnen") for e in at.error)
     assert not at.metric
+
+
+def test_the_shown_time_is_the_whole_wait(grid_db):
+    at = run_app(PAGE)
+    at = click(at, "Standorte berechnen")
+    metrics = {m.label: m.value for m in at.metric}
+    assert "Rechenzeit" not in metrics
+    waited = float(metrics["Wartezeit"].removesuffix(" s").replace(",", "."))
+    plan = at.session_state["standorte_plan"]
+    # the whole call (load, travel, k-curve, explanation), not only the solver's part
+    assert waited >= round(plan.summary["timings"]["total_s"], 1) - 0.05
+    assert waited >= plan.summary["solve_seconds"]
