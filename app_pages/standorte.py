@@ -47,8 +47,8 @@ def _plan(version: str, level: str, period: str, target: str, budget: float, k: 
 with st.sidebar.expander(tr("Weg- und Rechenmodell", "Travel and solver model")):
     settings = {name: setting_input(name, st, key=f"standorte_{name}") for name in SETTING_NAMES}
 
-NO_VENUES = ("Keine Kandidatenorte geladen — auf der Seite „Daten“ eine Punktliste „Kandidatenorte“ "
-             "(z. B. Bibliotheken, Stadtteilzentren) hochladen; dann lassen sich hier Standorte wählen.",
+NO_VENUES = (("Keine Kandidatenorte geladen — auf der Seite „Daten“ eine Punktliste „Kandidatenorte“ "
+              "(z. B. Bibliotheken, Stadtteilzentren) hochladen; dann lassen sich hier Standorte wählen."),
              "No candidate venues loaded — upload a point list 'candidate venues' on the page 'Data'.")
 present_venues = _venue_types(data_version())
 if not present_venues:
