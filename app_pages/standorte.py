@@ -127,7 +127,7 @@ def show_plan(plan) -> None:
     m3.metric(tr("Neue Standorte", "New sites"), fmt_number(s.get("n_new")))
     waited = st.session_state.get("standorte_waited")
     if st.session_state.get("standorte_loaded") is not plan and waited is not None:
-        timings = s.get("timings") or {}
+        timings = plan.extra.get("timings", {})
         m4.metric(tr("Wartezeit", "Waiting time"), fmt_number(waited, 1) + " s",
                   help=tr("Die ganze Berechnung, wie sie beim Klick gedauert hat (Daten, Wege, Optimierung, "
                           f"k-Kurve, Erklärung); davon k-Kurve {fmt_number(timings.get('k_curve_s', 0), 1)} s, "
@@ -171,7 +171,11 @@ def show_plan(plan) -> None:
             tr("Zugewinn (≈ Personen)", "gain (≈ people)"): [people(v) for v in curve["added"]],
         }), hide_index=True, width="stretch", key="standorte_kcurve_table")
     st.caption(tr("Alle Personenzahlen sind Modellschätzungen, auf Zehner gerundet; Gebiete mit gesperrten "
-                  "Fallzahlen werden nicht beziffert.", "People figures are model estimates rounded to tens."))
+                  "Fallzahlen werden nicht beziffert. Gerechnet wird nur mit veröffentlichten Fallzahlen: Ein "
+                  "gesperrtes Gebiet zählt mit dem veröffentlichten Rest seines übergeordneten Gebiets (gleich "
+                  "verteilt) oder einem festen Ersatzwert, nie mit der gesperrten Zahl.",
+                  "People figures are model estimates rounded to tens. Only published counts are used: a "
+                  "suppressed area counts with a stand-in derived from published figures, never its own count."))
 
 
 def _radius(plan) -> float:

@@ -8,8 +8,12 @@ too small to hold a grid point gets one point at its representative point (alway
 Weights: equal shares by default. With a residential-land layer, each point's share is the residential land
 inside its grid cell and inside the area; if an area has no residential land at all, equal shares are used.
 The weights of an area always add up to the area's count exactly (the remainder of floating-point division is
-put on the area's largest point). Areas without a count (missing or suppressed) get weight 0 and are listed in
+put on the area's largest point). Areas without a count (NaN) get weight 0 and are listed in
 ``.attrs["ohne_gewicht"]``.
+
+The weights given here must be safe to publish through every figure derived from them: on a store they come
+from ``sozialraum.access.present.safe_counts`` (published counts, suppressed cells replaced by a stand-in
+computed from published numbers), never from the raw counts.
 """
 
 from __future__ import annotations

@@ -183,7 +183,7 @@ def _site_store(db, level, target, period, budget, model, k, detour, time_limit,
     out_path.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out_path, index=False)
     s = plan.summary
-    timings = {name: round(float(v), 3) for name, v in (s.get("timings") or {}).items()}
+    timings = {name: round(float(v), 3) for name, v in plan.extra.get("timings", {}).items()}
     timings["command_s"] = round(time.perf_counter() - started, 3)
     curve = [{"k": int(r.k), "covered_share": float(r.covered_share), "covered": _num(r.covered),
               "added": _num(r.added), "new_sites": r.new_sites} for r in plan.k_curve.itertuples()]

@@ -1,8 +1,11 @@
 """Outreach siting on a store: demand from the counts, candidate venues, fixed Jobcenter sites → a ``SitingPlan``.
 
-The optimisation uses the raw counts (the target group per area, spread over demand points). Every number of
-people in the plan's frames is either a published count (``sozialraum.analysis.confidentiality``) or a model
-estimate rounded to tens (``sozialraum.access.present``), so no 1 or 2 appears in what is shown.
+The optimisation never reads the raw counts: the demand points are weighted with the safe counts of
+``sozialraum.access.present.safe_counts`` (published counts; a suppressed cell — primary or secondary — gets a
+stand-in computed from published numbers only). So two stores that publish the same values give the same plan,
+k-curve, explanation and scenario JSON, and no suppressed count can be recovered by differencing runs. Every
+number of people in the plan's frames is either a published count (``sozialraum.analysis.confidentiality``) or
+a model estimate rounded to tens, so no 1 or 2 appears in what is shown.
 """
 
 from __future__ import annotations
@@ -133,7 +136,9 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     s = resolve(settings)
     travel = travel if travel is not None else model_from_settings(settings)
     limit = float(s["solver_time_limit_s"])
-    areas, demand = load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"])
+    threshold = s["suppression_threshold"]
+    areas, demand = load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"],
+                                threshold=threshold)
     cands = _candidates(con, venue_types, barrier_free_only, fix_jobcenters)
     if (~cands["fixed"]).sum() == 0:
         raise InputError("Es gibt keine möglichen Standorte (Kandidaten) für diese Auswahl von Ortstypen.")
@@ -175,7 +180,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
                        partner_reach=partner_reach,
                        provider_types=prov["service_type"].to_numpy() if len(prov) else None)
     n_new = len(res.new_sites)
-    pub = published_counts(con, level, period, target_indicator)
+    pub = published_counts(con, level, period, target_indicator, threshold=threshold)
     frames = _present(cands, areas, demand, w, reach, res, ex, curve, prov, pub, fixed)
     lap("explain_s")
     timings["total_s"] = sum(timings.values())
@@ -191,14 +196,15 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
         "k_curve_status": "optimal" if (curve["status"] == "optimal").all() else "time_limit",
         "k_curve_max_gap": float(curve["gap"].max()) if len(curve) else 0.0,
         "k_curve_mip_solves": int((curve["how"] == "mip").sum()),
-        "timings": timings,
         "areas_without_count": list(demand.attrs.get("ohne_gewicht", [])),
+        "areas_estimated": list(demand.attrs.get("geschaetzt", [])),
     }
     params = {"level": level, "period": period, "target_indicator": target_indicator, "budget_min": budget_min,
               "k": k, "model": model, "venue_types": list(venue_types) if venue_types is not None else None,
               "barrier_free_only": barrier_free_only, "fix_jobcenters": fix_jobcenters,
               "settings": dict(settings or {}), "travel": type(travel).__name__}
-    return SitingPlan(parameters=params, summary=summary, **frames)
+    # timings (seconds per step) vary from run to run: kept beside the plan, not in its summary or saved JSON
+    return SitingPlan(parameters=params, summary=summary, **frames, extra={"timings": timings})
 
 
 def _ids(cands, selected, fixed) -> str:
