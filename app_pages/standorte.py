@@ -17,6 +17,8 @@ from sozialraum.services import VENUE_TYPES
 
 SETTING_NAMES = ("detour_factor", "walking_speed_kmh", "demand_grid_m", "solver_time_limit_s", "pmedian_nearest",
                  "max_new_sites")
+CAPACITY_SETTINGS = ("site_hours_outreach", "site_hours_jobcenter", "cases_per_hour", "contacts_per_person_year",
+                     "working_weeks")
 
 st.title(tr("Standortplanung", "Site planning"))
 st.caption(tr("Wo sollten k neue Außenstellen oder Sprechstunden in bestehenden Orten (Bibliotheken, "
@@ -36,16 +38,18 @@ def _venue_types(version: str) -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _plan(version: str, level: str, period: str, target: str, budget: float, k: int, model: str,
-          venue_types: tuple, barrier_free: bool, fix_jobcenters: bool, settings_items: tuple):
+          venue_types: tuple, barrier_free: bool, fix_jobcenters: bool, settings_items: tuple, groups: tuple = ()):
     from sozialraum.siting.plan import plan_sites
 
     return plan_sites(get_con(), level=level, period=period, target_indicator=target, budget_min=budget, k=k,
                       model=model, venue_types=list(venue_types) or None, barrier_free_only=barrier_free,
-                      fix_jobcenters=fix_jobcenters, settings=dict(settings_items))
+                      fix_jobcenters=fix_jobcenters, settings=dict(settings_items), caseload_groups=list(groups))
 
 
 with st.sidebar.expander(tr("Weg- und Rechenmodell", "Travel and solver model")):
     settings = {name: setting_input(name, st, key=f"standorte_{name}") for name in SETTING_NAMES}
+with st.sidebar.expander(tr("Kapazität und Fallzahlen", "Capacity and caseload")):
+    settings |= {name: setting_input(name, st, key=f"standorte_{name}") for name in CAPACITY_SETTINGS}
 
 NO_VENUES = (("Keine Kandidatenorte geladen — auf der Seite „Daten“ eine Punktliste „Kandidatenorte“ "
               "(z. B. Bibliotheken, Stadtteilzentren) hochladen; dann lassen sich hier Standorte wählen."),
@@ -82,7 +86,8 @@ elif submitted:
     import time
 
     params = (data_version(), level, period, target, float(budget), int(k), model, tuple(venue_types),
-              bool(barrier_free), bool(fix_jobcenters), tuple(sorted(settings.items())))
+              bool(barrier_free), bool(fix_jobcenters), tuple(sorted(settings.items())),
+              tuple(g for g in target_labels if g != target))
     with st.status(tr("Standorte werden berechnet …", "Computing sites …"), expanded=False) as status:
         st.write(tr("Nachfragepunkte, Wege und Optimierungsmodell (HiGHS) …", "Demand, travel, HiGHS model …"))
         try:
@@ -170,12 +175,34 @@ def show_plan(plan) -> None:
             "k": curve["k"], tr("in Reichweite", "within reach"): [pct(v) for v in curve["covered_share"]],
             tr("Zugewinn (≈ Personen)", "gain (≈ people)"): [people(v) for v in curve["added"]],
         }), hide_index=True, width="stretch", key="standorte_kcurve_table")
+    show_caseload(plan)
     st.caption(tr("Alle Personenzahlen sind Modellschätzungen, auf Zehner gerundet; Gebiete mit gesperrten "
                   "Fallzahlen werden nicht beziffert. Gerechnet wird nur mit veröffentlichten Fallzahlen: Ein "
                   "gesperrtes Gebiet zählt mit dem veröffentlichten Rest seines übergeordneten Gebiets (gleich "
                   "verteilt) oder einem festen Ersatzwert, nie mit der gesperrten Zahl.",
                   "People figures are model estimates rounded to tens. Only published counts are used: a "
                   "suppressed area counts with a stand-in derived from published figures, never its own count."))
+
+
+def show_caseload(plan) -> None:
+    load = plan.caseload
+    if load is None or load.empty:
+        return
+    st.subheader(tr("Erwartete Fallzahlen je Standort", "Expected caseload per site"))
+    st.caption(tr("Personen der Zielgruppen, die ihren nächsten gewählten Standort in der Zeit erreichen (beim "
+                  "Modell mit Kapazität: die Zuordnung im Rahmen der Sprechstunden), und die Beratungsstunden je "
+                  "Woche, die daraus folgen (Einstellungen unter „Kapazität und Fallzahlen“). Grundlage für Personal- "
+                  "und Kostenplanung nach Zielgruppen.", "People per site and target group, and the staff hours."))
+    labels = target_group_labels(plan.parameters.get("level", level))
+    st.dataframe(pd.DataFrame({
+        tr("Standort", "Site"): load["name"],
+        tr("Zielgruppe", "Target group"): [labels.get(g, g) for g in load["group"]],
+        tr("erwartete Fälle (≈ Personen)", "expected cases (≈ people)"): [people(v) for v in load["people"]],
+        tr("Beratungsstunden je Woche", "staff hours per week"): [fmt_number(v, 1) for v in load["staff_hours_week"]],
+        tr("Kapazität (Personen je Jahr)", "capacity (people per year)"): [fmt_number(v) for v in load["capacity"]],
+        tr("Auslastung", "utilisation"): [pct(v) if g == plan.parameters.get("target_indicator") else "–"
+                                          for v, g in zip(load["utilisation"], load["group"])],
+    }), hide_index=True, width="stretch", key="standorte_caseload")
 
 
 def _radius(plan) -> float:

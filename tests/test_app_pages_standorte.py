@@ -37,7 +37,7 @@ def test_widgets_have_german_labels(grid_db):
     assert {"nur barrierefreie Orte", "bestehende Jobcenter-Standorte fest einplanen"} <= set(labels(at.checkbox))
     model = at.radio(key="standorte_model")
     assert model.label == "Modell" and [o.split(":")[0] for o in model.options] == [
-        "Maximale Abdeckung", "p-Median", "Mengenüberdeckung"]
+        "Maximale Abdeckung", "p-Median", "Mengenüberdeckung", "Abdeckung mit Kapazität"]
     assert "Standorte berechnen" in labels(at.button)
     assert any("Standorte berechnen" in i.value for i in at.info)
 
@@ -62,6 +62,10 @@ def test_siting_run_shows_the_sites_the_library_chose(grid_db):
                for x in re.findall(r"≈ ([\d.]+)", " ".join(table[col]))]
     assert numbers and all(n % 10 == 0 for n in numbers)
     assert "Lohnt sich ein weiterer Standort? (k-Kurve)" in [h.value for h in at.subheader]
+    caseload = table_with(at, "Beratungsstunden je Woche")
+    assert set(caseload["Standort"]) == set(plan.sites["name"])
+    # the other target groups beside the planning one
+    assert {"Regelleistungsberechtigte (SGB II)", "Unter 25-Jährige im SGB II"} <= set(caseload["Zielgruppe"])
 
 
 def test_scenarios_are_saved_compared_shown_and_deleted(grid_db):

@@ -10,8 +10,7 @@ import pytest
 
 from sozialraum.access.travel import WalkingModel
 from sozialraum.errors import SolverError
-from sozialraum.siting.capacity import (caseload, nearest_flows, site_capacity, solve_capacitated,
-                                        staff_hours_per_week)
+from sozialraum.siting.capacity import caseload, nearest_flows, site_capacity, solve_capacitated, staff_hours_per_week
 from sozialraum.siting.models import solve_mclp
 
 TRAVEL = WalkingModel(detour=1.0, speed_kmh=6.0)
@@ -95,3 +94,47 @@ def test_caseload_of_a_capacitated_plan_follows_its_flows(cover):
     res = solve_capacitated(cover, ONES, 1, [10, 10, 10, 1], fixed=[D])
     frame = caseload(res.flows, {"rlb": ONES}, res.selected)
     assert dict(zip(frame["candidate"], frame["people"])) == pytest.approx({C: 4.0, D: 1.0})
+
+
+def test_plan_with_capacities_and_caseload_on_the_grid(store):
+    """3×3 grid of test_siting_plan (safe weights 6, 10, 6 / 20 … / 30 …; 172 in all). Venues get room for
+    10 people a year (1 h/week × 1 per hour × 40 weeks / 4 per person), the Jobcenter for 20: k = 1 serves
+    at most 10 + 20 = 30 although 116 are within reach of r2c2 and the Jobcenter."""
+    from sozialraum.siting.plan import SitingPlan, plan_sites
+    from test_siting_plan import SETTINGS, fill_grid_store
+
+    fill_grid_store(store)
+    settings = SETTINGS | {"site_hours_outreach": 1.0, "site_hours_jobcenter": 2.0, "cases_per_hour": 1.0,
+                           "working_weeks": 40.0, "contacts_per_person_year": 4.0}
+    plan = plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=1,
+                      model="mclp_cap", settings=settings, caseload_groups=["ew_gesamt"])
+    assert plan.summary["covered_share"] == pytest.approx(30 / 172)
+    assert plan.summary["status"] == "optimal" and plan.summary["n_new"] == 1
+    load = plan.caseload[plan.caseload["group"] == "rlb"].set_index("id")
+    assert load.loc["jc1", "people"] == 20.0 and load.loc["jc1", "capacity"] == 20.0
+    assert load["people"].sum() == 30.0 and (load["utilisation"] <= 1.0).all()
+    assert load.loc["jc1", "staff_hours_week"] == pytest.approx(20 * 4 / 40 / 1.0)
+    # the second group (100 residents per cell) shares the same assignment in proportion
+    assert set(plan.caseload["group"]) == {"rlb", "ew_gesamt"}
+    assert plan.caseload["people"].mod(10).eq(0).all()  # rounded to tens: never a 1 or a 2
+    again = SitingPlan.from_json(plan.to_json())
+    assert again.caseload["people"].tolist() == plan.caseload["people"].tolist()
+    # an uncapacitated plan gets its caseload too (nearest chosen site within reach)
+    mclp = plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=1,
+                      settings=settings)
+    assert mclp.caseload.set_index("id").loc["v22", "people"] == 80.0
+
+
+def test_old_saved_plans_without_caseload_still_load(store):
+    import json
+
+    from sozialraum.siting.plan import SitingPlan, plan_sites
+    from test_siting_plan import SETTINGS, fill_grid_store
+
+    fill_grid_store(store)
+    plan = plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=1,
+                      settings=SETTINGS)
+    data = json.loads(plan.to_json())
+    del data["frames"]["caseload"]
+    old = SitingPlan.from_json(json.dumps(data))
+    assert old.caseload.empty and old.sites["id"].tolist() == plan.sites["id"].tolist()

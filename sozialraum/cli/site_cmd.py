@@ -75,8 +75,9 @@ def _read_points(path: Path, columns: list[str]):
               help="Datei-Modus: CSV mit id,x,y,weight (metrisches CRS).")
 @click.option("--candidates", "candidates_path", default=None, type=click.Path(path_type=Path),
               help="Datei-Modus: CSV mit id,x,y der möglichen Standorte (gleiches CRS).")
-@click.option("--model", type=click.Choice(["mclp", "pmedian", "lscp"]), required=True,
-              help="mclp = maximale Abdeckung, pmedian = kürzeste Wege, lscp = wenigste Standorte für alle.")
+@click.option("--model", type=click.Choice(["mclp", "pmedian", "lscp", "mclp_cap"]), required=True,
+              help="mclp = maximale Abdeckung, pmedian = kürzeste Wege, lscp = wenigste Standorte für alle, "
+                   "mclp_cap = Abdeckung im Rahmen der Kapazitäten (nur Datenbank-Modus).")
 @click.option("--k", "k", type=click.IntRange(min=0), default=None,
               help="Zahl NEUER Standorte zusätzlich zu --fixed (für mclp und pmedian).")
 @click.option("--radius", type=click.FloatRange(min=0), default=None,
@@ -98,6 +99,8 @@ def site(db, level, target, period, budget, overrides, demand_path, candidates_p
     if db is not None:
         _site_store(db, level, target, period, budget, model, k, detour, time_limit, out_path, overrides)
         return
+    if model == "mclp_cap":
+        raise click.UsageError("Das Modell mclp_cap braucht die Ortstypen der Datenbank: bitte mit --db rechnen.")
     if demand_path is None or candidates_path is None or radius is None:
         raise click.UsageError("Bitte --db mit --level und --target (Datenbank) oder --demand, --candidates und "
                                "--radius (Dateien) angeben.")
@@ -159,7 +162,7 @@ def _site_store(db, level, target, period, budget, model, k, detour, time_limit,
 
     if not (level and target):
         raise click.UsageError("Im Datenbank-Modus werden --level und --target gebraucht.")
-    if model in ("mclp", "pmedian") and k is None:
+    if model in ("mclp", "pmedian", "mclp_cap") and k is None:
         raise click.UsageError(f"--k fehlt: Für das Modell {model} bitte die Zahl neuer Standorte angeben.")
     settings = _overrides(overrides)
     if detour is not None:
@@ -196,6 +199,9 @@ def _site_store(db, level, target, period, budget, model, k, detour, time_limit,
         "k_curve_max_gap": s.get("k_curve_max_gap"), "timings": timings,
         "n_demand_points": s["n_demand_points"], "n_model_rows": s.get("n_model_rows"),
         "n_candidates": s["n_candidates"], "n_fixed": s["n_fixed"],
+        "caseload": [{"id": str(r.id), "group": r.group, "people": _num(r.people),
+                      "staff_hours_week": _num(r.staff_hours_week), "capacity": _num(r.capacity)}
+                     for r in plan.caseload.itertuples()],
     }, ensure_ascii=False))
 
 

@@ -19,7 +19,8 @@ import pandas as pd
 from sozialraum.access.present import published_counts, round_people
 from sozialraum.errors import InputError
 
-FRAMES = ("sites", "area_service", "explanation", "site_areas", "k_curve")
+FRAMES = ("sites", "area_service", "explanation", "site_areas", "k_curve", "caseload")
+CASELOAD_COLUMNS = ["id", "name", "group", "people", "staff_hours_week", "capacity", "utilisation"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class SitingPlan:
     explanation: pd.DataFrame  # per site: id, name, order, fixed, covered, marginal_gain, areas, partners
     site_areas: pd.DataFrame  # id, area_key, name, people, share_of_area
     k_curve: pd.DataFrame  # k, covered_share, covered, added, new_sites
+    caseload: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CASELOAD_COLUMNS))
+    # caseload: per site and target group: people (≈, rounded to tens), staff_hours_week, capacity, utilisation
     extra: dict = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -41,7 +44,7 @@ class SitingPlan:
     @classmethod
     def from_json(cls, text: str) -> "SitingPlan":
         data = json.loads(text)
-        frames = {name: _frame_from_dict(data["frames"][name]) for name in FRAMES}
+        frames = {name: _frame_from_dict(data["frames"][name]) for name in FRAMES if name in data["frames"]}
         return cls(parameters=data["parameters"], summary=data["summary"], **frames)
 
 
@@ -102,20 +105,24 @@ def _candidates(con, venue_types, barrier_free_only, fix_jobcenters) -> pd.DataF
 def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "rlb", budget_min: float = 15,
                k: int = 3, model: str = "mclp", venue_types=None, barrier_free_only: bool = False,
                fix_jobcenters: bool = True, settings: dict | None = None, travel=None,
-               k_curve_max: int | None = None) -> SitingPlan:
+               k_curve_max: int | None = None, caseload_groups=()) -> SitingPlan:
     """Choose ``k`` new outreach sites among the candidate venues (Jobcenter sites fixed in when
     ``fix_jobcenters``), for the target group ``target_indicator`` on ``level``/``period``.
 
     ``model``: 'mclp' (most people within ``budget_min``), 'pmedian' (shortest weighted walk) or 'lscp' (fewest
     sites so that everyone is within the budget; ``k`` is then ignored). ``settings``: overrides of
     ``sozialraum.settings`` (detour_factor, walking_speed_kmh, demand_grid_m, solver_time_limit_s,
-    pmedian_nearest, max_new_sites). ``travel``: a travel model replacing the walking model.
+    pmedian_nearest, max_new_sites, and the capacity settings). ``travel``: a travel model replacing the walking
+    model. 'mclp_cap' is the MCLP within the sites' capacities (``sozialraum.siting.capacity``).
+    ``caseload_groups``: further target groups (count indicators) whose expected caseload per site is shown
+    beside the planning group's.
     """
     import time
 
     from sozialraum.access.store_adapter import load_demand
     from sozialraum.access.travel import model_from_settings
     from sozialraum.settings import resolve
+    from sozialraum.siting.capacity import caseload, nearest_flows, site_capacity, solve_capacitated
     from sozialraum.siting.core import _fixed
     from sozialraum.siting.explain import explain_sites
     from sozialraum.siting.kcurve import curve_frame
@@ -158,6 +165,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     curve_max = min(curve_max, n_free)
     points = mclp_curve(p, w, range(max(curve_max, wanted) + 1), red.fixed, limit, red=red)
     lap("k_curve_s")
+    capres = None
     if model == "mclp":
         if k > n_free:
             from sozialraum.errors import SolverError
@@ -168,10 +176,19 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     elif model == "pmedian":
         res = solve_pmedian_refined(travel, dxy, cxy, w, k, fixed=fixed, nearest=int(s["pmedian_nearest"]),
                                     time_limit=limit, budget=budget_min)
+    elif model == "mclp_cap":
+        cap = site_capacity(cands["type"].to_numpy(), settings)
+        capres = solve_capacitated(reach, w, k, cap, fixed=fixed, time_limit=limit)
+        res = _as_siting_result(capres, reach, w)
     else:
         ids = [f"{names.get(a, a)} (Punkt {p_})" for a, p_ in zip(demand["area_key"], demand["point_id"])]
         res = solve_lscp(reach, fixed=fixed, time_limit=limit, weights=w, demand_ids=ids)
     lap("solve_s")
+    flows = capres.flows if model == "mclp_cap" else nearest_flows(res.assignment, w, len(cands))
+    groups = {target_indicator: w} | _group_weights(con, level, period, caseload_groups, demand, threshold,
+                                                     skip=target_indicator)
+    loads = caseload(flows, groups, res.selected, capacity=site_capacity(cands["type"].to_numpy(), settings),
+                     settings=settings)
     curve = curve_frame({k_: pt for k_, pt in points.items() if k_ <= curve_max}, float(w.sum()))
     prov = read.providers(con)
     partner_reach = (travel.minutes(cxy, prov[["x", "y"]].to_numpy(dtype="float64"), budget_min)
@@ -182,6 +199,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     n_new = len(res.new_sites)
     pub = published_counts(con, level, period, target_indicator, threshold=threshold)
     frames = _present(cands, areas, demand, w, reach, res, ex, curve, prov, pub, fixed)
+    frames["caseload"] = _present_caseload(loads, cands, settings)
     lap("explain_s")
     timings["total_s"] = sum(timings.values())
     summary = {
@@ -190,7 +208,9 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
         "covered_share": res.covered_share, "covered": round_people(res.covered_weight),
         "total": round_people(res.total_weight),
         "covered_share_fixed_only": float(curve["covered_share"].iloc[0]) if len(curve) else None,
-        "objective": res.objective if model != "mclp" else None,
+        "objective": res.objective if model not in ("mclp", "mclp_cap") else None,
+        "reachable_share": (capres.reachable_weight / capres.total_weight
+                            if capres is not None and capres.total_weight > 0 else None),
         "n_demand_points": int(len(demand)), "n_candidates": int(len(cands)),
         "n_model_rows": int(red.matrix.shape[0]), "n_rows_before_merge": int(red.n_rows_before),
         "k_curve_status": "optimal" if (curve["status"] == "optimal").all() else "time_limit",
@@ -205,6 +225,51 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
               "settings": dict(settings or {}), "travel": type(travel).__name__}
     # timings (seconds per step) vary from run to run: kept beside the plan, not in its summary or saved JSON
     return SitingPlan(parameters=params, summary=summary, **frames, extra={"timings": timings})
+
+
+def _as_siting_result(cap, reach, w):
+    """A capacitated answer in the ``SitingResult`` shape the frames use: covered = people served in capacity."""
+    from sozialraum.siting.models import SitingResult, nearest_assignment
+
+    assignment, _ = nearest_assignment(reach, cap.selected)
+    return SitingResult("mclp_cap", cap.selected, cap.served_weight, cap.served_weight, cap.total_weight,
+                        assignment, cap.solve_seconds, cap.status, cap.gap, cap.fixed)
+
+
+def _group_weights(con, level, period, groups, demand, threshold, skip=None) -> dict:
+    """Per demand point the safe weight of further target groups (equal shares within each area, as the
+    demand points of the planning group)."""
+    from sozialraum.access.present import safe_counts
+
+    keys = demand["area_key"].astype(str)
+    n_in_area = keys.map(keys.value_counts()).to_numpy(dtype="float64")
+    out = {}
+    for g in groups:
+        if g == skip or g in out:
+            continue
+        try:
+            counts = safe_counts(con, level, period, g, threshold=threshold)
+        except InputError:  # no published values for this group in this period: no caseload row for it
+            continue
+        counts.index = counts.index.astype(str)
+        per_area = keys.map(counts).to_numpy(dtype="float64")
+        out[g] = np.where(np.isfinite(per_area), per_area / n_in_area, 0.0)
+    return out
+
+
+def _present_caseload(loads, cands, settings) -> pd.DataFrame:
+    """Caseload per site and group as it may be shown: people rounded to tens, hours and use from those."""
+    from sozialraum.siting.capacity import staff_hours_per_week
+
+    out = pd.DataFrame({"id": cands["id"].to_numpy()[loads["candidate"].to_numpy(dtype=np.int64)],
+                        "name": cands["name"].to_numpy()[loads["candidate"].to_numpy(dtype=np.int64)],
+                        "group": loads["group"].to_numpy()})
+    out["people"] = round_people(loads["people"].to_numpy(dtype="float64"))
+    out["staff_hours_week"] = np.round(staff_hours_per_week(out["people"], settings), 1)
+    out["capacity"] = np.round(loads["capacity"].to_numpy(dtype="float64"))
+    out["utilisation"] = np.divide(out["people"], out["capacity"], out=np.full(len(out), np.nan),
+                                   where=out["capacity"].to_numpy() > 0)
+    return out[CASELOAD_COLUMNS]
 
 
 def _ids(cands, selected, fixed) -> str:
