@@ -155,13 +155,35 @@ def show_plan(plan) -> None:
     show_map(m, key="standorte_map", height=600)
     st.subheader(tr("Warum diese Standorte?", "Why these sites?"))
     ex = plan.explanation.merge(sites[["id", "label", "type_label"]], on="id", how="left")
-    st.dataframe(pd.DataFrame({
+    marks = st.session_state.get("standorte_stability", {}).get(_plan_key(plan))
+    table = pd.DataFrame({
         tr("Nr.", "No."): ex["label"], tr("Standort", "Site"): ex["name"], tr("Art", "Type"): ex["type_label"],
         tr("erreicht (≈ Personen)", "reaches (≈ people)"): [people(v) for v in ex["covered"]],
         tr("Zugewinn (≈ Personen)", "marginal gain"): [people(v) for v in ex["marginal_gain"]],
         tr("Gebiete (≈ Personen)", "Areas (≈ people)"): ex["areas"],
         tr("Partnerangebote in Reichweite", "Partner services within reach"): ex["partners"],
-    }), hide_index=True, width="stretch", key="standorte_table")
+    })
+    if marks is not None:
+        got = marks.set_index("id")
+        table.insert(3, tr("Stabilität", "Stability"), [
+            f"{got.loc[i, 'mark']} ({int(got.loc[i, 'n_kept'])}/{int(got.loc[i, 'n_variants'])})"
+            if i in got.index and got.loc[i, "mark"] != "fest" else ("fest" if i in got.index else "–")
+            for i in ex["id"]])
+    st.dataframe(table, hide_index=True, width="stretch", key="standorte_table")
+    if st.button(tr("Stabilität prüfen (Zeitbudget ± 5 min, frühere Stichtage)", "Check stability"),
+                 key="standorte_stability_run"):
+        from sozialraum.siting.robust import stability_for_store
+
+        with st.spinner(tr("Varianten werden gerechnet …", "Computing variants …")):
+            marks, chosen = stability_for_store(get_con(), plan)
+        st.session_state.setdefault("standorte_stability", {})[_plan_key(plan)] = marks
+        st.session_state["standorte_stability_runs"] = chosen
+        st.rerun()
+    if marks is not None:
+        runs = st.session_state.get("standorte_stability_runs", {})
+        st.caption(tr("Stabilität: in wie vielen Varianten der Standort wieder gewählt wird — „stabil“ in allen, "
+                      "„meist“ in mindestens der Hälfte, „unsicher“ in weniger. Varianten: ", "Stability: ")
+                   + (", ".join(runs) if runs else tr("keine rechenbar", "none")) + ".")
     left, right = st.columns([3, 2])
     with left:
         st.subheader(tr("Lohnt sich ein weiterer Standort? (k-Kurve)", "Is one more site worth it? (k-curve)"))
@@ -175,6 +197,7 @@ def show_plan(plan) -> None:
             "k": curve["k"], tr("in Reichweite", "within reach"): [pct(v) for v in curve["covered_share"]],
             tr("Zugewinn (≈ Personen)", "gain (≈ people)"): [people(v) for v in curve["added"]],
         }), hide_index=True, width="stretch", key="standorte_kcurve_table")
+    show_fairness(plan)
     show_caseload(plan)
     st.caption(tr("Alle Personenzahlen sind Modellschätzungen, auf Zehner gerundet; Gebiete mit gesperrten "
                   "Fallzahlen werden nicht beziffert. Gerechnet wird nur mit veröffentlichten Fallzahlen: Ein "
@@ -182,6 +205,34 @@ def show_plan(plan) -> None:
                   "verteilt) oder einem festen Ersatzwert, nie mit der gesperrten Zahl.",
                   "People figures are model estimates rounded to tens. Only published counts are used: a "
                   "suppressed area counts with a stand-in derived from published figures, never its own count."))
+
+
+def _plan_key(plan) -> str:
+    import hashlib
+
+    return hashlib.sha1(plan.to_json().encode()).hexdigest()
+
+
+def show_fairness(plan) -> None:
+    fair = plan.fairness
+    if fair is None or fair.empty:
+        st.caption(tr("Gerechtigkeit der Reichweite: Für diese Ebene gibt es keinen Sozialindex (Statusklassen).",
+                      "Fairness of reach: no need index for this level."))
+        return
+    st.subheader(tr("Erreicht der Plan die Gebiete mit dem größten Bedarf?", "Does the plan reach the areas in need?"))
+    c1, c2 = st.columns([3, 1])
+    c1.dataframe(pd.DataFrame({
+        tr("Statusklasse (Sozialindex)", "Status class"): fair["status_class"],
+        tr("Zielgruppe (≈ Personen)", "target group (≈ people)"): [people(v) for v in fair["target"]],
+        tr("in Reichweite (≈ Personen)", "within reach (≈ people)"): [people(v) for v in fair["within_reach"]],
+        tr("Anteil in Reichweite", "share within reach"): [pct(v) for v in fair["share"]],
+    }), hide_index=True, width="stretch", key="standorte_fairness")
+    ci = plan.summary.get("concentration_index")
+    c2.metric(tr("Konzentrationsindex", "Concentration index"), "–" if ci is None else fmt_number(ci, 2),
+              help=tr("Wie stark die Reichweite den Bedarf (Status-Index des Sozialindex, Stichtag "
+                      f"{plan.summary.get('need_period')}) nachzeichnet: +1 = nur die Menschen in den "
+                      "bedürftigsten Gebieten erreicht, 0 = unabhängig vom Bedarf, −1 = nur die in den "
+                      "am wenigsten bedürftigen.", "Reach over the need ranking: +1 neediest only, 0 none."))
 
 
 def show_caseload(plan) -> None:

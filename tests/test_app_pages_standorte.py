@@ -105,3 +105,13 @@ def test_the_shown_time_is_the_whole_wait(grid_db):
     # the whole call (load, travel, k-curve, explanation), not only the solver's part
     assert waited >= round(plan.extra["timings"]["total_s"], 1) - 0.05
     assert waited >= plan.summary["solve_seconds"]
+
+
+def test_stability_marks_appear_in_the_site_table(grid_db):
+    at = run_app(PAGE)
+    at = click(at, "Standorte berechnen")
+    at = click(at, "Stabilität prüfen (Zeitbudget ± 5 min, frühere Stichtage)")
+    table = table_with(at, "Stabilität")
+    assert table["Stabilität"].iloc[0] == "fest"  # the Jobcenter
+    assert all(re.fullmatch(r"(stabil|meist|unsicher) \(\d/\d\)", v) for v in table["Stabilität"].iloc[1:])
+    assert any("Zeitbudget 10 min" in c.value and "Zeitbudget 20 min" in c.value for c in at.caption)

@@ -19,7 +19,8 @@ import pandas as pd
 from sozialraum.access.present import published_counts, round_people
 from sozialraum.errors import InputError
 
-FRAMES = ("sites", "area_service", "explanation", "site_areas", "k_curve", "caseload")
+FRAMES = ("sites", "area_service", "explanation", "site_areas", "k_curve", "caseload", "fairness")
+FAIRNESS_COLUMNS = ["status_class", "target", "within_reach", "share"]
 CASELOAD_COLUMNS = ["id", "name", "group", "people", "staff_hours_week", "capacity", "utilisation"]
 
 
@@ -34,6 +35,8 @@ class SitingPlan:
     k_curve: pd.DataFrame  # k, covered_share, covered, added, new_sites
     caseload: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CASELOAD_COLUMNS))
     # caseload: per site and target group: people (≈, rounded to tens), staff_hours_week, capacity, utilisation
+    fairness: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FAIRNESS_COLUMNS))
+    # fairness: per MSS status class: target, within_reach (≈, rounded to tens), share
     extra: dict = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -127,7 +130,8 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     from sozialraum.siting.explain import explain_sites
     from sozialraum.siting.kcurve import curve_frame
     from sozialraum.siting.mclp import mclp_curve, reduce_cover
-    from sozialraum.siting.models import MODELS, mclp_result, pattern, solve_lscp, solve_pmedian_refined
+    from sozialraum.siting.models import (MODELS, covered_mask, mclp_result, pattern, solve_lscp,
+                                          solve_pmedian_refined)
     from sozialraum.store import read
 
     clock, timings = time.perf_counter(), {}
@@ -200,6 +204,10 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     pub = published_counts(con, level, period, target_indicator, threshold=threshold)
     frames = _present(cands, areas, demand, w, reach, res, ex, curve, prov, pub, fixed)
     frames["caseload"] = _present_caseload(loads, cands, settings)
+    reached = (np.asarray(flows.sum(axis=1)).ravel() / np.where(w > 0, w, 1.0)) if model == "mclp_cap" else \
+        covered_mask(p, res.selected).astype(float)
+    fair, ci, need_period = _fairness(con, level, period, demand, w, reached)
+    frames["fairness"] = fair
     lap("explain_s")
     timings["total_s"] = sum(timings.values())
     summary = {
@@ -209,6 +217,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
         "total": round_people(res.total_weight),
         "covered_share_fixed_only": float(curve["covered_share"].iloc[0]) if len(curve) else None,
         "objective": res.objective if model not in ("mclp", "mclp_cap") else None,
+        "concentration_index": ci, "need_period": need_period,
         "reachable_share": (capres.reachable_weight / capres.total_weight
                             if capres is not None and capres.total_weight > 0 else None),
         "n_demand_points": int(len(demand)), "n_candidates": int(len(cands)),
@@ -255,6 +264,34 @@ def _group_weights(con, level, period, groups, demand, threshold, skip=None) -> 
         per_area = keys.map(counts).to_numpy(dtype="float64")
         out[g] = np.where(np.isfinite(per_area), per_area / n_in_area, 0.0)
     return out
+
+
+def _fairness(con, level, period, demand, w, reached):
+    """Reach per MSS status class and the concentration index over the need index of the level (the latest
+    period up to ``period`` that has a scored need index; nothing when there is none)."""
+    from sozialraum.analysis.need_index import need_index_for_store
+    from sozialraum.siting.robust import fairness
+    from sozialraum.store import read
+
+    empty = pd.DataFrame(columns=FAIRNESS_COLUMNS)
+    periods = sorted(read.periods(con, level=level), reverse=True)
+    if period is not None:
+        periods = [p_ for p_ in periods if str(p_) <= str(period)] or periods
+    for p_ in periods[:4]:
+        try:
+            need = need_index_for_store(con, level, p_)
+        except (InputError, ValueError, KeyError):
+            continue
+        need = need[need["scored"].astype(bool)]
+        if len(need) < 2:
+            continue
+        keys = need["area_key"].astype(str)
+        per, ci = fairness(demand["area_key"].to_numpy(), w, reached, dict(zip(keys, need["status_class"])),
+                           dict(zip(keys, need["status_index"])))
+        per["target"] = round_people(per["target"])
+        per["within_reach"] = round_people(per["within_reach"])
+        return per[FAIRNESS_COLUMNS], (None if not np.isfinite(ci) else round(float(ci), 3)), p_
+    return empty, None, None
 
 
 def _present_caseload(loads, cands, settings) -> pd.DataFrame:

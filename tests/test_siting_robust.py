@@ -1,0 +1,58 @@
+"""Stability marks, the concentration index and reach per status class, by hand; the stability runs on the grid."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sozialraum.siting.robust import concentration_index, fairness, stability_marks
+
+
+def test_stability_marks_by_hand():
+    variants = {"budget -5": (0, 1, 3), "budget +5": (0, 1, 2), "2022": (0, 2, 4), "2020": (0, 1, 4)}
+    marks = stability_marks((0, 1, 2, 3), variants, fixed=[0]).set_index("candidate")
+    assert marks["n_kept"].tolist() == [4, 3, 2, 1] and (marks["n_variants"] == 4).all()
+    assert marks["mark"].tolist() == ["fest", "meist", "meist", "unsicher"]
+    assert marks.loc[1, "share"] == 0.75
+    every = stability_marks((1,), {"a": (1,), "b": (1, 2)})
+    assert every["mark"].tolist() == ["stabil"]
+    assert stability_marks((1,), {})["mark"].tolist() == ["–"]
+
+
+def test_concentration_index_by_hand():
+    # two equal groups: only the needier one reached → CI = 2·cov/mean = 2·0.125/0.5 = 0.5; reversed −0.5
+    assert concentration_index([0, 1], [0.0, 1.0], [1, 1]) == pytest.approx(0.5)
+    assert concentration_index([1, 0], [0.0, 1.0], [1, 1]) == pytest.approx(-0.5)
+    assert concentration_index([1, 1], [0.0, 1.0], [1, 1]) == pytest.approx(0.0)
+    # weights count as people: the same as four equal people ranked 0, 1, 1, 1 with reach 0, 1, 1, 1
+    assert concentration_index([0, 1], [0.0, 1.0], [1, 3]) == pytest.approx(
+        concentration_index([0, 1, 1, 1], [0.0, 1.0, 1.0, 1.0], [1, 1, 1, 1]))
+    assert np.isnan(concentration_index([0, 0], [0.0, 1.0], [1, 1]))  # nobody reached
+    assert np.isnan(concentration_index([1, 0], [2.0, 2.0], [1, 1]))  # no ranking
+
+
+def test_fairness_per_status_class():
+    per, ci = fairness(["a", "a", "b", "c", "x"], [10, 10, 20, 40, 5], [1, 0, 1, 0, 1],
+                       {"a": "mittel", "b": "sehr niedrig", "c": "hoch"}, {"a": 0.0, "b": 2.0, "c": -1.5})
+    assert per["status_class"].tolist() == ["hoch", "mittel", "sehr niedrig"]  # area x has no class
+    assert per["target"].tolist() == [40, 20, 20] and per["within_reach"].tolist() == [0, 10, 20]
+    assert per["share"].tolist() == [0.0, 0.5, 1.0]
+    assert ci > 0  # reach goes to the needier areas
+
+
+def test_stability_runs_on_the_grid(store):
+    from sozialraum.siting.plan import plan_sites
+    from sozialraum.siting.robust import stability_for_store
+    from test_siting_plan import SETTINGS, fill_grid_store
+
+    fill_grid_store(store)
+    plan = plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=1,
+                      settings=SETTINGS)
+    marks, chosen = stability_for_store(store, plan)
+    # budgets 5 and 15 min; the grid has one period only. 5 min (500 m) reaches only the own cell: r2c0 and
+    # r2c2 tie at 30 and the candidate listed first (v22, the store lists venues by name) wins; 15 min (1,500 m)
+    # reaches the diagonal neighbours (1,414 m) too: the centre v11 reaches all 172. v22 is kept in 1 of 2.
+    assert chosen == {"Zeitbudget 5 min": ["jc1", "v22"], "Zeitbudget 15 min": ["jc1", "v11"]}
+    got = marks.set_index("id")
+    assert got["mark"].to_dict() == {"jc1": "fest", "v22": "meist"}
+    assert got.loc["v22", "n_kept"] == 1 and got.loc["v22", "n_variants"] == 2
+    assert isinstance(marks, pd.DataFrame)
