@@ -100,8 +100,9 @@ def test_plan_with_capacities_and_caseload_on_the_grid(store):
     """3×3 grid of test_siting_plan (safe weights 6, 10, 6 / 20 … / 30 …; 172 in all). Venues get room for
     10 people a year (1 h/week × 1 per hour × 40 weeks / 4 per person), the Jobcenter for 20: k = 1 serves
     at most 10 + 20 = 30 although 116 are within reach of r2c2 and the Jobcenter."""
-    from sozialraum.siting.plan import SitingPlan, plan_sites
     from test_siting_plan import SETTINGS, fill_grid_store
+
+    from sozialraum.siting.plan import SitingPlan, plan_sites
 
     fill_grid_store(store)
     settings = SETTINGS | {"site_hours_outreach": 1.0, "site_hours_jobcenter": 2.0, "cases_per_hour": 1.0,
@@ -128,8 +129,9 @@ def test_plan_with_capacities_and_caseload_on_the_grid(store):
 def test_old_saved_plans_without_caseload_still_load(store):
     import json
 
-    from sozialraum.siting.plan import SitingPlan, plan_sites
     from test_siting_plan import SETTINGS, fill_grid_store
+
+    from sozialraum.siting.plan import SitingPlan, plan_sites
 
     fill_grid_store(store)
     plan = plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=1,

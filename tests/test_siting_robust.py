@@ -40,9 +40,10 @@ def test_fairness_per_status_class():
 
 
 def test_stability_runs_on_the_grid(store):
+    from test_siting_plan import SETTINGS, fill_grid_store
+
     from sozialraum.siting.plan import plan_sites
     from sozialraum.siting.robust import stability_for_store
-    from test_siting_plan import SETTINGS, fill_grid_store
 
     fill_grid_store(store)
     plan = plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=1,

@@ -130,8 +130,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     from sozialraum.siting.explain import explain_sites
     from sozialraum.siting.kcurve import curve_frame
     from sozialraum.siting.mclp import mclp_curve, reduce_cover
-    from sozialraum.siting.models import (MODELS, covered_mask, mclp_result, pattern, solve_lscp,
-                                          solve_pmedian_refined)
+    from sozialraum.siting.models import MODELS, covered_mask, mclp_result, pattern, solve_lscp, solve_pmedian_refined
     from sozialraum.store import read
 
     clock, timings = time.perf_counter(), {}
