@@ -199,12 +199,51 @@ def show_plan(plan) -> None:
         }), hide_index=True, width="stretch", key="standorte_kcurve_table")
     show_fairness(plan)
     show_caseload(plan)
+    show_whatif(plan)
     st.caption(tr("Alle Personenzahlen sind Modellschätzungen, auf Zehner gerundet; Gebiete mit gesperrten "
                   "Fallzahlen werden nicht beziffert. Gerechnet wird nur mit veröffentlichten Fallzahlen: Ein "
                   "gesperrtes Gebiet zählt mit dem veröffentlichten Rest seines übergeordneten Gebiets (gleich "
                   "verteilt) oder einem festen Ersatzwert, nie mit der gesperrten Zahl.",
                   "People figures are model estimates rounded to tens. Only published counts are used: a "
                   "suppressed area counts with a stand-in derived from published figures, never its own count."))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _whatif(version: str, plan_json: str, ids: tuple):
+    from sozialraum.siting.plan import SitingPlan
+    from sozialraum.siting.whatif import whatif_for_store
+
+    res, _ = whatif_for_store(get_con(), SitingPlan.from_json(plan_json), list(ids))
+    return res
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _venue_names(version: str) -> dict:
+    return dict(get_con().execute("SELECT venue_id, name FROM candidate_venues ORDER BY name").fetchall())
+
+
+def show_whatif(plan) -> None:
+    if plan.parameters.get("model") == "lscp":
+        return
+    st.subheader(tr("Was wäre, wenn …? Standorte von Hand ändern", "What if …? Change the sites by hand"))
+    names = _venue_names(data_version())
+    new = plan.sites.loc[~plan.sites["fixed"].astype(bool), "id"].astype(str).tolist()
+    ids = st.multiselect(tr("Neue Standorte (hinzufügen oder entfernen)", "New sites (add or remove)"),
+                         list(names), default=[i for i in new if i in names], key="standorte_whatif",
+                         format_func=lambda i: f"{names.get(i, i)} ({i})")
+    res = _whatif(data_version(), plan.to_json(), tuple(ids))
+    c1, c2, c3 = st.columns(3)
+    c1.metric(tr("in Reichweite (von Hand)", "within reach (by hand)"), pct(res.covered_share),
+              delta=f"{fmt_number(100 * (res.covered_share - plan.summary['covered_share']), 1)} Prozentpunkte"
+              if plan.summary.get("covered_share") is not None and plan.parameters.get("model") == "mclp" else None)
+    c2.metric(tr("neue Standorte (von Hand)", "new sites (by hand)"), fmt_number(res.n_new))
+    c3.metric(tr("Abstand zum Optimum", "Gap to the optimum"),
+              "–" if res.gap_share is None else f"{fmt_number(100 * res.gap_share, 1)} Prozentpunkte",
+              help=tr(f"Die beste Auswahl mit {res.n_new} neuen Standorten erreicht "
+                      f"{pct(None if res.optimum_weight is None else res.optimum_weight / res.total_weight)} "
+                      "(k-Kurve, maximale Abdeckung).", "The best choice with as many new sites (k-curve)."))
+    st.caption(tr("Die Karte zeigt weiter den berechneten Plan; die Auswahl hier rechnet nur die Reichweite neu.",
+                  "The map keeps showing the computed plan."))
 
 
 def _plan_key(plan) -> str:

@@ -115,3 +115,22 @@ def test_stability_marks_appear_in_the_site_table(grid_db):
     assert table["Stabilität"].iloc[0] == "fest"  # the Jobcenter
     assert all(re.fullmatch(r"(stabil|meist|unsicher) \(\d/\d\)", v) for v in table["Stabilität"].iloc[1:])
     assert any("Zeitbudget 10 min" in c.value and "Zeitbudget 20 min" in c.value for c in at.caption)
+
+
+def test_whatif_swaps_a_site_and_shows_the_gap(grid_db):
+    at = run_app(PAGE)
+    at.slider(key="standorte_k").set_value(1)
+    at = click(at, "Standorte berechnen")
+    chosen = at.multiselect(key="standorte_whatif")
+    assert len(chosen.value) == 1
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Abstand zum Optimum"] == "0,0 Prozentpunkte"
+    gaps = []
+    ids = [re.search(r"\((\w+)\)$", o).group(1) for o in chosen.options]
+    for other in [i for i in ids if i not in chosen.value]:
+        at.multiselect(key="standorte_whatif").set_value([other])
+        at = rerun(at)
+        gaps.append({m.label: m.value for m in at.metric}["Abstand zum Optimum"])
+    # no hand-picked single site beats the optimum, and at least one falls short of it
+    assert all(re.fullmatch(r"\d+,\d Prozentpunkte", g) for g in gaps)
+    assert any(g != "0,0 Prozentpunkte" for g in gaps)

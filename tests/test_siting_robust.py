@@ -57,3 +57,41 @@ def test_stability_runs_on_the_grid(store):
     assert got["mark"].to_dict() == {"jc1": "fest", "v22": "meist"}
     assert got.loc["v22", "n_kept"] == 1 and got.loc["v22", "n_variants"] == 2
     assert isinstance(marks, pd.DataFrame)
+
+
+def test_whatif_by_hand_on_the_line():
+    from sozialraum.access.travel import WalkingModel
+    from sozialraum.siting.models import pattern
+    from sozialraum.siting.whatif import evaluate_sites
+
+    travel = WalkingModel(detour=1.0, speed_kmh=6.0)
+    p = pattern(travel.minutes(np.array([[x * 100.0, 0.0] for x in range(10)]),
+                               np.array([[0.0, 0.0], [250.0, 0.0], [450.0, 0.0], [900.0, 0.0]]), 2.0))
+    best = {0: 3.0, 1: 7.0, 2: 10.0}  # with D fixed: D alone 3; + B 7; + A, C 10
+    plan = evaluate_sites(p, np.ones(10), [1], [3], best)
+    assert plan.selected == (1, 3) and plan.n_new == 1 and plan.covered_weight == 7.0 and plan.gap_weight == 0.0
+    # the planner swaps B for A: 6 within reach, 1 short of the optimum for one new site
+    swapped = evaluate_sites(p, np.ones(10), [0], [3], best)
+    assert swapped.covered_weight == 6.0 and swapped.gap_weight == 1.0 and swapped.gap_share == 0.1
+    # adds C as a second new site: A, C, D reach everyone — the optimum for k = 2
+    more = evaluate_sites(p, np.ones(10), [0, 2], [3], best)
+    assert more.n_new == 2 and more.covered_share == 1.0 and more.gap_weight == 0.0
+    # removes everything: the fixed site alone
+    none = evaluate_sites(p, np.ones(10), [], [3], best)
+    assert none.selected == (3,) and none.covered_weight == 3.0 and none.gap_weight == 0.0
+    assert evaluate_sites(p, np.ones(10), [0, 1, 2], [3], best).optimum_weight is None  # beyond the curve
+
+
+def test_whatif_on_the_grid_store(store):
+    from sozialraum.siting.plan import plan_sites
+    from sozialraum.siting.whatif import whatif_for_store
+    from test_siting_plan import SETTINGS, fill_grid_store
+
+    fill_grid_store(store)
+    plan = plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=1,
+                      settings=SETTINGS)
+    res, sites = whatif_for_store(store, plan, ["v22"])  # the plan itself: 116 of 172, optimal
+    assert res.covered_weight == pytest.approx(116.0) and res.gap_weight == pytest.approx(0.0)
+    res, sites = whatif_for_store(store, plan, ["v02"])  # r0c2 adds 26 over the Jobcenter's 36 → 62; 54 short
+    assert res.covered_weight == pytest.approx(62.0) and res.gap_weight == pytest.approx(54.0)
+    assert set(sites["id"]) == {"jc1", "v02"}
