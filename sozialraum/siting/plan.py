@@ -202,7 +202,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     n_new = len(res.new_sites)
     pub = published_counts(con, level, period, target_indicator, threshold=threshold)
     frames = _present(cands, areas, demand, w, reach, res, ex, curve, prov, pub, fixed)
-    frames["caseload"] = _present_caseload(loads, cands, settings)
+    frames["caseload"] = _present_caseload(loads, cands, settings, frames["sites"])
     reached = (np.asarray(flows.sum(axis=1)).ravel() / np.where(w > 0, w, 1.0)) if model == "mclp_cap" else \
         covered_mask(p, res.selected).astype(float)
     fair, ci, need_period = _fairness(con, level, period, demand, w, reached)
@@ -293,7 +293,7 @@ def _fairness(con, level, period, demand, w, reached):
     return empty, None, None
 
 
-def _present_caseload(loads, cands, settings) -> pd.DataFrame:
+def _present_caseload(loads, cands, settings, sites) -> pd.DataFrame:
     """Caseload per site and group as it may be shown: people rounded to tens, hours and use from those."""
     from sozialraum.siting.capacity import staff_hours_per_week
 
@@ -305,7 +305,11 @@ def _present_caseload(loads, cands, settings) -> pd.DataFrame:
     out["capacity"] = np.round(loads["capacity"].to_numpy(dtype="float64"))
     out["utilisation"] = np.divide(out["people"], out["capacity"], out=np.full(len(out), np.nan),
                                    where=out["capacity"].to_numpy() > 0)
-    return out[CASELOAD_COLUMNS]
+    # sites in the plan's order (fixed first, then by marginal gain), the groups in the order asked
+    order = dict(zip(sites["id"], sites["order"]))
+    group_rank = {g: i for i, g in enumerate(dict.fromkeys(out["group"]))}
+    out = out.assign(_o=out["id"].map(order), _g=out["group"].map(group_rank)).sort_values(["_o", "_g"])
+    return out[CASELOAD_COLUMNS].reset_index(drop=True)
 
 
 def _ids(cands, selected, fixed) -> str:
