@@ -268,12 +268,13 @@ def _group_weights(con, level, period, groups, demand, threshold, skip=None) -> 
 def _fairness(con, level, period, demand, w, reached):
     """Reach per MSS status class and the concentration index over the need index of the level (the latest
     period up to ``period`` that has a scored need index; nothing when there is none)."""
-    from sozialraum.analysis.need_index import need_index_for_store
+    from sozialraum.analysis.need_index import STORE_MSS, STORE_RATES, need_index_for_store
     from sozialraum.siting.robust import fairness
     from sozialraum.store import read
 
     empty = pd.DataFrame(columns=FAIRNESS_COLUMNS)
-    periods = sorted(read.periods(con, level=level), reverse=True)
+    periods = sorted({p_ for ind in (*STORE_MSS[0], *STORE_RATES) for p_ in read.periods(con, indicator=ind,
+                                                                                       level=level)}, reverse=True)
     if period is not None:
         periods = [p_ for p_ in periods if str(p_) <= str(period)] or periods
     for p_ in periods[:4]:
