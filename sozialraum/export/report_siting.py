@@ -144,8 +144,47 @@ def siting_section(ctx: ReportContext, doc: Document, scenario: str | None) -> d
             + table(explanation_frame(plan, sites), numeric=("Erreicht (≈)", "Zuwachs (≈)"),
                     widths={"Nr.": "8mm", "Standort": "34mm", "Versorgte Gebiete (≈ Personen)": "50mm"}, small=True)
             + "</section>")
+    doc.add(_fairness_and_caseload(plan, target))
     method = (f"{s.get('model_label', p.get('model'))}; Zielgruppe {target}; Zeitbudget {budget} Minuten; "
               f"Nachfrage als Rasterpunkte in den Gebieten, gewichtet mit der Zielgruppe; Optimierung mit HiGHS "
               f"(Status: {s.get('status', '–')}). Die k-Kurve zeigt für k = 1 bis {int(curve['k'].max())} neue "
               "Standorte den erreichbaren Anteil (jeweils neu optimiert).")
     return {"name": title, "text": method, "notes": notes}
+
+
+def _fairness_and_caseload(plan, target: str) -> str:
+    """Reach per MSS status class (with the concentration index) and the expected caseload per site."""
+    html = ""
+    fair = getattr(plan, "fairness", None)
+    if fair is not None and len(fair):
+        ci = plan.summary.get("concentration_index")
+        frame = pd.DataFrame({
+            "Statusklasse": fair["status_class"],
+            "Zielgruppe (≈)": [cell(v, None, 0) for v in fair["target"]],
+            "in Reichweite (≈)": [cell(v, None, 0) for v in fair["within_reach"]],
+            "Anteil": [cell(100 * v, None, 1) + " %" if pd.notna(v) else "–" for v in fair["share"]],
+        })
+        html += ("<section><h2>Reichweite nach Statusklasse</h2><p>Anteil der Zielgruppe in Reichweite je "
+                 "Statusklasse des Sozialindex (Stichtag "
+                 f"{esc(format_period(plan.summary.get('need_period')))}). Konzentrationsindex der Reichweite über "
+                 f"der Bedarfsrangfolge: {esc('–' if ci is None else cell(ci, None, 2))} (+1: nur die Menschen in den "
+                 "bedürftigsten Gebieten erreicht, 0: unabhängig vom Bedarf, −1: nur die in den am wenigsten "
+                 "bedürftigen).</p>"
+                 + table(frame, numeric=("Zielgruppe (≈)", "in Reichweite (≈)", "Anteil"), small=True) + "</section>")
+    load = getattr(plan, "caseload", None)
+    if load is not None and len(load):
+        mine = load[load["group"] == plan.parameters.get("target_indicator")]
+        frame = pd.DataFrame({
+            "Standort": mine["name"],
+            "Erwartete Fälle (≈)": [cell(v, None, 0) for v in mine["people"]],
+            "Beratungsstunden je Woche": [cell(v, None, 1) for v in mine["staff_hours_week"]],
+            "Kapazität (Personen je Jahr)": [cell(v, None, 0) for v in mine["capacity"]],
+            "Auslastung": [cell(100 * v, None, 0) + " %" if pd.notna(v) else "–" for v in mine["utilisation"]],
+        })
+        html += ("<section><h2>Erwartete Fallzahlen je Standort</h2><p>Personen der Zielgruppe "
+                 f"({esc(target)}), die ihren nächsten gewählten Standort in der Zeit erreichen, und die "
+                 "Beratungsstunden je Woche, die daraus folgen (Einstellungen „Kapazität“); Grundlage für Personal- "
+                 "und Kostenplanung nach Zielgruppen. Modellschätzungen, auf Zehner gerundet.</p>"
+                 + table(frame, numeric=("Erwartete Fälle (≈)", "Beratungsstunden je Woche",
+                                         "Kapazität (Personen je Jahr)", "Auslastung"), small=True) + "</section>")
+    return html
