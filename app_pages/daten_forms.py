@@ -82,15 +82,16 @@ def _words(text: str) -> str:
     return re.sub(r"[^a-zäöüß0-9]+", " ", text.lower()).strip()
 
 
-def _guess_indicator(column: str, indicators, keys: list[str]) -> int:
-    """Index of the indicator whose key or German label matches a column name (0 when none does): the column
-    is the key, the label, or the label's first words ("Arbeitslose" → "Arbeitslose im SGB II")."""
+def _guess_indicator(column: str, indicators, keys: list[str]) -> int | None:
+    """Index of the indicator whose key or German label matches a column name (None when none does: an unknown
+    column is never mapped to "Einwohner/innen" by default): the column is the key, the label, or the label's
+    first words ("Arbeitslose" → "Arbeitslose im SGB II")."""
     text = _words(column)
     for i, k in enumerate(keys):
         label = _words(indicators[k].label_de)
         if text and (text == k or text == label or label.startswith(text + " ")):
             return i
-    return 0
+    return None
 
 
 PERIOD_COLUMN = r"jahr|year|stichtag|period.*|datum|zeitraum"
@@ -112,7 +113,7 @@ def _source_info(source: dict, path: Path):
 def build_batch(con, kind: str, path: Path, mapping: dict, source: dict) -> Prepared:
     """Read and validate an upload with the user's column mapping; raise InputError or return ``Prepared``."""
     from sozialraum.io import loader
-    from sozialraum.store.write import OBSERVATION_COLUMNS, Batch
+    from sozialraum.store.write import Batch
 
     info = _source_info(source, path)
     if kind == "areas":
@@ -139,7 +140,7 @@ def build_batch(con, kind: str, path: Path, mapping: dict, source: dict) -> Prep
         notes = loader.flag_notes(frame, path.name)
         notes.append(f"{path.name}: {len(frame)} Werte für {frame['area_key'].nunique()} Gebiete, "
                      f"{frame['indicator'].nunique()} Kennzahlen")
-        return Prepared(info, Batch(observations=frame[OBSERVATION_COLUMNS]), tuple(notes))
+        return Prepared(info, Batch(observations=frame), tuple(notes))
     if kind == "points":
         table = mapping["table"]
         epsg = loader.target_epsg_for(con, None)
@@ -235,7 +236,12 @@ def mapping_form(kind: str, columns: list[str], staged, levels_frame: pd.DataFra
             keys = list(ind_labels)
             index = keys.index(col) if col in keys else _guess_indicator(col, INDICATORS, keys)
             ind = st.selectbox(tr(f"Kennzahl für Spalte „{col}“", f"Indicator for '{col}'"), keys, index=index,
-                               format_func=lambda k: ind_labels[k], key=f"map_ind_{i}_{col}")
+                               format_func=lambda k: ind_labels[k], key=f"map_ind_{i}_{col}",
+                               placeholder=tr("Kennzahl wählen", "Choose an indicator"))
+            if ind is None:
+                st.caption(tr(f"Spalte „{col}“ wird erst mit einer gewählten Kennzahl übernommen.",
+                              f"Column '{col}' is only imported once an indicator is chosen."))
+                continue
             indicators.setdefault(ind, []).append(col)
         out["indicators"] = {k: v[0] if len(v) == 1 else v for k, v in indicators.items()}
         return out

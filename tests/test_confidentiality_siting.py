@@ -214,6 +214,18 @@ def test_swapping_suppressed_siblings_changes_no_profile_figure(pair):
         pd.testing.assert_frame_equal(fa, fb)
 
 
+def test_swapping_suppressed_siblings_changes_no_rota(pair):
+    """The mobile consultation rota (issue 12) weighs villages with the same safe counts."""
+    from sozialraum.rota.plan import plan_rota
+
+    plans = [plan_rota(con, staff_days=1, bus_minutes=5, k_curve_max=2) for con in pair]
+    for name in ("sessions", "days", "k_curve"):
+        pd.testing.assert_frame_equal(getattr(plans[0], name), getattr(plans[1], name), obj=name)
+    sa, sb = dict(plans[0].summary), dict(plans[1].summary)
+    sa.pop("solve_seconds"), sb.pop("solve_seconds")
+    assert sa == sb and len(plans[0].sessions)
+
+
 def test_teeth_on_raw_counts_the_swap_shows(pair, monkeypatch):
     """The old behaviour (weights from the raw counts) tells the two stores apart: the regression tests above
     would fail on it."""
@@ -306,3 +318,16 @@ def test_differencing_attack_teeth_on_raw_counts(demo_pair, monkeypatch):
             break  # the attacker sees a difference: this run carries information about the suppressed cells
     else:
         pytest.fail("on raw counts no run told the two stores apart")
+
+
+def test_methods_text_says_how_suppressed_cells_enter_the_models(pair):
+    from sozialraum.export.document import Document
+    from sozialraum.export.report_context import make_context
+    from sozialraum.export.report_methods import methods_section
+
+    for threshold, stand_in_text in ((None, "1,5"), (5, "2,5")):
+        doc = Document("Test")
+        methods_section(make_context(pair[0], "zelle", "2024", threshold=threshold), doc)
+        html = "".join(doc.sections)
+        assert "nie mit den gesperrten" in html and "veröffentlichte Rest des übergeordneten Gebiets" in html
+        assert f"gilt der feste Ersatzwert {stand_in_text} (Mitte des gesperrten Bereichs)" in html
