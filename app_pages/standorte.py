@@ -222,6 +222,11 @@ def _venue_names(version: str) -> dict:
     return dict(get_con().execute("SELECT venue_id, name FROM candidate_venues ORDER BY name").fetchall())
 
 
+def _pp_delta(diff: float) -> str:
+    """A change in percentage points with an ASCII sign first (Streamlit colours the arrow by it)."""
+    return f"{'-' if diff < 0 else '+'}{fmt_number(abs(100 * diff), 1)} Prozentpunkte"
+
+
 def show_whatif(plan) -> None:
     if plan.parameters.get("model") == "lscp":
         return
@@ -234,7 +239,7 @@ def show_whatif(plan) -> None:
     res = _whatif(data_version(), plan.to_json(), tuple(ids))
     c1, c2, c3 = st.columns(3)
     c1.metric(tr("in Reichweite (von Hand)", "within reach (by hand)"), pct(res.covered_share),
-              delta=f"{fmt_number(100 * (res.covered_share - plan.summary['covered_share']), 1)} Prozentpunkte"
+              delta=_pp_delta(res.covered_share - plan.summary["covered_share"])
               if plan.summary.get("covered_share") is not None and plan.parameters.get("model") == "mclp" else None)
     c2.metric(tr("neue Standorte (von Hand)", "new sites (by hand)"), fmt_number(res.n_new))
     c3.metric(tr("Abstand zum Optimum", "Gap to the optimum"),
