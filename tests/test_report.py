@@ -61,6 +61,7 @@ def test_report_has_every_section_in_german(report):
                     "Verwendete Parameter", "Quellen und Lizenzen", "Namensnennung (Pflichtangaben)"]:
         assert heading in text, heading
     assert "Fiktive Demodaten" in _pages(text)[0]  # on the title page
+    assert "Stabilität: in wie vielen Varianten" in " ".join(text.split())  # the sites table has the marks
     assert [f for f, _ in steps] == sorted(f for f, _ in steps) and steps[-1][0] == 1.0
 
 

@@ -95,3 +95,19 @@ def test_whatif_on_the_grid_store(store):
     res, sites = whatif_for_store(store, plan, ["v02"])  # r0c2 adds 26 over the Jobcenter's 36 → 62; 54 short
     assert res.covered_weight == pytest.approx(62.0) and res.gap_weight == pytest.approx(54.0)
     assert set(sites["id"]) == {"jc1", "v02"}
+
+
+def test_report_table_carries_the_stability_marks(store):
+    from sozialraum.export.report_siting import explanation_frame, map_frames
+    from sozialraum.siting.plan import plan_sites
+    from sozialraum.siting.robust import stability_for_store
+    from test_siting_plan import SETTINGS, fill_grid_store
+
+    fill_grid_store(store)
+    plan = plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=1,
+                      settings=SETTINGS)
+    marks, _ = stability_for_store(store, plan)
+    sites, _ = map_frames(plan)
+    frame = explanation_frame(plan, sites, marks)
+    assert frame["Stabilität"].tolist() == ["fest", "meist (1/2)"]  # see test_stability_runs_on_the_grid
+    assert "Stabilität" not in explanation_frame(plan, sites).columns

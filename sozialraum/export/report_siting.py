@@ -76,10 +76,11 @@ def map_frames(plan) -> tuple[pd.DataFrame, pd.DataFrame]:
     return sites, service
 
 
-def explanation_frame(plan, sites: pd.DataFrame) -> pd.DataFrame:
+def explanation_frame(plan, sites: pd.DataFrame, marks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The per-site table of the report; ``marks`` (``robust.stability_for_store``) adds the stability column."""
     ex = plan.explanation.merge(sites[["id", "order", "type_label"]].rename(columns={"order": "nr"}), on="id")
     ex = ex.sort_values(["fixed", "nr"], ascending=[False, True])
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "Nr.": ["JC" if f else str(n) for f, n in zip(ex["fixed"], ex["nr"])],
         "Standort": [f"{n} ({t})" for n, t in zip(ex["name"], ex["type_label"])],
         "Erreicht (≈)": [cell(v, None, 0) for v in ex["covered"]],
@@ -88,6 +89,27 @@ def explanation_frame(plan, sites: pd.DataFrame) -> pd.DataFrame:
         "Partnerangebote in Reichweite": [f"{int(n)} – {p}" if n else "keine"
                                           for n, p in zip(ex["n_partners"], ex["partners"].fillna(""))],
     })
+    if marks is not None and len(marks):
+        got = marks.set_index("id")
+        out.insert(2, "Stabilität", [
+            "–" if i not in got.index else ("fest" if got.loc[i, "mark"] == "fest" else
+                                            f"{got.loc[i, 'mark']} ({int(got.loc[i, 'n_kept'])}/"
+                                            f"{int(got.loc[i, 'n_variants'])})") for i in ex["id"]])
+    return out
+
+
+def _stability(ctx, plan):
+    """Stability marks for the report (budget ± 5 min, earlier periods); none for the p-median (each variant
+    would take up to the solver's time limit) or when the variants cannot be computed."""
+    if plan.parameters.get("model") == "pmedian":
+        return None, ()
+    from sozialraum.siting.robust import stability_for_store
+
+    try:
+        marks, chosen = stability_for_store(ctx.con, plan)
+    except Exception:  # noqa: BLE001 - the stability check must not sink the report
+        return None, ()
+    return (marks if chosen else None), tuple(chosen)
 
 
 def siting_section(ctx: ReportContext, doc: Document, scenario: str | None) -> dict:
@@ -137,11 +159,15 @@ def siting_section(ctx: ReportContext, doc: Document, scenario: str | None) -> d
             + "<h3>Nutzen jedes weiteren Standorts (k-Kurve)</h3>"
             + doc.chart(chart, height_mm=62, caption="Anteil der Zielgruppe in Reichweite bei k neuen Standorten")
             + "</section>")
+    marks, variants = _stability(ctx, plan)
+    stab_text = ("" if marks is None else
+                 " Stabilität: in wie vielen Varianten der Standort wieder gewählt wird („stabil“ in allen, „meist“ "
+                 "in mindestens der Hälfte, „unsicher“ in weniger); Varianten: " + ", ".join(variants) + ".")
     doc.add("<section><h2>Standorte im Einzelnen</h2><p>Je Standort: wie viele Menschen der Zielgruppe er "
             "erreicht, was er zu den vorher gewählten hinzufügt, welche Gebiete er versorgt und welche "
             "Partnerangebote (§ 16a SGB II u. a.) in Reichweite liegen. Personenzahlen sind Modellschätzungen, "
-            "auf Zehner gerundet.</p>"
-            + table(explanation_frame(plan, sites), numeric=("Erreicht (≈)", "Zuwachs (≈)"),
+            f"auf Zehner gerundet.{esc(stab_text)}</p>"
+            + table(explanation_frame(plan, sites, marks), numeric=("Erreicht (≈)", "Zuwachs (≈)"),
                     widths={"Nr.": "8mm", "Standort": "34mm", "Versorgte Gebiete (≈ Personen)": "50mm"}, small=True)
             + "</section>")
     doc.add(_fairness_and_caseload(plan, target))
