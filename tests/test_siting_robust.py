@@ -83,9 +83,10 @@ def test_whatif_by_hand_on_the_line():
 
 
 def test_whatif_on_the_grid_store(store):
+    from test_siting_plan import SETTINGS, fill_grid_store
+
     from sozialraum.siting.plan import plan_sites
     from sozialraum.siting.whatif import whatif_for_store
-    from test_siting_plan import SETTINGS, fill_grid_store
 
     fill_grid_store(store)
     plan = plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=1,
@@ -98,10 +99,11 @@ def test_whatif_on_the_grid_store(store):
 
 
 def test_report_table_carries_the_stability_marks(store):
+    from test_siting_plan import SETTINGS, fill_grid_store
+
     from sozialraum.export.report_siting import explanation_frame, map_frames
     from sozialraum.siting.plan import plan_sites
     from sozialraum.siting.robust import stability_for_store
-    from test_siting_plan import SETTINGS, fill_grid_store
 
     fill_grid_store(store)
     plan = plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=1,
