@@ -190,13 +190,13 @@ def _fairness_and_caseload(plan, target: str) -> str:
             "in Reichweite (≈)": [cell(v, None, 0) for v in fair["within_reach"]],
             "Anteil": [cell(100 * v, None, 1) + " %" if pd.notna(v) else "–" for v in fair["share"]],
         })
-        html += ("<section><h2>Reichweite nach Statusklasse</h2><p>Anteil der Zielgruppe in Reichweite je "
+        html += ("<h3>Reichweite nach Statusklasse</h3><p>Anteil der Zielgruppe in Reichweite je "
                  "Statusklasse des Sozialindex (Stichtag "
                  f"{esc(format_period(plan.summary.get('need_period')))}). Konzentrationsindex der Reichweite über "
                  f"der Bedarfsrangfolge: {esc('–' if ci is None else cell(ci, None, 2))} (+1: nur die Menschen in den "
                  "bedürftigsten Gebieten erreicht, 0: unabhängig vom Bedarf, −1: nur die in den am wenigsten "
                  "bedürftigen).</p>"
-                 + table(frame, numeric=("Zielgruppe (≈)", "in Reichweite (≈)", "Anteil"), small=True) + "</section>")
+                 + table(frame, numeric=("Zielgruppe (≈)", "in Reichweite (≈)", "Anteil"), small=True))
     load = getattr(plan, "caseload", None)
     if load is not None and len(load):
         mine = load[load["group"] == plan.parameters.get("target_indicator")]
@@ -207,10 +207,10 @@ def _fairness_and_caseload(plan, target: str) -> str:
             "Kapazität (Personen je Jahr)": [cell(v, None, 0) for v in mine["capacity"]],
             "Auslastung": [cell(100 * v, None, 0) + " %" if pd.notna(v) else "–" for v in mine["utilisation"]],
         })
-        html += ("<section><h2>Erwartete Fallzahlen je Standort</h2><p>Personen der Zielgruppe "
+        html += ("<h3>Erwartete Fallzahlen je Standort</h3><p>Personen der Zielgruppe "
                  f"({esc(target)}), die ihren nächsten gewählten Standort in der Zeit erreichen, und die "
                  "Beratungsstunden je Woche, die daraus folgen (Einstellungen „Kapazität“); Grundlage für Personal- "
                  "und Kostenplanung nach Zielgruppen. Modellschätzungen, auf Zehner gerundet.</p>"
                  + table(frame, numeric=("Erwartete Fälle (≈)", "Beratungsstunden je Woche",
-                                         "Kapazität (Personen je Jahr)", "Auslastung"), small=True) + "</section>")
-    return html
+                                         "Kapazität (Personen je Jahr)", "Auslastung"), small=True))
+    return f"<section><h2>Bedarf, Reichweite und Fallzahlen</h2>{html}</section>" if html else ""
