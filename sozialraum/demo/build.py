@@ -145,7 +145,8 @@ def _networks(con, path: Path, seed: int, info: dict, street_network: bool) -> N
     import time
 
     info["network"] = write_demo_network(network_dir(path), seed)  # street network (OSM) and GTFS beside it
-    if street_network:
+    own = con.execute("SELECT count(*) FROM sources WHERE source_id = 'osm_netz' AND NOT fictional").fetchone()[0]
+    if street_network and not own:  # a planner's own network in the same store is never replaced by the demo's
         from sozialraum.network import build_network
 
         start = time.perf_counter()
