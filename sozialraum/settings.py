@@ -70,8 +70,12 @@ SETTINGS: dict[str, Setting] = {
                 group="Hot Spots", minimum=0, maximum=2**31 - 1, step=1, label_en="Random seed"),
         # --- Erreichbarkeit
         Setting("travel_mode", "Verkehrsmittel", "walk",
-                "Fußweg (Luftlinie × Umwegfaktor bei Gehgeschwindigkeit) oder eine eigene Kostenmatrix.",
-                group="Erreichbarkeit", choices=("walk", "matrix"), label_en="Travel mode"),
+                "Zu Fuß, Fahrrad oder Auto auf dem Straßennetz, wenn für die Datenbank eines gebaut ist "
+                "(`sozialraum network build`), ÖPNV mit Fahrplan (GTFS) und Fußwegen zu den Haltestellen; sonst und "
+                "bei „Luftlinie“ gerade Linie × Umwegfaktor bei der Geschwindigkeit des Verkehrsmittels (überall "
+                "als „Luftlinie“ gekennzeichnet).",
+                group="Erreichbarkeit", choices=("luftlinie", "walk", "bike", "car", "transit"),
+                label_en="Travel mode"),
         Setting("detour_factor", "Umwegfaktor", 1.3,
                 "Verhältnis von tatsächlichem Weg zu Luftlinie.",
                 group="Erreichbarkeit", minimum=1.0, maximum=2.5, step=0.05, label_en="Detour factor"),
@@ -79,6 +83,26 @@ SETTINGS: dict[str, Setting] = {
                 "Durchschnittliche Gehgeschwindigkeit für die Umrechnung von Wegen in Minuten.",
                 unit="km/h", group="Erreichbarkeit", minimum=2.0, maximum=7.0, step=0.1,
                 label_en="Walking speed"),
+        Setting("cycling_speed_kmh", "Radgeschwindigkeit", 15.0,
+                "Durchschnittliche Geschwindigkeit mit dem Fahrrad (auf dem Straßennetz: auf gewöhnlichen Wegen; "
+                "Steigungen kennt das Netz nicht).",
+                unit="km/h", group="Erreichbarkeit", minimum=5.0, maximum=30.0, step=0.5, label_en="Cycling speed"),
+        Setting("car_speed_kmh", "Autogeschwindigkeit (nur Luftlinie)", 30.0,
+                "Durchschnittsgeschwindigkeit des Autos, wenn kein Straßennetz gebaut ist (Luftlinie). Auf dem "
+                "Straßennetz gelten die Geschwindigkeiten nach Straßenart und Tempolimit.",
+                unit="km/h", group="Erreichbarkeit", minimum=10.0, maximum=80.0, step=5.0,
+                label_en="Car speed (straight line)"),
+        Setting("transit_weekday", "ÖPNV: Wochentag", "di",
+                "Wochentag der Fahrt (der erste solche Tag im Gültigkeitszeitraum des Fahrplans).",
+                group="Erreichbarkeit", choices=("mo", "di", "mi", "do", "fr", "sa", "so"),
+                label_en="Transit: weekday"),
+        Setting("transit_depart", "ÖPNV: Abfahrtszeit", "08:00",
+                "Uhrzeit (HH:MM), zu der die Fahrt beginnt; Takte und Betriebszeiten des Fahrplans gelten.",
+                group="Erreichbarkeit", label_en="Transit: departure time"),
+        Setting("transit_max_walk_m", "ÖPNV: längster Fußweg zur Haltestelle", 800.0,
+                "Höchstens so viele Meter zu Fuß zur ersten und von der letzten Haltestelle.",
+                unit="m", group="Erreichbarkeit", minimum=100, maximum=3000, step=50,
+                label_en="Transit: maximum walk to a stop"),
         Setting("travel_budget_min", "Zeitbudget", 15,
                 "Wie viele Minuten Weg gelten als „erreichbar“.",
                 unit="min", group="Erreichbarkeit", minimum=5, maximum=60, step=5, label_en="Travel budget"),
@@ -96,6 +120,26 @@ SETTINGS: dict[str, Setting] = {
         Setting("max_new_sites", "Höchstzahl neuer Standorte", 8,
                 "Obergrenze der Auswahl für neue Außenstellen/Sprechstunden (und Länge der k-Kurve).",
                 group="Standortplanung", minimum=1, maximum=30, step=1, label_en="Maximum new sites"),
+        Setting("site_hours_outreach", "Sprechstunden je Woche: Außenstelle/Sprechstunde", 8.0,
+                "Beratungsstunden je Woche an einem neuen Standort (Außenstelle oder Sprechstunde in einem "
+                "Kandidatenort) und an bestehenden Außenstellen; bestimmt mit den Beratungen je Stunde die "
+                "Kapazität des Standorts.",
+                unit="h/Woche", group="Kapazität", minimum=0, maximum=60, step=1, label_en="Outreach hours/week"),
+        Setting("site_hours_jobcenter", "Sprechstunden je Woche: Jobcenter-Geschäftsstelle", 38.0,
+                "Beratungsstunden je Woche an einem Jobcenter-Hauptsitz oder einer Geschäftsstelle (eigene "
+                "Kapazität der Hauptstandorte).",
+                unit="h/Woche", group="Kapazität", minimum=0, maximum=400, step=1, label_en="Jobcenter hours/week"),
+        Setting("cases_per_hour", "Beratungen je Sprechstunde", 2.0,
+                "Wie viele Beratungsgespräche eine Sprechstunde im Mittel fasst.",
+                unit="je h", group="Kapazität", minimum=0.1, maximum=10, step=0.5, label_en="Consultations per hour"),
+        Setting("contacts_per_person_year", "Beratungen je Person und Jahr", 4.0,
+                "Wie oft eine Person der Zielgruppe im Jahr im Mittel eine Beratung braucht; rechnet Personen in "
+                "Beratungen und damit in Stunden um.",
+                unit="je Jahr", group="Kapazität", minimum=0.1, maximum=52, step=0.5,
+                label_en="Consultations per person and year"),
+        Setting("working_weeks", "Arbeitswochen je Jahr", 46.0,
+                "Wochen im Jahr mit Sprechstunden (ohne Urlaub und Feiertage).",
+                unit="Wochen", group="Kapazität", minimum=1, maximum=52, step=1, label_en="Working weeks per year"),
         # --- Mobile Beratung (Rota)
         Setting("rota_session_min", "Rota: Dauer einer Sprechstunde", 120,
                 "Länge einer mobilen Sprechstunde vor Ort.",
