@@ -301,7 +301,9 @@ def test_every_setting_renders_as_a_widget():
 
     seen = at.session_state["seen"]
     assert seen == {name: s.default for name, s in SETTINGS.items()}
-    assert [t.value for t in at.text_input] == [SETTINGS["rota_slots"].default, SETTINGS["rota_bus_hours"].default]
+    texts = {t.label: t.value for t in at.text_input}  # other free-text settings (e.g. a departure time) too
+    for name in ("rota_slots", "rota_bus_hours"):
+        assert texts[SETTINGS[name].label] == SETTINGS[name].default
 
 
 def test_rota_command_on_a_locked_or_broken_store(grid_file, tmp_path, capsys):
