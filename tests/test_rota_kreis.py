@@ -121,3 +121,22 @@ def test_greedy_start_is_feasible_and_the_model_is_at_least_as_good(seed):
         mine = [(v, t) for v, dd, t in res.sessions if dd == d]
         for (v, t), (v2, t2) in itertools.pairwise(mine):
             assert t2 > t and p.slot_end[t] + p.car_between[v, v2] <= p.slot_start[t2]
+
+
+def test_when_highs_returns_nothing_the_greedy_rota_stands(monkeypatch):
+    """HiGHS raising (no solution in time) → the greedy rota, labelled as an approximation, not an error."""
+    import sozialraum.siting._highs as highs
+    from sozialraum.errors import SolverError
+
+    def nothing(*args, **kwargs):
+        raise SolverError("Rota: Das Zeitlimit ist abgelaufen.")
+
+    monkeypatch.setattr(highs, "solve_mip", nothing)
+    reach = np.zeros((2, 2, 1, 1), dtype=bool)
+    reach[0, 0] = reach[1, 1] = True
+    p = RotaProblem(weights=np.array([10.0, 30.0]), reach=reach, slot_start=np.array([540.0]),
+                    slot_end=np.array([660.0]), car_out=np.array([10.0, 10.0]), car_back=np.array([10.0, 10.0]),
+                    car_between=np.array([[0.0, 20.0], [20.0, 0.0]]), day_minutes=480.0, staff_days=1)
+    res = solve_rota(p)
+    assert res.status == "heuristic" and res.sessions == ((1, 0, 0),) and res.covered_weight == 30.0
+    assert "unbekannt" in res.status_text and res.work_minutes == {0: 140.0}
