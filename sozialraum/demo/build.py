@@ -9,6 +9,7 @@ import pandas as pd
 
 from sozialraum.demo import population, providers, sgb2
 from sozialraum.demo.layout import Layout, make_layout
+from sozialraum.demo.network import network_dir, write_demo_network
 from sozialraum.demo.plan import EPSG, ESTATE, HOT_INNER, make_plan
 from sozialraum.store.write import Batch, SourceInfo, replace_source
 
@@ -122,12 +123,17 @@ def build_demo(con, seed: int = DEFAULT_SEED) -> dict:
     return info
 
 
-def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True, force: bool = False) -> dict:
+def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True, force: bool = False,
+                  street_network: bool = True) -> dict:
     """Create the store file at ``path`` with Musterstadt.
 
     With ``overwrite`` the file is replaced as a whole: the demo is built into a temporary file beside it and
     renamed over it atomically (a failed build leaves the old file as it was). Without ``overwrite`` only the
     demo source is replaced inside the existing store (one transaction).
+
+    The street network and the GTFS feed are written beside it (``network_dir(path)``); with ``street_network``
+    the routing network is built from that OSM file through ``sozialraum.network.build_network`` (as for a
+    planner's own extract) and recorded as the fictional source ``osm_netz``.
 
     Refused with ``InputError`` (nothing changed): a store another program holds open (e.g. the running app);
     with ``overwrite``, a store that holds sources other than the demo, or a file that is no DuckDB store —
@@ -142,9 +148,11 @@ def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = 
         _refuse_if_locked(path)
         con = connect(path)
         try:
-            return build_demo(con, seed=seed)
+            info = build_demo(con, seed=seed)
+            _networks(con, path, seed, info, street_network)
         finally:
             con.close()
+        return info
     if path.exists() and path.stat().st_size > 0:
         _refuse_if_locked(path)
         if not force:
@@ -158,6 +166,7 @@ def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = 
         con = connect(tmp)
         try:
             info = build_demo(con, seed=seed)
+            _networks(con, path, seed, info, street_network)
         finally:
             con.close()
         wal = path.with_name(path.name + ".wal")
@@ -169,6 +178,22 @@ def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = 
             if p.exists():
                 p.unlink()
     return info
+
+
+def _networks(con, path: Path, seed: int, info: dict, street_network: bool) -> None:
+    """Write the demo's OSM and GTFS files beside ``path`` and (``street_network``) build the routing network
+    from them into the store ``con`` (MLD: the generated street grid contracts very slowly with CH, see
+    docs/ROUTING.md)."""
+    import time
+
+    info["network"] = write_demo_network(network_dir(path), seed)  # street network (OSM) and GTFS beside it
+    if street_network:
+        from sozialraum.network import build_network
+
+        start = time.perf_counter()
+        info["street_network"] = build_network(info["network"]["osm"], con=con, out_dir=network_dir(path),
+                                               fictional=True, algorithm="MLD")
+        info["network_seconds"] = time.perf_counter() - start
 
 
 def _refuse_if_locked(path: Path) -> None:
@@ -204,7 +229,8 @@ def _refuse_other_sources(path: Path) -> None:
                          "mit --db eine andere Datei angeben (oder --force, um sie zu ersetzen).") from exc
     try:
         try:
-            rows = con.execute("SELECT source_id, title FROM sources WHERE source_id <> ? ORDER BY 1",
+            rows = con.execute("SELECT source_id, title FROM sources WHERE source_id <> ? "
+                               "AND NOT (source_id = 'osm_netz' AND fictional) ORDER BY 1",  # the demo's network
                                [SOURCE_ID]).fetchall()
         except duckdb.Error:
             tables = con.execute("SELECT count(*) FROM information_schema.tables").fetchone()[0]
