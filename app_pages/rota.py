@@ -9,8 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
-    areas_web, data_version, fmt_number, get_con, level_select, period_select, setting_input, show_map,
-    target_group_labels, tr,
+    areas_web,
+    data_version,
+    fmt_number,
+    get_con,
+    level_select,
+    period_select,
+    setting_input,
+    show_map,
+    target_group_labels,
+    tr,
 )
 from sozialraum.charts import print_config
 from sozialraum.errors import InputError, SolverError
@@ -143,7 +151,7 @@ else:
         tr("davon Fahrt (min)", "Driving (min)"): plan.days["drive_min"]}), hide_index=True)
 
 st.subheader(tr("Was bringt jeder weitere Einsatztag?", "What does each extra team day add?"))
-from sozialraum.charts.siting import k_curve_chart  # noqa: E402 - heavy import only when drawn
+from sozialraum.charts.siting import k_curve_chart
 
 fig = k_curve_chart(plan.k_curve.rename(columns={"staff_days": "k"}), chosen_k=staff_days)
 fig.update_xaxes(title=tr("Einsatztage je Woche", "Team days per week"))
