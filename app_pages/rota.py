@@ -59,113 +59,121 @@ with st.container(border=True):
                               "k-curve up to every weekday (slower)"), key="rota_full_curve")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _plan(version: str, level: str, period: str | None, target: str, staff_days: int, bus_minutes: float,
-          rhythm: str, settings_items: tuple, curve_max: int):
-    from sozialraum.rota.plan import plan_rota
+tab_plan, tab_reach = st.tabs([tr("Wochenplan", "Weekly rota"), tr("Erreichbarkeit ohne Auto",
+                                                                    "Access without a car")])
+with tab_reach:
+    from app_pages.rota_reach import reach_section
 
-    settings = dict(settings_items)
-    return plan_rota(get_con(), level=level, period=period, target_indicator=target, staff_days=staff_days,
-                     bus_minutes=bus_minutes, rhythm=rhythm, settings=settings,
-                     k_curve_max=curve_max)
+    reach_section(level, period, target, settings)
 
+with tab_plan:
+    @st.cache_data(show_spinner=False, max_entries=8)
+    def _plan(version: str, level: str, period: str | None, target: str, staff_days: int, bus_minutes: float,
+              rhythm: str, settings_items: tuple, curve_max: int):
+        from sozialraum.rota.plan import plan_rota
 
-try:
-    with st.spinner(tr("Plan wird berechnet …", "Solving …")):
-        plan = _plan(data_version(), level, period, target, staff_days, bus_minutes, rhythm,
-                     tuple(sorted(settings.items())),
-                     int(settings["rota_weekdays"]) if full_curve else staff_days)
-except (InputError, SolverError) as exc:
-    st.warning(str(exc))
-    st.stop()
-
-s = plan.summary
-st.info(tr(f"Wegezeiten: {s['travel']}", f"Travel times: {s['travel']}"))
-m1, m2, m3, m4 = st.columns(4)
-m1.metric(tr("Zielgruppe erreichbar", "Target group reached"), fmt_number(100 * s["covered_share"], 0, " %"))
-m2.metric(tr("Personen (≈)", "People (≈)"), fmt_number(s["covered"]))
-m3.metric(tr("Sprechstunden je Woche", "Sessions per week"), str(s["n_sessions"]))
-m4.metric(tr("Einsatztage genutzt", "Team days used"), str(s["days_used"]))
-st.caption(tr(f"Start und Ende: {s['base']}. Rhythmus {RHYTHMS[rhythm]}. Personen auf Zehner gerundet; "
-              "gesperrte Kleinstzahlen gehen mit einem Ersatzwert ein und werden nicht ausgewiesen. "
-              f"Lösung: {s['status']}.",
-              f"Start and end: {s['base']}. People rounded to tens; suppressed counts enter as a stand-in."))
-
-sessions = plan.sessions
+        settings = dict(settings_items)
+        return plan_rota(get_con(), level=level, period=period, target_indicator=target, staff_days=staff_days,
+                         bus_minutes=bus_minutes, rhythm=rhythm, settings=settings,
+                         k_curve_max=curve_max)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _map(version: str, level: str, _sessions: pd.DataFrame, days: int, sessions_key: str):
-    sessions = _sessions
-    import folium
-    import geopandas as gpd
+    try:
+        with st.spinner(tr("Plan wird berechnet …", "Solving …")):
+            plan = _plan(data_version(), level, period, target, staff_days, bus_minutes, rhythm,
+                         tuple(sorted(settings.items())),
+                         int(settings["rota_weekdays"]) if full_curve else staff_days)
+    except (InputError, SolverError) as exc:
+        st.warning(str(exc))
+        st.stop()
 
-    from sozialraum.maps.access import fca_map
-    from sozialraum.maps.points import point_features
+    s = plan.summary
+    st.info(tr(f"Wegezeiten: {s['travel']}", f"Travel times: {s['travel']}"))
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(tr("Zielgruppe erreichbar", "Target group reached"), fmt_number(100 * s["covered_share"], 0, " %"))
+    m2.metric(tr("Personen (≈)", "People (≈)"), fmt_number(s["covered"]))
+    m3.metric(tr("Sprechstunden je Woche", "Sessions per week"), str(s["n_sessions"]))
+    m4.metric(tr("Einsatztage genutzt", "Team days used"), str(s["days_used"]))
+    st.caption(tr(f"Start und Ende: {s['base']}. Rhythmus {RHYTHMS[rhythm]}. Personen auf Zehner gerundet; "
+                  "gesperrte Kleinstzahlen gehen mit einem Ersatzwert ein und werden nicht ausgewiesen. "
+                  f"Lösung: {s['status']}.",
+                  f"Start and end: {s['base']}. People rounded to tens; suppressed counts enter as a stand-in."))
 
-    gdf = areas_web(level)
-    served: dict[str, list[str]] = {}
-    for r in sessions.itertuples(index=False):
-        for name in str(r.villages).split("; ") if r.villages else []:
-            served.setdefault(name, []).append(f"{r.weekday[:2]} {r.start} {r.venue}")
-    values = np.array([len(served.get(n, [])) or np.nan for n in gdf["name"].astype(str)], dtype=float)
-    tip = {tr("Sprechstunden", "Sessions"): [", ".join(served.get(n, [])) or "–" for n in gdf["name"].astype(str)]}
-    m = fca_map(gdf, values, title=tr("Erreichbare Sprechstunden je Woche", "Sessions within reach per week"),
-                tooltip=tip, breaks=list(range(1, max(int(np.nanmax(values)) if np.isfinite(values).any() else 1,
-                                                      1) + 1)))
-    pts = gpd.GeoDataFrame(sessions, geometry=gpd.points_from_xy(sessions["x"], sessions["y"]),
-                           crs=_metric_crs()).to_crs(4326)
-    frame = pd.DataFrame({"lon": pts.geometry.x, "lat": pts.geometry.y})
-    props = {"ort": sessions["venue"].astype(str).tolist(),
-             "art": [VENUE_TYPES.get(t, t) for t in sessions["venue_type"].astype(str)],
-             "zeit": [f"{w} {a}–{b}" for w, a, b in zip(sessions["weekday"], sessions["start"], sessions["end"])]}
-    folium.GeoJson(point_features(frame, props), name=tr("Sprechstunden", "Sessions"),
-                   marker=folium.CircleMarker(radius=8, weight=2, fill=True, fill_opacity=0.95),
-                   style_function=lambda _f: {"fillColor": "#c0392b", "color": "#ffffff", "weight": 2},
-                   tooltip=folium.GeoJsonTooltip(["ort", "art", "zeit"], aliases=["Ort", "Art", "Zeit"])).add_to(m)
-    return m
+    sessions = plan.sessions
 
 
-def _metric_crs() -> str:
-    from sozialraum.store.connection import metric_epsg
+    @st.cache_resource(show_spinner=False, max_entries=8)
+    def _map(version: str, level: str, _sessions: pd.DataFrame, days: int, sessions_key: str):
+        sessions = _sessions
+        import folium
+        import geopandas as gpd
 
-    return f"EPSG:{metric_epsg(get_con())}"
+        from sozialraum.maps.access import fca_map
+        from sozialraum.maps.points import point_features
+
+        gdf = areas_web(level)
+        served: dict[str, list[str]] = {}
+        for r in sessions.itertuples(index=False):
+            for name in str(r.villages).split("; ") if r.villages else []:
+                served.setdefault(name, []).append(f"{r.weekday[:2]} {r.start} {r.venue}")
+        values = np.array([len(served.get(n, [])) or np.nan for n in gdf["name"].astype(str)], dtype=float)
+        tip = {tr("Sprechstunden", "Sessions"): [", ".join(served.get(n, [])) or "–" for n in gdf["name"].astype(str)]}
+        m = fca_map(gdf, values, title=tr("Erreichbare Sprechstunden je Woche", "Sessions within reach per week"),
+                    tooltip=tip, breaks=list(range(1, max(int(np.nanmax(values)) if np.isfinite(values).any() else 1,
+                                                          1) + 1)))
+        pts = gpd.GeoDataFrame(sessions, geometry=gpd.points_from_xy(sessions["x"], sessions["y"]),
+                               crs=_metric_crs()).to_crs(4326)
+        frame = pd.DataFrame({"lon": pts.geometry.x, "lat": pts.geometry.y})
+        props = {"ort": sessions["venue"].astype(str).tolist(),
+                 "art": [VENUE_TYPES.get(t, t) for t in sessions["venue_type"].astype(str)],
+                 "zeit": [f"{w} {a}–{b}" for w, a, b in zip(sessions["weekday"], sessions["start"], sessions["end"])]}
+        folium.GeoJson(point_features(frame, props), name=tr("Sprechstunden", "Sessions"),
+                       marker=folium.CircleMarker(radius=8, weight=2, fill=True, fill_opacity=0.95),
+                       style_function=lambda _f: {"fillColor": "#c0392b", "color": "#ffffff", "weight": 2},
+                       tooltip=folium.GeoJsonTooltip(["ort", "art", "zeit"], aliases=["Ort", "Art", "Zeit"])).add_to(m)
+        return m
 
 
-if sessions.empty:
-    st.info(tr("Mit diesen Angaben passt keine Sprechstunde in die Arbeitszeit des Teams.",
-               "No session fits the team's hours with these inputs."))
-else:
-    show_map(_map(data_version(), level, sessions, staff_days, sessions.to_json()), key="rota_map", height=520)
-    st.subheader(tr("Zeitplan", "Timetable"))
-    st.dataframe(pd.DataFrame({
-        tr("Wochentag", "Weekday"): sessions["weekday"], tr("Beginn", "Start"): sessions["start"],
-        tr("Ende", "End"): sessions["end"], tr("Ort", "Venue"): sessions["venue"],
-        tr("Art", "Type"): [VENUE_TYPES.get(t, t) for t in sessions["venue_type"].astype(str)],
-        tr("erreichbar aus", "Reachable from"): sessions["villages"],
-        tr("Personen (≈)", "People (≈)"): [fmt_number(v) for v in sessions["people"]],
-    }), hide_index=True, use_container_width=True)
-    st.dataframe(pd.DataFrame({
-        tr("Wochentag", "Weekday"): plan.days["weekday"], tr("Abfahrt", "Depart"): plan.days["depart"],
-        tr("Rückkehr", "Back"): plan.days["back"], tr("Arbeitszeit (min)", "Work (min)"): plan.days["work_min"],
-        tr("davon Fahrt (min)", "Driving (min)"): plan.days["drive_min"]}), hide_index=True)
+    def _metric_crs() -> str:
+        from sozialraum.store.connection import metric_epsg
 
-st.subheader(tr("Was bringt jeder weitere Einsatztag?", "What does each extra team day add?"))
-from sozialraum.charts.siting import k_curve_chart
+        return f"EPSG:{metric_epsg(get_con())}"
 
-fig = k_curve_chart(plan.k_curve.rename(columns={"staff_days": "k"}), chosen_k=staff_days)
-fig.update_xaxes(title=tr("Einsatztage je Woche", "Team days per week"))
-st.plotly_chart(fig, use_container_width=True, config=print_config("rota_k_kurve"))
 
-if not sessions.empty:
-    from datetime import date, timedelta
+    if sessions.empty:
+        st.info(tr("Mit diesen Angaben passt keine Sprechstunde in die Arbeitszeit des Teams.",
+                   "No session fits the team's hours with these inputs."))
+    else:
+        show_map(_map(data_version(), level, sessions, staff_days, sessions.to_json()), key="rota_map", height=520)
+        st.subheader(tr("Zeitplan", "Timetable"))
+        st.dataframe(pd.DataFrame({
+            tr("Wochentag", "Weekday"): sessions["weekday"], tr("Beginn", "Start"): sessions["start"],
+            tr("Ende", "End"): sessions["end"], tr("Ort", "Venue"): sessions["venue"],
+            tr("Art", "Type"): [VENUE_TYPES.get(t, t) for t in sessions["venue_type"].astype(str)],
+            tr("erreichbar aus", "Reachable from"): sessions["villages"],
+            tr("Personen (≈)", "People (≈)"): [fmt_number(v) for v in sessions["people"]],
+        }), hide_index=True, use_container_width=True)
+        st.dataframe(pd.DataFrame({
+            tr("Wochentag", "Weekday"): plan.days["weekday"], tr("Abfahrt", "Depart"): plan.days["depart"],
+            tr("Rückkehr", "Back"): plan.days["back"], tr("Arbeitszeit (min)", "Work (min)"): plan.days["work_min"],
+            tr("davon Fahrt (min)", "Driving (min)"): plan.days["drive_min"]}), hide_index=True)
 
-    from sozialraum.cli.rota_cmd import timetable_csv
-    from sozialraum.export.ics import rota_ics
+    st.subheader(tr("Was bringt jeder weitere Einsatztag?", "What does each extra team day add?"))
+    from sozialraum.charts.siting import k_curve_chart
 
-    d1, d2 = st.columns(2)
-    d1.download_button(tr("Zeitplan (CSV)", "Timetable (CSV)"), timetable_csv(plan), "mobile_beratung.csv",
-                       "text/csv", key="rota_csv")
-    ics = rota_ics(sessions, first_week=date.today() + timedelta(days=7), rhythm=rhythm, note=s["travel"])
-    d2.download_button(tr("Teamkalender (.ics)", "Team calendar (.ics)"), ics.encode("utf-8"),
-                       "mobile_beratung.ics", "text/calendar", key="rota_ics")
+    fig = k_curve_chart(plan.k_curve.rename(columns={"staff_days": "k"}), chosen_k=staff_days)
+    fig.update_xaxes(title=tr("Einsatztage je Woche", "Team days per week"))
+    st.plotly_chart(fig, use_container_width=True, config=print_config("rota_k_kurve"))
+
+    if not sessions.empty:
+        from datetime import date, timedelta
+
+        from sozialraum.cli.rota_cmd import timetable_csv
+        from sozialraum.export.ics import rota_ics
+
+        d1, d2 = st.columns(2)
+        d1.download_button(tr("Zeitplan (CSV)", "Timetable (CSV)"), timetable_csv(plan), "mobile_beratung.csv",
+                           "text/csv", key="rota_csv")
+        ics = rota_ics(sessions, first_week=date.today() + timedelta(days=7), rhythm=rhythm, note=s["travel"])
+        d2.download_button(tr("Teamkalender (.ics)", "Team calendar (.ics)"), ics.encode("utf-8"),
+                           "mobile_beratung.ics", "text/calendar", key="rota_ics")

@@ -34,13 +34,30 @@ def test_rota_page_shows_plan_timetable_and_curve(demo_db):
     assert at.get("plotly_chart")
 
 
+def _share(at, label: str) -> float:
+    return float(next(m.value for m in at.metric if m.label == label).replace(" %", "").replace(",", "."))
+
+
 def test_more_team_days_never_reach_fewer(demo_db):
     at = _run()
-    one = float(at.metric[0].value.replace(" %", "").replace(",", "."))
+    one = _share(at, "Zielgruppe erreichbar")
     at.number_input(key="rota_staff_days").set_value(3).run()
     assert not at.exception
-    three = float(at.metric[0].value.replace(" %", "").replace(",", "."))
-    assert three >= one
+    assert _share(at, "Zielgruppe erreichbar") >= one
+
+
+def test_rural_reach_tab(demo_db):
+    at = _run()
+    labels = [m.label for m in at.metric]
+    assert "ohne Auto nicht erreichbar (≈ Personen)" in labels
+    assert any("Luftlinie" in i.value and "Bus/zu Fuß" in i.value for i in at.info)
+    table = next(d.value for d in at.dataframe if "Bus/zu Fuß" in d.value.columns)
+    assert len(table) == 100  # the Planungsräume of Musterstadt
+    assert all(v == "–" or int(v.replace(".", "")) % 10 == 0 for v in table["ohne Auto nicht erreichbar (≈)"])
+    # a tight bus budget leaves people without car-free access; a wide car budget reaches more than the bus
+    at.number_input(key="rural_transit_min").set_value(10).run()
+    assert not at.exception
+    assert _share(at, "mit dem Auto in 30 min") >= _share(at, "mit Bus/zu Fuß in 10 min")
 
 
 def test_no_venues_gives_a_german_hint(tmp_path, monkeypatch):

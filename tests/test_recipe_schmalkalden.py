@@ -118,3 +118,13 @@ def test_need_page_renders(kreis):
 def test_reach_page_renders(kreis):
     at = _run("app_pages/angebote.py", {"level": "gemeinde"})
     assert at.title
+
+
+def test_mobile_page_on_the_kreis_gives_reach_per_gemeinde(kreis):
+    """No candidate venues in the recipe: the rota says so in German; the reach tab still measures the 39
+    Gemeinden against the two Jobcenter towns (straight-line fallback, labelled)."""
+    at = _run("app_pages/rota.py", {"level": "gemeinde"})
+    assert any("Kandidatenorte" in w.value for w in at.warning)
+    table = next(d.value for d in at.dataframe if "Bus/zu Fuß" in d.value.columns)
+    assert len(table) == 39
+    assert any("Luftlinie" in i.value for i in at.info)
