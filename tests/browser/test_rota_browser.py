@@ -14,3 +14,13 @@ def test_rota_page_in_the_browser(app):
     assert app.page.locator("[data-testid='stDownloadButton']").count() == 2
     assert not app.errors()
     app.screenshot("rota")
+
+
+def test_rural_reach_tab_in_the_browser(app):
+    app.open("mobil")
+    app.page.get_by_role("tab", name="Erreichbarkeit ohne Auto").click()
+    app.page.wait_for_selector("text=ohne Auto nicht erreichbar (≈ Personen)", timeout=180_000)
+    frames = app.page.locator("iframe[title='streamlit_folium.st_folium']")
+    assert frames.count() == 2  # the rota map (hidden tab) and the reach map
+    assert not app.errors()
+    app.screenshot("rota_erreichbarkeit")
