@@ -61,10 +61,12 @@ def reach_section(level: str, period: str | None, target: str, settings: dict) -
     except InputError as exc:
         st.warning(str(exc))
         return
-    st.info(tr(f"Wegezeiten: {out.attrs['car_label']}; {out.attrs['transit_label']}. Ohne Straßennetz und "
-               "Fahrplan sind das Schätzungen (Luftlinie × ländlicher Umwegfaktor; Bus: Durchschnittstempo, "
-               "Busverkehr zur Sprechstundenzeit angenommen).", f"Travel: {out.attrs['car_label']}; "
-               f"{out.attrs['transit_label']} (straight-line estimates without a network)."))
+    labels = f"{out.attrs['car_label']}; {out.attrs['transit_label']}"
+    estimate = "Luftlinie" in labels
+    st.info(tr(f"Wegezeiten: {labels}." + (" Wo Straßennetz oder Fahrplan fehlen, sind das Schätzungen (Luftlinie "
+                                           "× ländlicher Umwegfaktor; Bus: Durchschnittstempo, Busverkehr zur "
+                                           "Sprechstundenzeit angenommen)." if estimate else ""),
+               f"Travel: {labels}." + (" Straight-line estimates where no network exists." if estimate else "")))
     k = out.attrs["kreis"]
     m1, m2, m3 = st.columns(3)
     m1.metric(tr(f"mit dem Auto in {car_min:g} min", f"by car within {car_min:g} min"), _pct(k["car_share"]))

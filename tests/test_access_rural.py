@@ -98,3 +98,22 @@ def test_adapter_without_sites_is_a_german_error(store):
     replace_source(store, *grid_batch(obs))
     with pytest.raises(InputError, match="keine Beratungsorte"):
         rural_reach_for_store(store, "zelle", "2024", "rlb")
+
+
+def test_store_network_is_used_for_the_car(demo_db):
+    """Musterstadt has a street network (walk/bike/car) but no timetable: the car runs on the streets, the bus/walk
+    side stays the labelled straight-line fallback; without the network both are the fallback."""
+    from sozialraum.access.rural import network_models
+    from sozialraum.access.travel import NetworkModel
+    from sozialraum.store import connect
+
+    con = connect(demo_db, read_only=True)
+    car, transit = network_models(con)
+    assert isinstance(car, NetworkModel) and car.mode == "car" and transit is None
+    on_net = rural_reach_for_store(con, "ms_stadtteil", None, "rlb", car_min=5, transit_min=10)
+    straight = rural_reach_for_store(con, "ms_stadtteil", None, "rlb", car_min=5, transit_min=10, use_network=False)
+    con.close()
+    assert "Straßennetz" in on_net.attrs["car_label"] and "Luftlinie" in straight.attrs["car_label"]
+    assert "Luftlinie" in on_net.attrs["transit_label"]
+    assert on_net["transit_share"].tolist() == straight["transit_share"].tolist()
+    assert on_net["car_share"].tolist() != straight["car_share"].tolist()

@@ -12,7 +12,9 @@ car_min=None, transit_min=None, sites="jobcenter", service_types=None, settings=
     (``"providers"``, optionally of ``service_types``) or both (``"all"``). Travel models default to the labelled
     straight-line fallback: car = straight line × ``rota_rural_detour`` at ``rota_car_speed_kmh``; bus/walk =
     straight line × ``rota_rural_detour`` at ``rota_bus_speed_kmh`` (the rota's bus fallback; it assumes a bus
-    runs at the consultation time). Pass a ``TransitModel`` (GTFS + Valhalla) as ``transit`` for real timetables.
+    runs at the consultation time). A store with its own network (``sozialraum network`` / the Musterkreis demo)
+    uses it instead: car on the streets, ÖPNV + walking from the GTFS timetable at ``transit_weekday`` /
+    ``transit_depart`` (``network_models``). Explicit ``car`` / ``transit`` models win over both.
 
     Frame: ``area_key, name, people, car_share, transit_share, no_car_free, estimated`` — ``people`` and
     ``no_car_free`` rounded to tens (``round_people``), shares rounded to whole percent points (0..1), so that
@@ -103,10 +105,28 @@ def fallback_models(settings: dict | None = None):
             WalkingModel(detour=detour, speed_kmh=float(s["rota_bus_speed_kmh"])))
 
 
+def network_models(con, settings: dict | None = None):
+    """(car, bus/walk) on the store's own network where it has those modes, else None for each: car on the
+    street network (OSRM), ÖPNV + walking from the GTFS timetable (Valhalla) departing on the settings' weekday
+    and time (``transit_weekday``, ``transit_depart``: the time of the consultation)."""
+    from sozialraum.access.travel import NetworkModel, TransitModel, model_from_settings
+    from sozialraum.network import store_network_dir
+
+    net = store_network_dir(con)
+    if net is None:
+        return None, None
+    car = model_from_settings({**(settings or {}), "travel_mode": "car"}, network_dir=net)
+    transit = model_from_settings({**(settings or {}), "travel_mode": "transit"}, network_dir=net)
+    return (car if isinstance(car, NetworkModel) else None,
+            transit if isinstance(transit, TransitModel) else None)
+
+
 def rural_reach_for_store(con, level: str, period: str | None = None, target_indicator: str = "rlb", *, car=None,
                           transit=None, car_min: float | None = None, transit_min: float | None = None,
-                          sites: str = "jobcenter", service_types=None, settings: dict | None = None) -> pd.DataFrame:
-    """Per-area rural reach on a store (see the module docstring)."""
+                          sites: str = "jobcenter", service_types=None, settings: dict | None = None,
+                          use_network: bool = True) -> pd.DataFrame:
+    """Per-area rural reach on a store (see the module docstring); ``use_network``: take car and ÖPNV times from
+    the store's own network (``network_models``) where it has them, else the labelled straight-line fallback."""
     from sozialraum.access.present import round_people
     from sozialraum.access.store_adapter import load_demand
     from sozialraum.access.travel import travel_label
@@ -116,8 +136,10 @@ def rural_reach_for_store(con, level: str, period: str | None = None, target_ind
     car_min = float(car_min if car_min is not None else s["rural_car_min"])
     transit_min = float(transit_min if transit_min is not None else s["rural_transit_min"])
     fb_car, fb_bus = fallback_models(settings)
-    car = car if car is not None else fb_car
-    transit = transit if transit is not None else fb_bus
+    net_car, net_transit = network_models(con, settings) if use_network and (car is None or transit is None) \
+        else (None, None)
+    car = car if car is not None else (net_car or fb_car)
+    transit = transit if transit is not None else (net_transit or fb_bus)
     areas, demand = load_demand(con, level, period, target_indicator, spacing_m=float(s["demand_grid_m"]),
                                 threshold=s["suppression_threshold"])
     targets = _targets(con, sites, service_types)
