@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 DB     ?= data/sozialraum.duckdb
 PORT   ?= 8501
 
-.PHONY: run test install install-test demo bench clean
+.PHONY: run test install install-test demo demo-kreis bench clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Kein Python >= 3.12 gefunden (gesucht: python3.13, python3.12, python3, ~/.pyenv/versions/3.1[2-9]*). Bitte Python 3.12 oder neuer installieren oder PYTHON=/pfad/zu/python3.12 angeben." >&2; exit 1; }
@@ -31,6 +31,9 @@ $(DB): | $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/sozialraum demo --db $(DB)
 
+demo-kreis: $(VENV)/.installed
+	$(BIN)/sozialraum demo --kreis --db $(dir $(DB))musterkreis.duckdb
+
 run: $(VENV)/.installed $(DB)
 	SOZIALRAUM_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
@@ -41,4 +44,4 @@ bench: $(VENV)/.installed-test
 	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(DB) test-output
+	rm -rf $(VENV) $(DB) $(basename $(DB)).network test-output

@@ -120,6 +120,26 @@ SETTINGS: dict[str, Setting] = {
         Setting("max_new_sites", "Höchstzahl neuer Standorte", 8,
                 "Obergrenze der Auswahl für neue Außenstellen/Sprechstunden (und Länge der k-Kurve).",
                 group="Standortplanung", minimum=1, maximum=30, step=1, label_en="Maximum new sites"),
+        Setting("site_hours_outreach", "Sprechstunden je Woche: Außenstelle/Sprechstunde", 8.0,
+                "Beratungsstunden je Woche an einem neuen Standort (Außenstelle oder Sprechstunde in einem "
+                "Kandidatenort) und an bestehenden Außenstellen; bestimmt mit den Beratungen je Stunde die "
+                "Kapazität des Standorts.",
+                unit="h/Woche", group="Kapazität", minimum=0, maximum=60, step=1, label_en="Outreach hours/week"),
+        Setting("site_hours_jobcenter", "Sprechstunden je Woche: Jobcenter-Geschäftsstelle", 38.0,
+                "Beratungsstunden je Woche an einem Jobcenter-Hauptsitz oder einer Geschäftsstelle (eigene "
+                "Kapazität der Hauptstandorte).",
+                unit="h/Woche", group="Kapazität", minimum=0, maximum=400, step=1, label_en="Jobcenter hours/week"),
+        Setting("cases_per_hour", "Beratungen je Sprechstunde", 2.0,
+                "Wie viele Beratungsgespräche eine Sprechstunde im Mittel fasst.",
+                unit="je h", group="Kapazität", minimum=0.1, maximum=10, step=0.5, label_en="Consultations per hour"),
+        Setting("contacts_per_person_year", "Beratungen je Person und Jahr", 4.0,
+                "Wie oft eine Person der Zielgruppe im Jahr im Mittel eine Beratung braucht; rechnet Personen in "
+                "Beratungen und damit in Stunden um.",
+                unit="je Jahr", group="Kapazität", minimum=0.1, maximum=52, step=0.5,
+                label_en="Consultations per person and year"),
+        Setting("working_weeks", "Arbeitswochen je Jahr", 46.0,
+                "Wochen im Jahr mit Sprechstunden (ohne Urlaub und Feiertage).",
+                unit="Wochen", group="Kapazität", minimum=1, maximum=52, step=1, label_en="Working weeks per year"),
         # --- Mobile Beratung (Rota)
         Setting("rota_session_min", "Rota: Dauer einer Sprechstunde", 120,
                 "Länge einer mobilen Sprechstunde vor Ort.",

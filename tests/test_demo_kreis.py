@@ -262,3 +262,56 @@ def test_some_villages_have_no_bus(kreis_db, con):
     assert info["levels"]["mk_ortsteil"] == len(read.areas(con, "mk_ortsteil"))
     facts = write_network(kreis_db.parent / "again", generate())
     assert 0 < facts["bus"]["places_without_bus"] < 0.5 * info["levels"]["mk_ortsteil"]
+
+
+def test_osrm_drives_between_the_towns(kreis_db, tmp_path, con):
+    """OSRM's own extractor reads the file; the car time between the two Jobcenter sites is plausible: never
+    faster than the straight line at motorway speed, and not a detour over the whole Kreis."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from pyproj import Transformer
+
+    from sozialraum.store import read
+
+    osrm = pytest.importorskip("osrm")
+    pkg = Path(osrm.__file__).parent
+    shutil.copy(network_dir(kreis_db) / OSM_FILE, tmp_path / OSM_FILE)
+    base = tmp_path / OSM_FILE.replace(".osm.pbf", ".osrm")
+    subprocess.run([str(pkg / "bin/osrm-extract"), "-p", str(pkg / "share/profiles/car.lua"), str(tmp_path / OSM_FILE)],
+                   check=True, capture_output=True, cwd=tmp_path)
+    for tool in ("osrm-partition", "osrm-customize"):
+        subprocess.run([str(pkg / "bin" / tool), str(base)], check=True, capture_output=True, cwd=tmp_path)
+    engine = osrm.OSRM(storage_config=str(base), algorithm="MLD", use_shared_memory=False)
+    sites = read.jobcenter_sites(con)
+    tr = Transformer.from_crs("EPSG:25832", "EPSG:4326", always_xy=True)
+    coords = [tuple(map(float, tr.transform(x, y))) for x, y in zip(sites.x, sites.y)]
+    res = engine.Table(osrm.TableParameters(coordinates=coords, annotations=["duration", "distance"]))
+    minutes = float(res["durations"][0][1]) / 60
+    straight_km = float(np.hypot(sites.x[0] - sites.x[1], sites.y[0] - sites.y[1])) / 1000
+    assert minutes >= straight_km / 130 * 60
+    assert float(res["distances"][0][1]) / 1000 < 2.0 * straight_km
+    assert minutes < 45
+
+
+def test_a_store_with_other_data_is_not_overwritten(tmp_path):
+    from sozialraum.cli import cli
+    from sozialraum.store import connect, read, replace_source
+    from sozialraum.testing import grid_batch
+
+    path = tmp_path / "mine.duckdb"
+    con = connect(path)
+    replace_source(con, *grid_batch())
+    con.close()
+    result = CliRunner().invoke(cli, ["demo", "--kreis", "--db", str(path)])
+    assert result.exit_code != 0 and "den Musterkreis" in str(result.exception)
+    assert not network_dir(path).exists()
+    result = CliRunner().invoke(cli, ["demo", "--kreis", "--db", str(path), "--keep-other-sources"])
+    assert result.exit_code == 0, result.output
+    con = connect(path, read_only=True)
+    try:
+        assert set(read.sources(con).source_id) == {"gitter", "musterkreis"}  # the other data stay
+    finally:
+        con.close()
+    assert (network_dir(path) / OSM_FILE).exists()

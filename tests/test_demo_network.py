@@ -167,6 +167,28 @@ def test_railway_and_motorway_crossed_only_over_or_under(osm):
         assert not barrier_nodes & street_nodes  # no level crossing, no pedestrian access
 
 
+def test_one_way_streets_keep_every_street_reachable_by_car(osm):
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    _, ways = osm
+    hw = ways.tags.map(lambda t: t.get("highway"))
+    car = ways[hw.isin(["primary", "secondary", "tertiary", "residential", "unclassified", "motorway",
+                        "motorway_link"])]
+    one = car.tags.map(lambda t: t.get("oneway") == "yes").to_numpy()
+    assert (one & car.tags.map(lambda t: t["highway"] == "residential").to_numpy()).sum() >= 10
+    ids = np.unique(np.concatenate([np.asarray(r) for r in car.refs]))
+    pos = {int(i): k for k, i in enumerate(ids)}
+    src, dst = [], []
+    for refs, o in zip(car.refs, one):
+        a, b = [pos[int(x)] for x in refs[:-1]], [pos[int(x)] for x in refs[1:]]
+        src += a + ([] if o else b)
+        dst += b + ([] if o else a)
+    _, comp = connected_components(coo_matrix((np.ones(len(src)), (src, dst)), shape=(len(ids), len(ids))),
+                                   directed=True, connection="strong")
+    assert np.bincount(comp).max() / len(ids) > 0.97  # drive from anywhere to anywhere (but forest pockets)
+
+
 def test_tags(osm):
     _, ways = osm
     hw = ways.tags.map(lambda t: t.get("highway"))
@@ -273,6 +295,9 @@ def test_validator_finds_broken_feeds(feed):
     cal.loc[0, "end_date"] = "20261340"
     assert "calendar end_date not YYYYMMDD" in feed_problems(dict(feed, **{"calendar.txt": cal}))
     assert feed_problems({k: v for k, v in feed.items() if k != "trips.txt"}) == ["trips.txt missing"]
+    st = feed["stop_times.txt"].copy()
+    st.loc[3, "departure_time"] = "8 Uhr"
+    assert feed_problems(dict(feed, **{"stop_times.txt": st})) == ["stop_times: a time is not H:MM:SS"]
 
 
 def _departures(feed, route, service, first_only=True):
@@ -322,6 +347,16 @@ def test_holidays_run_the_sunday_service(feed):
     assert "20261225" in set(cd.date) and not (cd.date == "20260104").any()
 
 
+def test_every_trip_follows_a_shape_along_the_streets(feed):
+    trips, shapes = feed["trips.txt"], feed["shapes.txt"]
+    assert trips.shape_id.notna().all() and trips.shape_id.isin(shapes.shape_id).all()
+    n_points = shapes.groupby("shape_id").size()
+    n_stops = feed["stop_times.txt"].groupby("trip_id").size()
+    assert (n_points[trips.shape_id].to_numpy() >= n_stops[trips.trip_id].to_numpy()).all()
+    broken = dict(feed, **{"shapes.txt": shapes[shapes.shape_id != shapes.shape_id.iloc[0]]})
+    assert "trips: unknown shape_id" in feed_problems(broken)
+
+
 def test_stops_sit_on_streets(feed, osm):
     nodes, ways = osm
     street = set(np.concatenate([np.asarray(r) for r in _of(ways, "highway").refs]).tolist())
@@ -335,3 +370,37 @@ def test_demo_builder_writes_the_files_beside_the_store(demo_db):
     folder = network_dir(demo_db)
     assert folder.name == Path(demo_db).stem + ".network"
     assert (folder / OSM_FILE).stat().st_size > 10_000 and (folder / GTFS_FILE).stat().st_size > 10_000
+
+
+def test_valhalla_reads_both_files_and_needs_a_transfer(files, tmp_path):
+    """A second engine reads the same files: Valhalla builds its tiles from the PBF and its transit tiles from the
+    GTFS feed; a Tuesday-morning trip from the Wiesenhöhe estate to Sonnenfeld takes two tram lines."""
+    import json
+
+    valhalla = pytest.importorskip("valhalla")
+    tools = Path(valhalla.__file__).parent / "bin"
+    feeds = tmp_path / "feeds" / "musterstadt"
+    feeds.mkdir(parents=True)
+    with zipfile.ZipFile(files[0] / GTFS_FILE) as zf:
+        zf.extractall(feeds)
+    (tmp_path / "tiles").mkdir()
+    (tmp_path / "tiles.tar").touch()  # get_config wants it to exist; the tiles stay a directory
+    config = valhalla.get_config(tile_extract=tmp_path / "tiles.tar", tile_dir=tmp_path / "tiles")
+    config["mjolnir"]["tile_extract"] = str(tmp_path / "no-extract.tar")
+    config["mjolnir"]["transit_dir"] = str(tmp_path / "transit")
+    config["mjolnir"]["transit_feeds_dir"] = str(tmp_path / "feeds")
+    (tmp_path / "transit").mkdir()
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    cfg = str(tmp_path / "config.json")
+    for cmd in (["valhalla_ingest_transit", "-c", cfg], ["valhalla_convert_transit", "-c", cfg],
+                ["valhalla_build_tiles", "-c", cfg, str(files[0] / OSM_FILE)]):
+        subprocess.run([str(tools / cmd[0])] + cmd[1:], check=True, capture_output=True, cwd=tmp_path)
+    with zipfile.ZipFile(files[0] / GTFS_FILE) as zf:
+        stops = pd.read_csv(zf.open("stops.txt")).set_index("stop_name")
+    a, b = stops.loc["Wiesenhöhe"], stops.loc["Sonnenfeld"]
+    request = {"locations": [{"lat": a.stop_lat, "lon": a.stop_lon}, {"lat": b.stop_lat, "lon": b.stop_lon}],
+               "costing": "multimodal", "date_time": {"type": 1, "value": "2026-03-03T08:00"}}
+    trip = json.loads(valhalla.Actor(cfg).route(json.dumps(request)))["trip"]
+    lines = [m["transit_info"]["short_name"] for leg in trip["legs"] for m in leg["maneuvers"] if "transit_info" in m]
+    assert len(set(lines)) >= 2, lines  # one change at least
+    assert trip["summary"]["time"] < 90 * 60

@@ -32,6 +32,11 @@ def _pts(rows, columns):
 
 @pytest.fixture
 def grid_store(store):
+    return fill_grid_store(store)
+
+
+def fill_grid_store(store):
+    """The 3×3 grid with counts, one Jobcenter, four venues and three providers (see the module docstring)."""
     obs = []
     for key, n in RLB.items():
         obs.append(("zelle", key, "rlb", "2024", n, None, None, None))

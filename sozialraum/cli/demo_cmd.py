@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 
@@ -21,13 +19,13 @@ def _number(value: float, digits: int = 0) -> str:
 @click.option("--keep-other-sources", is_flag=True,
               help="Die Datei nicht neu anlegen, sondern nur die Musterstadt darin ersetzen "
                    "(andere eingelesene Daten bleiben erhalten).")
+@click.option("--force", is_flag=True,
+              help="Auch eine Datenbank mit anderen (eigenen) Daten durch die Musterstadt ersetzen.")
 @click.option("--kreis", is_flag=True,
               help="Statt der Musterstadt den fiktiven ländlichen „Musterkreis“ anlegen (ca. 130.000 Einwohner, "
                    "25 Gemeinden mit Ortsteilen, Straßennetz und Busfahrplan); Standarddatei: musterkreis.duckdb "
                    "neben der Standarddatenbank.")
-@click.option("--force", is_flag=True,
-              help="Auch eine Datenbank mit anderen (eigenen) Daten durch die Musterstadt ersetzen.")
-def demo(db_path: str | None, seed: int | None, keep_other_sources: bool, kreis: bool, force: bool) -> None:
+def demo(db_path: str | None, seed: int | None, keep_other_sources: bool, force: bool, kreis: bool) -> None:
     """Legt die fiktive Demo-Stadt „Musterstadt“ an (ca. 280.000 Einwohner, 3 Gebietsebenen,
     SGB-II-Zahlen für drei Stichtage, Angebote, Jobcenter-Standorte, mögliche Standorte).
 
@@ -39,12 +37,9 @@ def demo(db_path: str | None, seed: int | None, keep_other_sources: bool, kreis:
     from sozialraum.store import default_db_path
 
     if kreis:
-        from sozialraum.demo_kreis.build import build_kreis_db, summary
+        from sozialraum.demo_kreis.build import build_and_describe
 
-        path = db_path or default_db_path().with_name("musterkreis.duckdb")
-        for line in summary(build_kreis_db(path, seed=DEFAULT_SEED if seed is None else seed,
-                                           overwrite=not keep_other_sources), path):
-            click.echo(line)
+        click.echo("\n".join(build_and_describe(db_path, seed, keep_other_sources, force)))
         return
     path = db_path or default_db_path()
     info = build_demo_db(path, seed=DEFAULT_SEED if seed is None else seed, overwrite=not keep_other_sources,
@@ -60,5 +55,5 @@ def demo(db_path: str | None, seed: int | None, keep_other_sources: bool, kreis:
                f"(SGB-II-Quote {_number(info['sgb2_rate'], 1)} %)")
     click.echo(f"  Angebote: {_number(info['providers'])}, davon {info['jobcenter_sites']} Jobcenter-Standorte; "
                f"mögliche Standorte für Sprechstunden: {info['venues']}")
-    click.echo(f"  Straßennetz (OSM) und Fahrplan (GTFS): {Path(info['network']['osm']).parent}")
+    click.echo(f"  Straßennetz (OSM) und Fahrplan (GTFS): {info['network']['folder']}")
     click.echo("Hinweis: Musterstadt gibt es nicht. Alle Zahlen, Namen, Träger und Adressen sind erfunden.")

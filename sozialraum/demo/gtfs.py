@@ -45,6 +45,7 @@ class Line:
     color: str = "1F77B4"
     offset_min: int = 0
     both_directions: bool = True
+    shape: tuple[tuple[float, float], ...] = ()  # (lon, lat) along the streets, outbound
 
 
 def _minutes(hhmm: str) -> int:
@@ -140,8 +141,12 @@ def feed_tables(agency: dict, stops: pd.DataFrame, lines: list[Line], calendar: 
                             "route_type": ln.route_type, "route_color": ln.color,
                             "route_text_color": "FFFFFF"} for ln in lines])
     names = dict(zip(stops.stop_id, stops.stop_name))
-    trips, times = [], []
+    trips, times, shapes = [], [], []
     for ln in lines:
+        for direction in (0, 1) if ln.both_directions else (0,):
+            pts = ln.shape if direction == 0 else ln.shape[::-1]
+            shapes += [(f"{ln.route_id}-{direction}", round(lat, 6), round(lon, 6), k + 1)
+                       for k, (lon, lat) in enumerate(pts)]
         directions = [(0, ln.stops, ln.seconds)]
         if ln.both_directions:
             total = ln.seconds[-1]
@@ -151,7 +156,8 @@ def feed_tables(agency: dict, stops: pd.DataFrame, lines: list[Line], calendar: 
                 for dep in departures(bands, ln.offset_min + 3 * direction):
                     trip_id = f"{ln.route_id}-{direction}-{service}-{dep // 60:02d}{dep % 60:02d}"
                     trips.append({"route_id": ln.route_id, "service_id": service, "trip_id": trip_id,
-                                  "trip_headsign": names[seq[-1]], "direction_id": direction})
+                                  "trip_headsign": names[seq[-1]], "direction_id": direction}
+                                 | ({"shape_id": f"{ln.route_id}-{direction}"} if ln.shape else {}))
                     for k, (stop, s) in enumerate(zip(seq, secs)):
                         t = gtfs_time(dep * 60 + s)
                         times.append((trip_id, t, t, stop, k + 1))
@@ -165,9 +171,19 @@ def feed_tables(agency: dict, stops: pd.DataFrame, lines: list[Line], calendar: 
                                                        "stop_sequence"]),
         **calendar,
     }
+    if shapes:
+        tables["shapes.txt"] = pd.DataFrame(shapes, columns=["shape_id", "shape_pt_lat", "shape_pt_lon",
+                                                             "shape_pt_sequence"])
     if feed_info:
         tables["feed_info.txt"] = pd.DataFrame([feed_info])
     return tables
+
+
+def path_shape(xy: np.ndarray, path: list[int]) -> tuple[tuple[float, float], ...]:
+    from sozialraum.demo.osm_lines import to_lonlat
+
+    lon, lat = to_lonlat(xy[path])
+    return tuple(zip(lon.tolist(), lat.tolist()))
 
 
 def stops_along(path: list[int], xy: np.ndarray, spacing_m: float, must: set[int], registry: dict,
@@ -221,7 +237,8 @@ def build_feed(net, plan, seed: int):
     from scipy.sparse.csgraph import dijkstra
 
     from sozialraum.demo import names
-    from sozialraum.demo.network import CAR_HIGHWAYS, to_lonlat
+    from sozialraum.demo.network import CAR_HIGHWAYS
+    from sozialraum.demo.osm_lines import to_lonlat
     from sozialraum.demo.plan import AFFLUENT, ESTATE, HOT_INNER
 
     rng = np.random.default_rng([seed, 11])
@@ -291,12 +308,14 @@ def build_feed(net, plan, seed: int):
                           "stop_name": [label.get(n) or next(street) for n in stop_nodes],
                           "stop_lat": lat, "stop_lon": lon})
     lines = []
-    for (rid, short, rtype, way, spacing, speed, bands, colour), (nodes, dist) in zip(specs, lines_nodes):
+    for (rid, short, rtype, way, spacing, speed, bands, colour), (nodes, dist), path in zip(specs, lines_nodes,
+                                                                                          paths):
         kind = "Straßenbahn" if rtype == TRAM else "Bus"
         first = stops.stop_name[stops.stop_id == stop_id[nodes[0]]].iloc[0]
         last = stops.stop_name[stops.stop_id == stop_id[nodes[-1]]].iloc[0]
         lines.append(Line(rid, short, f"{kind} {first} – {last}", rtype, tuple(stop_id[n] for n in nodes),
-                          running_seconds(dist, speed, 20), bands, colour, int(rng.integers(0, 8))))
+                          running_seconds(dist, speed, 20), bands, colour, int(rng.integers(0, 8)),
+                          shape=path_shape(xy, path)))
     agency = {"agency_id": "MVG", "agency_name": "Musterstädter Verkehrsgesellschaft (fiktiv)",
               "agency_url": "https://musterstadt.example/", "agency_timezone": "Europe/Berlin",
               "agency_lang": "de"}

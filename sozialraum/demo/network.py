@@ -3,8 +3,9 @@
 Streets run along the edges of the city's Voronoi blocks (so Planungsraum boundaries are streets, as in real
 cities). Three barriers each cut one Großwohnsiedlung off from the centre: a river with a few bridges (one of
 them a footbridge), a railway with a few over- and underpasses, and a motorway (two one-way carriageways, no
-pedestrians) with two interchanges and one underpass. Every other street that would cross a barrier is left
-out, so network and straight-line reach differ where it matters. Hierarchy: primary radials from the centre to
+pedestrians) with up to two interchanges and an underpass. Every other street that would cross a barrier is left
+out (a piece cut off completely gets one crossing back), so network and straight-line reach differ where it
+matters; one-way streets in the old town keep every street reachable by car. Hierarchy: primary radials from the centre to
 the city limits, a secondary ring and secondary roads into the estates, residential streets elsewhere, tracks in
 the forest, footways in the allotments and through the courtyards of the estates.
 
@@ -21,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from sozialraum.demo.geometry import GRID
-from sozialraum.demo.plan import EPSG, ESTATE, CityPlan
+from sozialraum.demo.osm_lines import carriageways, ramps, resample, split_ways, to_lonlat
+from sozialraum.demo.plan import ESTATE, CityPlan
 from sozialraum.io.osm_write import OsmNodes, OsmWay, write_osm
 
 OSM_FILE = "musterstadt.osm.pbf"
@@ -29,7 +31,9 @@ GTFS_FILE = "musterstadt-gtfs.zip"
 NETWORK_SUFFIX = ".network"
 CAR_HIGHWAYS = ("primary", "secondary", "tertiary", "residential", "unclassified")
 CORRIDOR_M = {"river": 6.0, "railway": 8.0, "motorway": 22.0}  # no street within (carriageways at ±12 m)
-BARRIER_GAP_M = 250.0  # between an estate's edge and its barrier
+BARRIER_EDGE = 0.45  # the barrier passes the estate this share of its radius from its centre, on the centre's side
+ONEWAY_RADIUS_M = 1100.0  # one-way streets in the old town
+ONEWAY_TRIES = 60
 MIN_COMPONENT = 25  # street pieces with fewer nodes that no crossing reaches are dropped
 
 # Crossings per barrier: (position along the barrier in metres from the point nearest the estate, kind).
@@ -50,7 +54,8 @@ class Barrier:
 @dataclass(frozen=True)
 class Network:
     xy: np.ndarray  # (n, 2) street nodes, metres (EPSG:25832); OSM node id = index + 1
-    edges: pd.DataFrame  # u, v, highway, length_m, crossing (barrier kind or ''), tags (dict)
+    edges: pd.DataFrame  # u, v, length_m, highway, name, crossing (barrier kind or ''), kind (bridge, tunnel, …),
+    #                      maxspeed, oneway, tags (the OSM tags)
     barriers: tuple[Barrier, ...]
     centre_node: int
     facts: dict = field(default_factory=dict)
@@ -110,11 +115,11 @@ def _chord(plan: CityPlan, towards: tuple[float, float], offset: float, amp: flo
 def _barriers(plan: CityPlan, rng: np.random.Generator) -> tuple[Barrier, ...]:
     estates = plan.zones_of(ESTATE)
     out = []
-    specs = (("river", "Auel", 260.0, 3200.0, 40.0), ("railway", "Bahnstrecke Nord–Süd", 60.0, 9000.0, 100.0),
+    specs = (("river", "Auel", 180.0, 3200.0, 40.0), ("railway", "Bahnstrecke Nord–Süd", 60.0, 9000.0, 100.0),
              ("motorway", "A 97", 120.0, 11000.0, 100.0))
     for (kind, name, amp, wl, step), z in zip(specs, estates):
         d = float(np.hypot(z.x - plan.centre[0], z.y - plan.centre[1]))
-        offset = d - z.radius - BARRIER_GAP_M - amp  # just outside the estate, on the centre's side
+        offset = d - BARRIER_EDGE * z.radius - amp  # along the estate's inner edge, meandering away from it
         xy = _chord(plan, (z.x, z.y), offset, amp, wl, float(rng.uniform(0, 2 * np.pi)), 10.0)
         out.append(Barrier(kind, name, resample(xy, step), z.name))  # exactly the line written to the file
     return tuple(out)
@@ -149,8 +154,11 @@ def _cut(xy, u, v, barriers, rng) -> tuple[np.ndarray, list[str], list[str]]:
         corridor = g.buffer(CORRIDOR_M[b.kind])
         shapely.prepare(corridor)
         hits[k] = shapely.intersects(corridor, lines)
-        clear = np.minimum(shapely.distance(shapely.points(xy[u]), g), shapely.distance(shapely.points(xy[v]), g))
-        across[k] = hits[k] & shapely.intersects(g, lines) & (clear > CORRIDOR_M[b.kind] + 3.0)
+        cand = np.flatnonzero(hits[k])
+        cand = cand[shapely.intersects(g, lines[cand])]
+        clear = np.minimum(shapely.distance(shapely.points(xy[u[cand]]), g),
+                           shapely.distance(shapely.points(xy[v[cand]]), g))
+        across[k, cand[clear > CORRIDOR_M[b.kind] + 3.0]] = True
     crossing = np.full(len(u), "", dtype=object)
     kind = np.full(len(u), "", dtype=object)
     wanted = {"river": RIVER_CROSSINGS, "railway": RAIL_CROSSINGS, "motorway": MOTORWAY_CROSSINGS}
@@ -219,6 +227,8 @@ def _paths(graph, source: int, targets: list[int]) -> list[list[int]]:
 
 def build_network(plan: CityPlan, layout, seed: int) -> Network:
     """The street network of one Musterstadt (pure: no files)."""
+    from scipy.sparse.csgraph import dijkstra
+
     rng = np.random.default_rng([seed, 7])  # its own stream: the city's data stay as they were
     blocks = layout.blocks
     xy, u, v = block_streets(blocks.geoms)
@@ -240,9 +250,7 @@ def build_network(plan: CityPlan, layout, seed: int) -> Network:
     centre = int(np.argmin(np.hypot(*(xy - np.asarray(plan.centre)).T)))
     net0 = Network(xy, edges, barriers, centre)
     car = net0.graph(CAR_HIGHWAYS)
-    from scipy.sparse.csgraph import dijkstra
-
-    reach = np.isfinite(dijkstra(car, indices=centre, limit=np.inf))
+    reach = np.isfinite(dijkstra(car, indices=centre))
     cand = np.flatnonzero(reach)
     cx, cy = plan.centre
 
@@ -288,6 +296,7 @@ def build_network(plan: CityPlan, layout, seed: int) -> Network:
 
     d_centre = np.hypot(*(0.5 * (xy[edges.u] + xy[edges.v]) - np.asarray(plan.centre)).T)
     edges["maxspeed"] = _maxspeed(edges.highway.to_numpy(), d_centre, plan)
+    edges["oneway"] = _oneway_streets(xy, edges, d_centre, rng)
     edges["tags"] = [_tags(r) for r in edges.itertuples()]
     net = Network(xy, edges, barriers, centre)
     return Network(xy, edges, barriers, centre, _facts(net, plan))
@@ -347,9 +356,37 @@ def _tags(r) -> dict:
         tags["maxspeed"] = r.maxspeed
     if r.highway == "track":
         tags["tracktype"] = "grade2"
+    if r.oneway:
+        tags["oneway"] = "yes"
     if r.kind:
         tags.update(CROSSING_TAGS[r.kind])
     return tags
+
+
+def _strong_parts(n: int, edges: pd.DataFrame, oneway: np.ndarray) -> int:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    car = edges.highway.isin(CAR_HIGHWAYS).to_numpy()
+    two = car & ~oneway
+    src = np.concatenate([edges.u[car], edges.v[two]])
+    dst = np.concatenate([edges.v[car], edges.u[two]])
+    return connected_components(coo_matrix((np.ones(len(src)), (src, dst)), shape=(n, n)), directed=True,
+                                connection="strong")[0]
+
+
+def _oneway_streets(xy, edges: pd.DataFrame, d_centre: np.ndarray, rng) -> np.ndarray:
+    """One-way residential streets in the old town, each kept only if every street stays reachable by car
+    (the number of strongly connected parts of the car network does not grow)."""
+    oneway = np.zeros(len(edges), dtype=bool)
+    cand = np.flatnonzero((edges.highway == "residential").to_numpy() & (d_centre < ONEWAY_RADIUS_M)
+                          & (edges.kind == "").to_numpy())
+    base = _strong_parts(len(xy), edges, oneway)
+    for i in rng.permutation(cand)[:ONEWAY_TRIES]:
+        oneway[i] = True
+        if _strong_parts(len(xy), edges, oneway) > base:
+            oneway[i] = False
+    return oneway
 
 
 def _facts(net: Network, plan: CityPlan) -> dict:
@@ -371,6 +408,7 @@ def _facts(net: Network, plan: CityPlan) -> dict:
         "edges": len(e),
         "km": round(float(e.length_m.sum()) / 1000, 1),
         "highways": e.highway.value_counts().sort_index().to_dict(),
+        "oneway_streets": int(e.oneway.sum()),
         "crossings": {b.kind: int((e.crossing == b.kind).sum()) for b in net.barriers},
         "barriers": {b.kind: b.estate for b in net.barriers},
         "detour_across_barrier": detour,  # network ÷ straight line, estate centre → just across its barrier
@@ -382,46 +420,6 @@ def _nearest(xy: np.ndarray, x: float, y: float) -> int:
 
 
 # ---------------------------------------------------------------- OSM objects
-
-def to_lonlat(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from pyproj import Transformer
-
-    tr = Transformer.from_crs(f"EPSG:{EPSG}", "EPSG:4326", always_xy=True)
-    lon, lat = tr.transform(xy[:, 0], xy[:, 1])
-    return np.asarray(lon), np.asarray(lat)
-
-
-def resample(line: np.ndarray, step: float) -> np.ndarray:
-    seg = np.hypot(*np.diff(line, axis=0).T)
-    s = np.concatenate([[0.0], np.cumsum(seg)])
-    at = np.arange(0.0, s[-1], step)
-    return np.column_stack([np.interp(at, s, line[:, 0]), np.interp(at, s, line[:, 1])])
-
-
-def normals(line: np.ndarray) -> np.ndarray:
-    d = np.gradient(line, axis=0)
-    d = d / np.hypot(*d.T)[:, None]
-    return np.column_stack([-d[:, 1], d[:, 0]])  # left of the direction of travel
-
-
-def split_ways(nodes: list[int], line: np.ndarray, others: list, base: dict, start_id: int) -> list[OsmWay]:
-    """Ways along ``nodes``; the segments that cross one of ``others`` become bridges of their own."""
-    import shapely
-
-    segs = shapely.linestrings(np.stack([line[:-1], line[1:]], axis=1))
-    over = np.zeros(len(segs), dtype=bool)
-    for g in others:
-        over |= shapely.intersects(g, segs)
-    ways, wid, k = [], start_id, 0
-    while k < len(segs):
-        j = k
-        while j + 1 < len(segs) and over[j + 1] == over[k]:
-            j += 1
-        tags = dict(base) | ({"bridge": "yes", "layer": "1"} if over[k] else {})
-        ways.append(OsmWay(wid, tuple(nodes[k:j + 2]), tags))
-        wid, k = wid + 1, j + 1
-    return ways
-
 
 def to_osm(net: Network) -> tuple[OsmNodes, list[OsmWay], dict]:
     """All nodes and ways of the network (streets, river, railway, motorway with ramps) in WGS84."""
@@ -476,41 +474,6 @@ def _interchanges(net: Network, line, ids_f, ids_b, first_way: int) -> list[OsmW
     return ways
 
 
-def ramps(line: np.ndarray, ids_f: list[int], ids_b: list[int], m: int, node_id: int, node_xy,
-          first_way: int, reach: int = 3, both: bool = False) -> list[OsmWay]:
-    """An off-ramp and an on-ramp (one-way motorway_link) between a street node and the carriageway on its side
-    of the motorway at index ``m`` (the forward carriageway, towards increasing index, runs on the right);
-    with ``both`` also to the far carriageway (the ramps pass the near one on a bridge)."""
-    d = np.gradient(line, axis=0)[m]
-    rel = np.asarray(node_xy) - line[m]
-    lo, hi = max(m - reach, 0), min(m + reach, len(line) - 1)
-    tags = {"highway": "motorway_link", "oneway": "yes", "maxspeed": "80"}
-    forward = ((ids_f[lo], node_id), (node_id, ids_f[hi]))
-    backward = ((ids_b[hi], node_id), (node_id, ids_b[lo]))
-    right = d[0] * rel[1] - d[1] * rel[0] < 0
-    pairs = (forward if right else backward) + ((backward if right else forward) if both else ())
-    return [OsmWay(first_way + k, refs, dict(tags) | ({"bridge": "yes", "layer": "1"} if k >= 2 else {}))
-            for k, refs in enumerate(pairs)]
-
-
-def carriageways(line: np.ndarray, first_node: int, first_way: int, below: list, base: dict,
-                 offset_m: float = 12.0):
-    """Two one-way carriageways along ``line`` (driving on the right), each split into bridges where it
-    crosses one of ``below``; and the turning links at both ends (the map ends, no dead end).
-    Returns (xy of the new nodes, forward ids, backward ids, ways)."""
-    normal = normals(line)
-    fwd, bwd = line - offset_m * normal, line + offset_m * normal
-    ids_f = list(range(first_node, first_node + len(line)))
-    ids_b = list(range(first_node + len(line), first_node + 2 * len(line)))
-    ways: list[OsmWay] = []
-    for ids, cw in ((ids_f, fwd), (ids_b[::-1], bwd[::-1])):
-        ways += split_ways(ids, cw, below, base, first_way + len(ways))
-    turn = {"highway": "motorway_link", "oneway": "yes"}
-    ways += [OsmWay(first_way + len(ways), (ids_f[-1], ids_b[-1]), turn),
-             OsmWay(first_way + len(ways) + 1, (ids_b[0], ids_f[0]), dict(turn))]
-    return np.vstack([fwd, bwd]), ids_f, ids_b, ways
-
-
 # ---------------------------------------------------------------- files
 
 def city(seed: int):
@@ -535,5 +498,5 @@ def write_demo_network(directory: str | Path, seed: int) -> dict:
     write_osm(directory / OSM_FILE, nodes, ways, node_tags=node_tags, generator="sozialraum demo (fiktiv)")
     feed = gtfs.build_feed(net, plan, seed)
     gtfs.write_feed(directory / GTFS_FILE, feed)
-    return {"osm": str(directory / OSM_FILE), "gtfs": str(directory / GTFS_FILE), **net.facts,
-            "lines": feed.facts}
+    return {"folder": str(directory), "osm": str(directory / OSM_FILE), "gtfs": str(directory / GTFS_FILE),
+            **net.facts, "lines": feed.facts}

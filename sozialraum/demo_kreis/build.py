@@ -145,27 +145,38 @@ def write_network(directory: str | Path, kreis: Kreis) -> dict:
             **{k: v for k, v in net.facts.items() if k != "junction_index"}, "bus": feed.facts}
 
 
-def build_kreis_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True) -> dict:
-    """Create the store file at ``path`` with the Musterkreis (``overwrite``: a new file; otherwise only the
-    Musterkreis source is replaced) and write its network files into ``network_dir(path)``."""
+def build_kreis_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True, force: bool = False) -> dict:
+    """Create the store file at ``path`` with the Musterkreis — as safely as Musterstadt's
+    (``sozialraum.demo.build.build_store_file``: a new file built beside it and renamed over it; a store in use,
+    or one with other data unless ``force``, is refused) — and write its network files into ``network_dir(path)``."""
     import time
 
-    from sozialraum.store import connect
+    from sozialraum.demo.build import build_store_file
 
-    path = Path(path)
-    if overwrite:
-        for p in (path, path.with_name(path.name + ".wal")):
-            if p.exists():
-                p.unlink()
-    con = connect(path)
-    try:
-        info, kreis = build_kreis(con, seed)
-    finally:
-        con.close()
+    built = {}
+
+    def build(con):
+        info, built["kreis"] = build_kreis(con, seed)
+        return info
+
+    info = build_store_file(path, build, overwrite=overwrite, force=force, source_id=SOURCE_ID,
+                            label=f"den {KREIS}")
     start = time.perf_counter()
-    info["network"] = write_network(network_dir(path), kreis)
+    info["network"] = write_network(network_dir(path), built["kreis"])
     info["network_seconds"] = time.perf_counter() - start
     return info
+
+
+def build_and_describe(db_path: str | None, seed: int | None, keep_other_sources: bool,
+                       force: bool = False) -> list[str]:
+    """What ``sozialraum demo --kreis`` does: build the store (default: ``musterkreis.duckdb`` beside the default
+    database) and describe it in German lines."""
+    from sozialraum.store import default_db_path
+
+    path = Path(db_path) if db_path else default_db_path().with_name("musterkreis.duckdb")
+    info = build_kreis_db(path, seed=DEFAULT_SEED if seed is None else seed, overwrite=not keep_other_sources,
+                          force=force)
+    return summary(info, path)
 
 
 def summary(info: dict, path) -> list[str]:

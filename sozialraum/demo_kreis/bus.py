@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sozialraum.demo.gtfs import BUS, Band, Feed, Line, calendar_tables, feed_tables, running_seconds, stops_along
-from sozialraum.demo.network import to_lonlat
+from sozialraum.demo.gtfs import (BUS, Band, Feed, Line, calendar_tables, feed_tables, path_shape, running_seconds,
+                                  stops_along)
+from sozialraum.demo.osm_lines import to_lonlat
 from sozialraum.demo_kreis.names import KREIS
 
 # School holidays of a fictional Land (assumed, not any Land's real dates).
@@ -111,10 +112,10 @@ def build_feed(roads, st: pd.DataFrame, town_names, seed: int) -> Feed:
     stops = pd.DataFrame({"stop_id": [stop_id[n] for n in stop_nodes], "stop_name": [names[n] for n in stop_nodes],
                           "stop_lat": lat, "stop_lon": lon})
     lines = []
-    for (rid, short, _, bands, speed, colour), (nodes, dist) in zip(specs, lines_nodes):
+    for (rid, short, _, bands, speed, colour), (nodes, dist), path in zip(specs, lines_nodes, paths):
         lines.append(Line(rid, short, f"Bus {names[nodes[0]]} – {names[nodes[-1]]}", BUS,
                           tuple(stop_id[n] for n in nodes), running_seconds(dist, speed, 20), bands, colour,
-                          int(rng.integers(0, 10))))
+                          int(rng.integers(0, 10)), shape=path_shape(roads.xy, path)))
     agency = {"agency_id": "VMK", "agency_name": f"Verkehrsgesellschaft {KREIS} (fiktiv)",
               "agency_url": "https://musterkreis.example/", "agency_timezone": "Europe/Berlin", "agency_lang": "de"}
     info = {"feed_publisher_name": "Sozialraum-Projekt (generiert, fiktiv)",

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sozialraum.demo import population, sgb2
 
-KREIS_RATE = 0.064  # Regelleistungsberechtigte ÷ residents, whole Kreis, last period
+KREIS_RATE = 0.06  # Regelleistungsberechtigte ÷ residents, whole Kreis, last period
 
 
 def profile(settlements: pd.DataFrame) -> pd.DataFrame:
@@ -25,9 +25,9 @@ def profile(settlements: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "key": settlements.key.to_numpy(),
         "stadtteil": settlements.gemeinde_key.to_numpy(),
-        "estate": np.where(core, 0.75, np.where(town, 0.45, np.where(ind, 0.7, 0.0))),
+        "estate": np.where(core, 0.55, np.where(town, 0.3, np.where(ind, 0.6, 0.0))),
         "hot_inner": np.where(core & (settlements.town.to_numpy() == 0), 0.35, 0.0),
-        "affluent": np.where(town | ind, 0.0, np.where(upland, 0.55, 0.4)),
+        "affluent": np.where(town | ind, 0.0, np.where(upland, 0.2, 0.1)),
         "centrality": np.where(core, 0.9, np.where(town, 0.5, 0.0)),
         "special": [None] * len(settlements),
         "pop_blocks": settlements.residents.to_numpy(dtype=float),

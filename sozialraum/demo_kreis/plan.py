@@ -133,13 +133,14 @@ def make_plan(rng: np.random.Generator, names) -> KreisPlan:
                                           ty + dy + rng.uniform(-150, 150), "town", t, 0, False, 0))
     town_xy = np.array(towns_at)
     for v, line in enumerate(valleys):
+        bank = 1.0 if rng.uniform() < 0.5 else -1.0  # the villages of a valley keep to one bank of its river
         cum = _arclength(line)
         s = rng.uniform(600, 1500) if v == 0 else 1600.0
         while s < cum[-1] - 400:
             p = _at(line, s)
             d = _at(line, min(s + 50, cum[-1])) - p
             normal = np.array([-d[1], d[0]]) / max(np.hypot(*d), 1e-9)
-            p = p + normal * rng.uniform(-350, 350)
+            p = p + normal * bank * rng.uniform(250, 500)
             if np.hypot(*(town_xy - p).T).min() > 2600 and _far_enough(settlements, p, 1400):
                 settlements.append(Settlement(names.village(), float(p[0]), float(p[1]), "village", -1, v,
                                               False, 0))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sozialraum.demo.network import carriageways, ramps, resample, split_ways, to_lonlat
+from sozialraum.demo.osm_lines import carriageways, ramps, resample, split_ways, to_lonlat
 from sozialraum.demo_kreis.plan import KreisPlan
 from sozialraum.io.osm_write import OsmNodes, OsmWay
 

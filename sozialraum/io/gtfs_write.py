@@ -38,6 +38,12 @@ def seconds(text: str) -> int:
     return h * 3600 + m * 60 + s
 
 
+def _seconds(times: pd.Series) -> pd.Series:
+    """Seconds after midnight, NaN where a time is not H:MM:SS."""
+    parts = times.astype(str).str.extract(r"^(\d{1,3}):([0-5]\d):([0-5]\d)$").apply(pd.to_numeric)
+    return parts[0] * 3600 + parts[1] * 60 + parts[2]
+
+
 def feed_problems(tables: dict[str, pd.DataFrame]) -> list[str]:
     """What is wrong with a feed (empty list: nothing found): required files and columns, references between
     the tables, times monotonic within each trip, calendar dates. Tables as read with ``dtype=str``."""
@@ -62,10 +68,16 @@ def feed_problems(tables: dict[str, pd.DataFrame]) -> list[str]:
     problems += [f"trip {t}: unknown service" for t in trips.trip_id[~trips.service_id.isin(services)]]
     problems += ["stop_times: unknown stop"] * int((~st.stop_id.isin(stops.stop_id)).sum() > 0)
     problems += ["stop_times: unknown trip"] * int((~st.trip_id.isin(trips.trip_id)).sum() > 0)
+    if "shape_id" in trips:
+        known = set(tables["shapes.txt"].shape_id) if "shapes.txt" in tables else set()
+        if not trips.shape_id.dropna().isin(known).all():
+            problems.append("trips: unknown shape_id")
     lat, lon = stops.stop_lat.astype(float), stops.stop_lon.astype(float)
     if not (lat.between(-90, 90).all() and lon.between(-180, 180).all()):
         problems.append("stop coordinates out of range")
-    s = st.assign(t=st.arrival_time.map(seconds), d=st.departure_time.map(seconds), q=st.stop_sequence.astype(int))
+    s = st.assign(t=_seconds(st.arrival_time), d=_seconds(st.departure_time), q=st.stop_sequence.astype(int))
+    if s.t.isna().any() or s.d.isna().any():
+        return problems + ["stop_times: a time is not H:MM:SS"]
     s = s.sort_values(["trip_id", "q"])
     same = s.trip_id.eq(s.trip_id.shift())
     if (s.d < s.t).any() or ((s.t < s.d.shift()) & same).any() or ((s.q <= s.q.shift()) & same).any():

@@ -147,6 +147,9 @@ def _varints(values) -> bytes:
 
 
 def _packed(field_no: int, values, signed: bool = False) -> bytes:
+    if len(values) < 64:  # short lists (a way's tags and nodes): plain Python is faster than numpy
+        vals = [int(v) for v in values]
+        return _len(field_no, b"".join(_varint(_zigzag(v) if signed else v) for v in vals))
     v = np.asarray(values, dtype=np.int64)
     if signed:
         v = (v << 1) ^ (v >> 63)  # zigzag; the bit pattern is read as unsigned
@@ -220,7 +223,8 @@ def _pbf(nodes: OsmNodes, ways: list[OsmWay], node_tags: dict, generator: str) -
             body = _int(1, int(w.id))
             if keys:
                 body += _packed(2, keys) + _packed(3, vals)
-            body += _packed(8, _delta(np.asarray(w.refs, dtype=np.int64)), signed=True)
+            refs = [int(r) for r in w.refs]
+            body += _packed(8, [refs[0]] + [b - a for a, b in zip(refs[:-1], refs[1:])], signed=True)
             group += _len(3, body)
         out.append(_blob("OSMData", _primitive_block(strings, group)))
     return b"".join(out)

@@ -306,9 +306,7 @@ def _check_integrity(con: duckdb.DuckDBPyConnection) -> None:
 def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute roll-ups of counts to parent levels and rates at every level (inside the caller's transaction)."""
     con.execute("DELETE FROM observations WHERE derived")
-    pairs = con.execute(
-        "SELECT level, parent_level FROM area_levels WHERE parent_level IS NOT NULL ORDER BY hierarchy, rank"
-    ).fetchall()
+    pairs = con.execute(read_sql("rollup_order.sql")).fetchall()
     rollup = read_sql("rollup.sql")
     for child, parent in pairs:
         con.execute(rollup, {"child": child, "parent": parent})
