@@ -145,6 +145,9 @@ with tab_plan:
                    "No session fits the team's hours with these inputs."))
     else:
         show_map(_map(data_version(), level, sessions, staff_days, sessions.to_json()), key="rota_map", height=520)
+        st.caption(tr("Farbe: Zahl der Sprechstunden je Woche, die aus dem Gebiet mit Bus oder zu Fuß erreichbar "
+                      "sind; weiß („keine Angabe“): keine. Rote Punkte: Orte der Sprechstunden.",
+                      "Colour: sessions per week within reach by bus/walk; white: none. Red dots: session venues."))
         st.subheader(tr("Zeitplan", "Timetable"))
         st.dataframe(pd.DataFrame({
             tr("Wochentag", "Weekday"): sessions["weekday"], tr("Beginn", "Start"): sessions["start"],

@@ -55,7 +55,13 @@ def reach_section(level: str, period: str | None, target: str, settings: dict) -
     car_min = setting_input("rural_car_min", c1, key="rural_car_min")
     transit_min = setting_input("rural_transit_min", c2, key="rural_transit_min")
     sites = c3.radio(tr("Ziel", "Destination"), list(SITES), format_func=SITES.get, key="rural_sites")
-    items = dict(settings, rural_car_min=car_min, rural_transit_min=transit_min)
+    with st.expander(tr("Zeitpunkt der Busfahrt (gilt, wo ein Fahrplan geladen ist)",
+                        "Time of the bus trip (where a timetable is loaded)")):
+        d1, d2 = st.columns(2)
+        weekday = setting_input("transit_weekday", d1, key="rural_transit_weekday")
+        depart = setting_input("transit_depart", d2, key="rural_transit_depart")
+    items = dict(settings, rural_car_min=car_min, rural_transit_min=transit_min, transit_weekday=weekday,
+                 transit_depart=depart)
     try:
         out = _reach(data_version(), level, period, target, sites, tuple(sorted(items.items())))
     except InputError as exc:
