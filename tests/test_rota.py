@@ -301,9 +301,10 @@ def test_every_setting_renders_as_a_widget():
 
     seen = at.session_state["seen"]
     assert seen == {name: s.default for name, s in SETTINGS.items()}
-    texts = {t.label: t.value for t in at.text_input}  # other free-text settings (e.g. a departure time) too
-    for name in ("rota_slots", "rota_bus_hours"):
-        assert texts[SETTINGS[name].label] == SETTINGS[name].default
+    texts = [t.value for t in at.text_input]
+    assert SETTINGS["rota_slots"].default in texts and SETTINGS["rota_bus_hours"].default in texts
+    # every free-text setting (also the ÖPNV departure time of the travel settings) is a text field, nothing else
+    assert texts == [s.default for s in SETTINGS.values() if isinstance(s.default, str) and not s.choices]
 
 
 def test_rota_command_on_a_locked_or_broken_store(grid_file, tmp_path, capsys):
