@@ -125,15 +125,12 @@ def build_demo(con, seed: int = DEFAULT_SEED) -> dict:
 def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True) -> dict:
     """Create the store file at ``path`` with Musterstadt. With ``overwrite`` an existing file is replaced
     entirely; without it the demo source is replaced inside the existing store."""
-    from sozialraum.store import connect
+    from sozialraum.store.snapshots import is_plain_file, writing
 
     path = Path(path)
-    if overwrite:
+    if overwrite and is_plain_file(path):
         for p in (path, path.with_name(path.name + ".wal")):
             if p.exists():
                 p.unlink()
-    con = connect(path)
-    try:
+    with writing(path, note="sozialraum demo", fresh=overwrite, label="Musterstadt (fiktiv)") as con:
         return build_demo(con, seed=seed)
-    finally:
-        con.close()
