@@ -380,6 +380,32 @@ def rollback(store: str | Path, version: int | None = None, *, wait_s: float | N
     return snap
 
 
+def adopt(file: str | Path, store: str | Path, *, label: str | None = None, wait_s: float | None = None) -> Snapshot:
+    """Publish a copy of a single DuckDB file (the former layout) as the next version of a store folder."""
+    import duckdb
+
+    file, store = Path(file), Path(store)
+    if not file.is_file():
+        raise InputError(f"Datei {file} gibt es nicht.")
+    try:  # changes still in the .wal are written into the file first; a file that is no DuckDB file is refused
+        if file.with_name(file.name + ".wal").exists():
+            con = duckdb.connect(str(file))
+            con.execute("CHECKPOINT")
+            con.close()
+        else:
+            duckdb.connect(str(file), read_only=True).close()
+    except duckdb.Error as exc:
+        raise InputError(f"{file} lässt sich nicht als DuckDB-Datei öffnen ({exc}).") from exc
+    store.mkdir(parents=True, exist_ok=True)
+    with _locked(store, wait_s):
+        _cleanup_locked(store)
+        tmp = store / f"{TMP_PREFIX}{os.getpid()}-{time.time_ns()}.duckdb"
+        shutil.copyfile(file, tmp)
+        snap = _publish(store, tmp, current(store), note=f"übernommen aus {file.name}", label=label)
+    prune(store)
+    return snap
+
+
 def delete_store(store: str | Path, *, wait_s: float | None = 0) -> None:
     """Remove a store folder entirely (only under its writer lock)."""
     store = Path(store)
