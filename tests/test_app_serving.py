@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_app_pages_store import build_grid_store
 
 from app_pages.roles import role_for
 from sozialraum.store import snapshots
-from test_app_pages_store import build_grid_store
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -65,10 +65,9 @@ def test_each_write_publishes_the_next_version_and_readers_keep_theirs(tmp_path)
 def test_a_failed_write_publishes_nothing_and_leaves_no_temp_file(tmp_path):
     store = tmp_path / "s"
     _write(store, 100)
-    with pytest.raises(RuntimeError):
-        with snapshots.writing(store) as con:
-            con.execute("DELETE FROM observations")
-            raise RuntimeError("abgebrochen")
+    with pytest.raises(RuntimeError), snapshots.writing(store) as con:
+        con.execute("DELETE FROM observations")
+        raise RuntimeError("abgebrochen")
     assert snapshots.current(store).version == 1 and _value(store) == 100
     assert sorted(p.name for p in store.iterdir()) == [".lock", "current.json", "v000001.duckdb"]
 
