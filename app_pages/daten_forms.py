@@ -112,7 +112,7 @@ def _source_info(source: dict, path: Path):
 def build_batch(con, kind: str, path: Path, mapping: dict, source: dict) -> Prepared:
     """Read and validate an upload with the user's column mapping; raise InputError or return ``Prepared``."""
     from sozialraum.io import loader
-    from sozialraum.store.write import OBSERVATION_COLUMNS, Batch
+    from sozialraum.store.write import Batch
 
     info = _source_info(source, path)
     if kind == "areas":
@@ -139,7 +139,7 @@ def build_batch(con, kind: str, path: Path, mapping: dict, source: dict) -> Prep
         notes = loader.flag_notes(frame, path.name)
         notes.append(f"{path.name}: {len(frame)} Werte für {frame['area_key'].nunique()} Gebiete, "
                      f"{frame['indicator'].nunique()} Kennzahlen")
-        return Prepared(info, Batch(observations=frame[OBSERVATION_COLUMNS]), tuple(notes))
+        return Prepared(info, Batch(observations=frame), tuple(notes))
     if kind == "points":
         table = mapping["table"]
         epsg = loader.target_epsg_for(con, None)

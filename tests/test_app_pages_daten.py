@@ -69,14 +69,15 @@ def test_statistics_upload_validates_previews_and_commits(con, tmp_path):
     from sozialraum.store import read
     from sozialraum.store.write import replace_source
 
+    # all unemployed (SGB II and III): 1.234 is a thousands dot; it may exceed the SGB II ELB of the cell
     csv = write(tmp_path, "alo.csv", "Gebiet;Arbeitslose\nr0c0;12\nr0c1;*\nr1c1;1.234\n")
-    mapping = {"level": "zelle", "key": "Gebiet", "period": "2024", "indicators": {"alo_sgb2": "Arbeitslose"}}
+    mapping = {"level": "zelle", "key": "Gebiet", "period": "2024", "indicators": {"arbeitslose": "Arbeitslose"}}
     prepared = build_batch(con, "statistics", csv, mapping, SOURCE)
     changes = preview_changes(con, "neu", prepared.batch).set_index("Tabelle")
     assert changes.loc["Kennzahlen", "Neu"] == 3 and changes.loc["Kennzahlen", "Ersetzt"] == 0
     assert any("gesperrt" in n for n in prepared.notes)
     replace_source(con, prepared.source, prepared.batch)
-    got = read.observations(con, "zelle", indicators=["alo_sgb2"]).set_index("area_key")
+    got = read.observations(con, "zelle", indicators=["arbeitslose"]).set_index("area_key")
     assert got.loc["r1c1", "value"] == 1234 and got.loc["r0c1", "flag"] == "suppressed"
     # the same upload again replaces instead of adding
     changes = preview_changes(con, "neu", build_batch(con, "statistics", csv, mapping, SOURCE).batch)

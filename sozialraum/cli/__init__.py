@@ -56,7 +56,15 @@ def cli():
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; every error a planner can cause is printed in German without a traceback (exit 2).
+
+    ``SOZIALRAUM_DEBUG=1`` shows the traceback of an unexpected error.
+    """
+    import csv
+    import os
+
     from sozialraum.errors import InputError, SolverError
+    from sozialraum.io.plausibility import PlausibilityWarning
 
     try:
         cli.main(args=argv, standalone_mode=False)
@@ -66,8 +74,27 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
+    except PlausibilityWarning as exc:
+        click.echo(f"Zweifelhafte Werte – nichts wurde geschrieben:\n{exc}", err=True)
+        click.echo("Prüfen Sie die Werte. Stimmen sie, den Befehl mit --bestaetigen wiederholen; sie werden dann "
+                   "als „unsicher“ markiert.", err=True)
+        return 2
     except (InputError, SolverError, FileNotFoundError) as exc:
         click.echo(f"Fehler: {exc}", err=True)
+        return 2
+    except csv.Error as exc:
+        click.echo(f"Fehler: die CSV-Datei kann nicht gelesen werden ({exc}).", err=True)
+        return 2
+    except Exception as exc:  # the last line of defence: no traceback for a planner
+        if os.environ.get("SOZIALRAUM_DEBUG"):
+            raise
+        from sozialraum.store.errors import store_error_message
+
+        message = store_error_message(exc)
+        if message is None:
+            message = (f"Unerwarteter Fehler ({type(exc).__name__}: {exc}). Mit SOZIALRAUM_DEBUG=1 wird die "
+                       "technische Fehlermeldung vollständig angezeigt.")
+        click.echo(f"Fehler: {message}", err=True)
         return 2
     return 0
 

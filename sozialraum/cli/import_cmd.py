@@ -18,6 +18,12 @@ def _db_option(f):
                         help=DB_HELP)(f)
 
 
+def _confirm_option(f):
+    return click.option("--bestaetigen", "confirm", is_flag=True,
+                        help="Zweifelhafte Werte (Plausibilitätswarnungen) trotzdem übernehmen; sie werden als "
+                             "„unsicher“ markiert. Unmögliche Werte werden immer abgelehnt.")(f)
+
+
 def _source_options(f):
     f = click.option("--stichtag", "reference_date", default=None, help="Stichtag der Daten, z. B. 2024-12-31.")(f)
     f = click.option("--lizenz", "licence", default=None, help="Lizenz, z. B. 'CC BY 3.0 DE'.")(f)
@@ -60,8 +66,9 @@ def _pairs(values: tuple[str, ...], what: str) -> dict:
 @click.argument("recipe_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Ordner, auf den sich die Dateinamen im Rezept beziehen.")
+@_confirm_option
 @_db_option
-def recipe(recipe_file, data_dir, db):
+def recipe(recipe_file, data_dir, confirm, db):
     """Alle Quellen eines Rezepts (TOML) einlesen, z. B. die offenen Daten Berlins.
 
     Erst werden alle Dateien gelesen und geprüft, dann geschrieben. Gibt es irgendwo ein Problem, bleibt die
@@ -72,7 +79,7 @@ def recipe(recipe_file, data_dir, db):
     from sozialraum.io.recipe import run_recipe
 
     with _connect(db) as con:
-        report = run_recipe(con, recipe_file, data_dir)
+        report = run_recipe(con, recipe_file, data_dir, confirm_warnings=confirm)
     click.echo(str(report))
 
 
@@ -92,9 +99,10 @@ def recipe(recipe_file, data_dir, db):
 @click.option("--epsg", "target_epsg", type=int, default=None,
               help="Metrisches Ziel-CRS für eine neue Datenbank (sonst das der Datenbank).")
 @_source_options
+@_confirm_option
 @_db_option
 def import_areas(file, level, label, key, name, parent_level, parent, parent_chars, hierarchy, rank, layer,
-                 target_epsg, source_id, title, publisher, licence, reference_date, db):
+                 target_epsg, source_id, title, publisher, licence, reference_date, confirm, db):
     """Gebiete (Flächen) aus GeoJSON, GeoPackage, Shapefile oder gezipptem Shapefile einlesen.
 
     Jedes Koordinatensystem wird umgerechnet; fehlt die Angabe, ist das ein Fehler. Ungültige Flächen werden
@@ -107,7 +115,7 @@ def import_areas(file, level, label, key, name, parent_level, parent, parent_cha
                      level=level, label=label, key=key, name=name, hierarchy=hierarchy, rank=rank,
                      parent_level=parent_level, parent=parent,
                      parent_slice=[0, parent_chars] if parent_chars else None, layer=layer,
-                     target_epsg=target_epsg)
+                     target_epsg=target_epsg, confirm_warnings=confirm)
     click.echo(str(report))
 
 
@@ -127,14 +135,18 @@ def import_areas(file, level, label, key, name, parent_level, parent, parent_cha
 @click.option("--blatt", "sheet", default=None, help="Tabellenblatt einer Excel-Datei.")
 @click.option("--kopfzeile", "header_row", type=int, default=1, help="Zeile mit den Spaltennamen (Standard 1).")
 @_source_options
+@_confirm_option
 @_db_option
 def import_stats(file, level, key, indicators, period, period_column, indicator_column, value_column, sentinels,
-                 sheet, header_row, source_id, title, publisher, licence, reference_date, db):
+                 sheet, header_row, source_id, title, publisher, licence, reference_date, confirm, db):
     """Kennzahlen aus CSV oder Excel (XLSX) einlesen, breit oder lang.
 
     Versteht ';' und ',' als Trennzeichen, Dezimalkomma, UTF-8 mit/ohne BOM und cp1252. Die Marker der
     Bundesagentur ('*' gesperrt; '-', 'x', '.' kein Wert) werden gekennzeichnet, nie als Zahl gelesen.
     Unbekannte Gebietsschlüssel werden mit Zeilennummer gemeldet, bevor etwas geschrieben wird.
+    Platzhalter wie -9999, -1 oder 99999 gelten als „kein Wert“. Unmögliche Werte (negative Anzahlen, Quoten über
+    100 %, Teilgruppe größer als die Gesamtzahl, …) brechen den Import ab; zweifelhafte Werte nur mit
+    --bestaetigen (dann als „unsicher“ markiert).
     """
     from sozialraum.io.loader import import_statistics
 
@@ -143,7 +155,7 @@ def import_stats(file, level, key, indicators, period, period_column, indicator_
             con, file, source=_source(source_id, title, publisher, licence, reference_date, file), level=level,
             key=key, indicators=_pairs(indicators, "--indikator") or None, period=period,
             period_column=period_column, indicator_column=indicator_column, value_column=value_column,
-            sentinels=list(sentinels), sheet=sheet, header_row=header_row)
+            sentinels=list(sentinels), sheet=sheet, header_row=header_row, confirm_warnings=confirm)
     click.echo(str(report))
 
 
@@ -165,9 +177,10 @@ def import_stats(file, level, key, indicators, period, period_column, indicator_
 @click.option("--nur-in-ebene", "inside_level", default=None,
               help="Nur Punkte innerhalb der Gebiete dieser Ebene übernehmen (die anderen werden gemeldet).")
 @_source_options
+@_confirm_option
 @_db_option
 def import_points(file, table, kind, x, y, crs, id_column, fields, inside_level, source_id, title, publisher,
-                  licence, reference_date, db):
+                  licence, reference_date, confirm, db):
     """Standorte (Punkte) aus CSV (lon/lat oder x/y mit CRS) oder GeoJSON einlesen."""
     from sozialraum.io.loader import import_points as run
 
@@ -177,7 +190,7 @@ def import_points(file, table, kind, x, y, crs, id_column, fields, inside_level,
         report = run(con, file, source=_source(source_id, title, publisher, licence, reference_date, file),
                      table=table, inside_level=inside_level, x=x, y=y, crs=crs, id=id_column,
                      id_prefix=f"{source_id}:", columns=_pairs(fields, "--feld"),
-                     values={type_field: kind} if kind else None)
+                     values={type_field: kind} if kind else None, confirm_warnings=confirm)
     click.echo(str(report))
 
 

@@ -12,7 +12,9 @@ target_epsg=None) -> ImportReport``
     ``sozialraum.io.points.read_points``); ``inside_level`` drops (and reports) points outside that level.
 
 ``source`` is a ``sozialraum.store.SourceInfo``; importing the same ``source_id`` again replaces its rows.
-All-or-nothing: on any problem an ``InputError`` is raised and the store is unchanged.
+All-or-nothing: on any problem an ``InputError`` is raised and the store is unchanged. Plausibility
+(``sozialraum.io.plausibility``): doubtful values raise ``PlausibilityWarning`` unless ``confirm_warnings=True``
+(then they are written flagged ``doubtful``).
 
 The ``*_part`` functions do the reading and validation without writing; the recipe runner uses them.
 """
@@ -25,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from sozialraum.errors import InputError, Problem
-from sozialraum.store.write import OBSERVATION_COLUMNS, Batch, SourceInfo, replace_source
+from sozialraum.store.write import OBSERVATION_COLUMNS, PROVENANCE_COLUMNS, Batch, SourceInfo, replace_source
 
 MAX_PROBLEMS = 50
 
@@ -88,7 +90,7 @@ def areas_part(path, *, level: str, label: str, key: str, name: str, target_epsg
 
 def import_areas(con, path, *, source: SourceInfo, level: str, label: str, key: str, name: str,
                  hierarchy: str | None = None, rank: int = 0, parent_level: str | None = None,
-                 target_epsg: int | None = None, **options) -> ImportReport:
+                 target_epsg: int | None = None, confirm_warnings: bool = False, **options) -> ImportReport:
     """Read one level of areas and replace ``source`` with it (see the module docstring)."""
     from sozialraum.io.shapes import read_vector
 
@@ -102,15 +104,19 @@ def import_areas(con, path, *, source: SourceInfo, level: str, label: str, key: 
         check_keys(gdf.assign(row=range(1, len(gdf) + 1)).rename(columns={"area_key": "_k",
                                                                           "parent_key": "area_key"}),
                    known, parent_level, Path(path).name, column=options.get("parent") or key)
-    counts = replace_source(con, _with_file(source, path), Batch(levels=levels, areas=gdf))
+    counts = replace_source(con, _with_file(source, path), Batch(levels=levels, areas=gdf),
+                            confirm_warnings=confirm_warnings)
     return ImportReport(source.source_id, counts, tuple(notes))
 
 
 # --- statistics ------------------------------------------------------------------------------------------
 
 def statistics_part(path, *, level: str, key: str, **options) -> pd.DataFrame:
-    """Observations (``OBSERVATION_COLUMNS`` + ``row``) read and checked against the registry; nothing written."""
+    """Observations (``OBSERVATION_COLUMNS`` + ``row``, ``file``, ``column``) read and checked against the
+    registry; placeholder numbers (-9999, …) turned into "no value" (see ``frame.attrs['notes']``); nothing
+    written."""
     from sozialraum.indicators.registry import INDICATORS
+    from sozialraum.io.plausibility import clean_sentinels
     from sozialraum.io.tables import read_statistics
 
     frame = read_statistics(path, key=key, **options)
@@ -121,7 +127,21 @@ def statistics_part(path, *, level: str, key: str, **options) -> pd.DataFrame:
     frame.insert(0, "level", level)
     frame["numerator"] = float("nan")
     frame["denominator"] = float("nan")
-    return frame[OBSERVATION_COLUMNS + ["row"]]
+    frame["file"] = Path(path).name
+    frame["column"] = _source_columns(frame, options)
+    frame, notes = clean_sentinels(frame, default_file=Path(path).name)
+    frame = frame[OBSERVATION_COLUMNS + PROVENANCE_COLUMNS]
+    frame.attrs["notes"] = [str(n) for n in notes]
+    return frame
+
+
+def _source_columns(frame: pd.DataFrame, options: dict) -> list[str]:
+    """The file's column each observation came from (for messages)."""
+    if options.get("value_column"):
+        return [str(options["value_column"])] * len(frame)
+    mapping = {k: (v if isinstance(v, str) else "+".join(map(str, v)))
+               for k, v in (options.get("indicators") or {}).items()}
+    return [mapping.get(i, i) for i in frame["indicator"]]
 
 
 def check_keys(frame: pd.DataFrame, known: set[str], level: str, file: str, column: str | None = None) -> None:
@@ -132,12 +152,15 @@ def check_keys(frame: pd.DataFrame, known: set[str], level: str, file: str, colu
                                   column=column) for k, r in zip(bad["area_key"], bad["row"])][:MAX_PROBLEMS])
 
 
-def import_statistics(con, path, *, source: SourceInfo, level: str, key: str, **options) -> ImportReport:
+def import_statistics(con, path, *, source: SourceInfo, level: str, key: str, confirm_warnings: bool = False,
+                      **options) -> ImportReport:
     """Read a statistics table and replace ``source`` with it (see the module docstring)."""
     frame = statistics_part(path, level=level, key=key, **options)
     check_keys(frame, _store_keys(con, level), level, Path(path).name, column=key)
-    counts = replace_source(con, _with_file(source, path), Batch(observations=frame[OBSERVATION_COLUMNS]))
-    return ImportReport(source.source_id, counts, tuple(flag_notes(frame, Path(path).name)))
+    counts = replace_source(con, _with_file(source, path), Batch(observations=frame),
+                            confirm_warnings=confirm_warnings)
+    notes = frame.attrs.get("notes", []) + flag_notes(frame, Path(path).name)
+    return ImportReport(source.source_id, counts, tuple(notes))
 
 
 def flag_notes(frame: pd.DataFrame, file: str) -> list[str]:
@@ -167,7 +190,7 @@ def points_part(path, *, table: str, target_epsg: int, inside=None, **options) -
 
 
 def import_points(con, path, *, source: SourceInfo, table: str, inside_level: str | None = None,
-                  target_epsg: int | None = None, **options) -> ImportReport:
+                  target_epsg: int | None = None, confirm_warnings: bool = False, **options) -> ImportReport:
     """Read points and replace ``source`` with them (see the module docstring)."""
     from sozialraum.store import read
 
@@ -176,7 +199,8 @@ def import_points(con, path, *, source: SourceInfo, table: str, inside_level: st
     if inside is not None and not len(inside):
         raise InputError(f"Gebietsebene {inside_level!r} ist leer oder unbekannt")
     gdf, notes = points_part(path, table=table, target_epsg=epsg, inside=inside, **options)
-    counts = replace_source(con, _with_file(source, path), Batch(points={table: gdf}))
+    counts = replace_source(con, _with_file(source, path), Batch(points={table: gdf}),
+                            confirm_warnings=confirm_warnings)
     return ImportReport(source.source_id, counts, tuple(notes))
 
 

@@ -44,7 +44,7 @@ import pandas as pd
 
 from sozialraum.errors import InputError, Problem
 from sozialraum.io import loader
-from sozialraum.store.write import OBSERVATION_COLUMNS, Batch, SourceInfo, replace_sources
+from sozialraum.store.write import Batch, SourceInfo, replace_sources
 
 SOURCE_FIELDS = ("title", "publisher", "licence", "attribution", "reference_date", "url")
 AREA_KEYS = {"level", "label", "hierarchy", "rank", "parent_level", "file"}
@@ -174,8 +174,8 @@ def read_recipe(con, recipe_path: str | Path, data_dir: str | Path) -> list[Part
             known = (set(areas_by_level[entry["level"]]["area_key"]) if entry["level"] in areas_by_level
                      else loader._store_keys(con, entry["level"]))
             loader.check_keys(frame, known, entry["level"], Path(entry["file"]).name, column=entry["key"])
-            frames.append(frame[OBSERVATION_COLUMNS])
-            part.notes += loader.flag_notes(frame, Path(entry["file"]).name)
+            frames.append(frame)
+            part.notes += frame.attrs.get("notes", []) + loader.flag_notes(frame, Path(entry["file"]).name)
         if frames:
             part.batch.observations = pd.concat(frames, ignore_index=True)
         points: dict[str, list] = {}
@@ -228,15 +228,17 @@ def _check_parents(parts: list[Part], con) -> None:
         raise InputError(problems[:50])
 
 
-def write_parts(con, parts: list[Part]) -> list[dict]:
-    """Write every part in one store transaction: all sources land, or none does."""
-    return replace_sources(con, [(p.source, p.batch) for p in parts])
+def write_parts(con, parts: list[Part], *, confirm_warnings: bool = False) -> list[dict]:
+    """Write every part in one store transaction: all sources land, or none does (plausibility: see
+    ``sozialraum.store.write``; ``confirm_warnings`` writes doubtful values flagged ``doubtful``)."""
+    return replace_sources(con, [(p.source, p.batch) for p in parts], confirm_warnings=confirm_warnings)
 
 
-def run_recipe(con, recipe_path: str | Path, data_dir: str | Path) -> RecipeReport:
+def run_recipe(con, recipe_path: str | Path, data_dir: str | Path, *,
+               confirm_warnings: bool = False) -> RecipeReport:
     """Read everything, then write all sources all-or-nothing (see the module docstring)."""
     doc = load_recipe(recipe_path)
     parts = read_recipe(con, recipe_path, data_dir)
-    counts = write_parts(con, parts)
+    counts = write_parts(con, parts, confirm_warnings=confirm_warnings)
     reports = tuple(loader.ImportReport(p.source.source_id, c, tuple(p.notes)) for p, c in zip(parts, counts))
     return RecipeReport(doc.get("recipe", {}).get("name", Path(recipe_path).stem), reports)

@@ -36,12 +36,13 @@ def add_area_outlines(m, areas_web, *, name: str = "Gebiete"):
     import folium
 
     from sozialraum.maps.choropleth import area_features
+    from sozialraum.maps.escape import tooltip
 
     if areas_web is None or not len(areas_web):
         return m
     data = area_features(areas_web, {"name": areas_web["name"].astype(str).tolist()})
     folium.GeoJson(data, name=name, style_function=lambda _f: dict(AREA_OUTLINE),
-                   tooltip=folium.GeoJsonTooltip(["name"], aliases=["Gebiet"])).add_to(m)
+                   tooltip=tooltip(["name"], ["Gebiet"])).add_to(m)
     return m
 
 
@@ -69,6 +70,8 @@ def add_providers(m, providers: pd.DataFrame, *, name: str = "Angebote", radius:
     """Providers as circle markers coloured by service type; tooltip with Träger, Verband, Kooperation, access."""
     import folium
 
+    from sozialraum.maps.escape import tooltip
+
     if providers is None or not len(providers):
         return m
     n = len(providers)
@@ -87,8 +90,7 @@ def add_providers(m, providers: pd.DataFrame, *, name: str = "Angebote", radius:
         point_features(providers, props), name=name,
         marker=folium.CircleMarker(radius=radius, weight=1, fill=True, fill_opacity=0.9, class_name=class_name),
         style_function=lambda f: {"fillColor": f["properties"]["_c"], "color": "#ffffff", "weight": 1},
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=["Angebot", "Art", "Träger", "Verband",
-                                                              "Kooperation", "Barrierefrei"]),
+        tooltip=tooltip(fields, ["Angebot", "Art", "Träger", "Verband", "Kooperation", "Barrierefrei"]),
     ).add_to(m)
     return m
 

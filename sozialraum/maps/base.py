@@ -98,10 +98,11 @@ def _Script(js: str):  # noqa: N802 - reads like a class
 
 
 def _add_attribution(m, text: str) -> None:
-    import json
-
     from branca.element import MacroElement
     from jinja2 import Template
+
+    from sozialraum.maps.escape import script_json
+    from sozialraum.maps.escape import text as escaped
 
     class _Attribution(MacroElement):
         _template = Template(
@@ -113,6 +114,6 @@ def _add_attribution(m, text: str) -> None:
         def __init__(self, text):
             super().__init__()
             self._name = "Attribution"
-            self.text = json.dumps(text)
+            self.text = script_json(escaped(text))  # data source names are user input: shown as text
 
     _Attribution(text).add_to(m)

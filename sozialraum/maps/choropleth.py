@@ -105,9 +105,13 @@ def _mask(mask, n: int) -> np.ndarray:
 
 
 def area_features(gdf, properties: Mapping[str, Sequence]) -> dict:
-    """A small GeoJSON FeatureCollection: rounded geometry, ``area_key`` plus the given properties."""
+    """A small GeoJSON FeatureCollection: rounded geometry, ``area_key`` plus the given properties (text values
+    HTML-escaped by ``sozialraum.maps.escape.properties``: tooltips show them as HTML)."""
     import shapely
 
+    from sozialraum.maps.escape import properties as escaped
+
+    properties = escaped(dict(properties))
     geoms = rounded_geometry(gdf.geometry.to_numpy())
     keys = gdf["area_key"].astype(str).tolist()
     features = []
@@ -136,6 +140,8 @@ def choropleth(gdf_wgs84, values, classification, *, tooltip_fields: Mapping[str
     presentation mode.
     """
     import folium
+
+    from sozialraum.maps.escape import tooltip
 
     _check_wgs84(gdf_wgs84)
     n = len(gdf_wgs84)
@@ -196,8 +202,7 @@ def choropleth(gdf_wgs84, values, classification, *, tooltip_fields: Mapping[str
 
     folium.GeoJson(
         data, name="Gebiete", style_function=style, class_name="sr-area",
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True,
-                                      style="font-size: 13px;"),
+        tooltip=tooltip(fields, aliases, sticky=True, style="font-size: 13px;"),
     ).add_to(m)
     if providers is not None and len(providers):
         from sozialraum.maps.points import add_providers

@@ -14,6 +14,7 @@ from sozialraum.analysis.classify import format_number
 
 SUPPRESSED_TEXT = "gesperrt"
 MISSING_TEXT = "keine Angabe"
+DOUBTFUL_TEXT = "(unsicher)"  # a confirmed doubtful value (flag 'doubtful', see sozialraum.io.plausibility)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ def format_value(value, decimals: int, unit: str = "", flag=None) -> str:
         return SUPPRESSED_TEXT
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return MISSING_TEXT
-    return format_number(float(value), decimals) + unit_suffix(unit)
+    text = format_number(float(value), decimals) + unit_suffix(unit)
+    return f"{text} {DOUBTFUL_TEXT}" if flag == "doubtful" else text
 
 
 def indicator_input(area_keys, published: pd.DataFrame, indicator, *, period: str | None = None,

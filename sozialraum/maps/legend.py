@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
 from dataclasses import dataclass
 
 HATCH_ID = "sr-hatch"
@@ -43,9 +41,12 @@ def _swatch(row: LegendRow) -> str:
 
 
 def legend_html(title: str, rows: list[LegendRow], font_px: int = 12) -> str:
+    """The legend's HTML; title and labels are plain text, escaped by ``sozialraum.maps.escape.text``."""
+    from sozialraum.maps.escape import text
+
     body = "".join(f'<div style="white-space:nowrap;line-height:{round(font_px * 1.5)}px">{_swatch(r)}'
-                   f'{html.escape(r.label)}</div>' for r in rows)
-    head = f'<div style="font-weight:600;margin-bottom:4px;max-width:240px;white-space:normal">{html.escape(title)}</div>' \
+                   f'{text(r.label)}</div>' for r in rows)
+    head = f'<div style="font-weight:600;margin-bottom:4px;max-width:240px;white-space:normal">{text(title)}</div>' \
         if title else ""
     return (f'<div class="sr-legend" style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
             f'box-shadow:0 0 4px rgba(0,0,0,.3);font:{font_px}px/1.3 sans-serif;color:#111">{head}{body}</div>')
@@ -60,6 +61,8 @@ def Legend(title: str, rows: list[LegendRow], position: str = "bottomright", fon
     from branca.element import MacroElement
     from jinja2 import Template
 
+    from sozialraum.maps.escape import script_json
+
     class _Legend(MacroElement):
         _template = Template(
             "{% macro script(this, kwargs) %}"
@@ -73,7 +76,7 @@ def Legend(title: str, rows: list[LegendRow], position: str = "bottomright", fon
         def __init__(self):
             super().__init__()
             self._name = "Legend"
-            self.position = json.dumps(position)
-            self.content = json.dumps(legend_html(title, rows, font_px))
+            self.position = script_json(position)
+            self.content = script_json(legend_html(title, rows, font_px))
 
     return _Legend()

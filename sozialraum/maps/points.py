@@ -18,6 +18,10 @@ def type_colour(service_type: str) -> str:
 
 
 def point_features(frame, properties: dict[str, list]) -> dict:
+    """GeoJSON points (lon/lat rounded) with the given properties (text values HTML-escaped)."""
+    from sozialraum.maps.escape import properties as escaped
+
+    properties = escaped(dict(properties))
     lon = np.round(frame["lon"].to_numpy(dtype=float), 5)
     lat = np.round(frame["lat"].to_numpy(dtype=float), 5)
     features = []
@@ -33,6 +37,8 @@ def add_providers(m, providers, *, name: str = "Angebote", radius: float = 5.0):
     """CircleMarkers coloured by service type with a tooltip (name, type, Träger)."""
     import folium
 
+    from sozialraum.maps.escape import tooltip
+
     types = providers["service_type"].astype(str).tolist()
     props = {
         "name": providers["name"].astype(str).tolist(),
@@ -44,7 +50,7 @@ def add_providers(m, providers, *, name: str = "Angebote", radius: float = 5.0):
         point_features(providers, props), name=name,
         marker=folium.CircleMarker(radius=radius, weight=1, fill=True, fill_opacity=0.9),
         style_function=lambda f: {"fillColor": f["properties"]["_c"], "color": "#ffffff", "weight": 1},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "typ", "traeger"], aliases=["Angebot", "Art", "Träger"]),
+        tooltip=tooltip(["name", "typ", "traeger"], ["Angebot", "Art", "Träger"]),
     ).add_to(m)
     return m
 

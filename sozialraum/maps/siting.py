@@ -3,7 +3,8 @@
 Input frames (already published/rounded where they hold numbers about people):
 
 - ``sites``: one row per open site with ``lon``, ``lat``, ``name``, ``order`` (1, 2, … for new sites in the
-  order they were chosen; 0 for fixed existing sites), ``fixed`` (bool) and an optional ``tooltip`` text;
+  order they were chosen; 0 for fixed existing sites), ``fixed`` (bool) and an optional ``tooltip`` text
+  (plain text: it is escaped here, by ``sozialraum.maps.escape``);
 - ``area_service``: one row per area with ``area_key``, ``site`` (the ``order`` of the site that serves most of
   its target group, NaN = none) and ``share`` (0..1, the share of the area's target group within reach).
 
@@ -12,8 +13,6 @@ Markers are ``L.divIcon`` labels (pure Leaflet, nothing loaded from elsewhere) w
 """
 
 from __future__ import annotations
-
-import html
 
 import numpy as np
 import pandas as pd
@@ -48,10 +47,10 @@ def add_sites(m, sites: pd.DataFrame):
     Drawn as ``L.marker`` with an ``L.divIcon`` created in one script: ``folium.Marker`` would first attach
     Leaflet's default image icon (an extra image request) before switching to the label.
     """
-    import json
-
     from branca.element import MacroElement
     from jinja2 import Template
+
+    from sozialraum.maps.escape import script_json, text
 
     items = []
     for row in sites.itertuples(index=False):
@@ -61,7 +60,7 @@ def add_sites(m, sites: pd.DataFrame):
         items.append({"lat": round(float(row.lat), 5), "lon": round(float(row.lon), 5),
                       "html": _marker_html(order, fixed), "size": size,
                       "cls": FIXED_CLASS if fixed else SITE_CLASS,
-                      "tip": str(getattr(row, "tooltip", None) or html.escape(str(row.name)))})
+                      "tip": text(getattr(row, "tooltip", None) or row.name)})
 
     class _Sites(MacroElement):
         _template = Template(
@@ -76,7 +75,7 @@ def add_sites(m, sites: pd.DataFrame):
         def __init__(self):
             super().__init__()
             self._name = "SiteMarkers"
-            self.items = json.dumps(items, ensure_ascii=False)
+            self.items = script_json(items)
 
     _Sites().add_to(m)
     return m
@@ -91,6 +90,7 @@ def siting_map(areas_web, sites: pd.DataFrame, area_service: pd.DataFrame | None
     from sozialraum.maps.access import add_catchments, add_providers, bounds_of
     from sozialraum.maps.base import base_map
     from sozialraum.maps.choropleth import area_features
+    from sozialraum.maps.escape import tooltip
 
     m = base_map(bounds_of(areas_web, sites), basemap, base_url_path=base_url_path, attribution=attribution)
     if areas_web is not None and len(areas_web):
@@ -116,14 +116,14 @@ def siting_map(areas_web, sites: pd.DataFrame, area_service: pd.DataFrame | None
             style_function=lambda f: {"fillColor": f["properties"]["_fill"], "fillOpacity": f["properties"]["_op"],
                                       "color": "#666666", "weight": 0.6},
             highlight_function=lambda _f: {"weight": 2.5, "color": "#000000"},
-            tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+            tooltip=tooltip(fields, aliases, sticky=True),
         ).add_to(m)
     if radius_m:
         add_catchments(m, sites, radius_m, colour="#333333", fill_opacity=0.0, name="Reichweite der Standorte")
     if partners is not None and len(partners):
         add_providers(m, partners, name="Partnerangebote", radius=3.5)
     add_sites(m, sites)
-    rows = [LegendRow(site_colour(int(o)), f"Standort {int(o)}: {html.unescape(str(nm))}")
+    rows = [LegendRow(site_colour(int(o)), f"Standort {int(o)}: {nm}")
             for o, nm, fx in zip(sites.get("order", []), sites.get("name", []), sites.get("fixed", []))
             if not fx][:12]
     if len(sites) and sites.get("fixed", pd.Series(dtype=bool)).astype(bool).any():
@@ -153,8 +153,7 @@ def plan_layers(plan) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     type_label = sites["type_label"] if "type_label" in sites else sites.get("type", pd.Series([""] * len(sites)))
     sites["tooltip"] = [
-        html.escape(f"{'Jobcenter (fest)' if f else 'Nr. ' + str(o)}: {n} ({t}) – erreicht {people(c)}, "
-                    f"Zugewinn {people(g)}")
+        f"{'Jobcenter (fest)' if f else 'Nr. ' + str(o)}: {n} ({t}) – erreicht {people(c)}, Zugewinn {people(g)}"
         for f, o, n, t, c, g in zip(fixed, sites["order"], sites["name"], type_label, sites["covered"],
                                     sites["marginal_gain"])]
     number = dict(zip(sites["id"], sites["order"]))

@@ -1,9 +1,11 @@
 -- Re-derive every ratio indicator at every level from its numerator and denominator counts (never averaged).
+-- A rate built on a 'doubtful' count is 'doubtful' too.
 INSERT INTO observations (level, area_key, indicator, period, value, numerator, denominator, flag, source_id, derived)
 SELECT n.level, n.area_key, i.indicator, n.period,
        CASE WHEN d.value > 0 AND n.value IS NOT NULL THEN n.value / d.value * i.scale END,
        n.value, d.value,
-       CASE WHEN n.value IS NULL OR d.value IS NULL OR d.value <= 0 THEN 'missing' END,
+       CASE WHEN n.value IS NULL OR d.value IS NULL OR d.value <= 0 THEN 'missing'
+            WHEN n.flag = 'doubtful' OR d.flag = 'doubtful' THEN 'doubtful' END,
        n.source_id, TRUE
 FROM indicators i
 JOIN observations n ON n.indicator = i.numerator

@@ -1,5 +1,6 @@
 -- Sum count indicators from one level ($child) to its parent level ($parent).
 -- A parent gets a value only when every child area has a known value; otherwise NULL flagged 'missing'.
+-- A sum over a value flagged 'doubtful' (a confirmed plausibility warning) is 'doubtful' too.
 -- Observations imported directly at the parent level win over derived ones.
 INSERT INTO observations (level, area_key, indicator, period, value, numerator, denominator, flag, source_id, derived)
 WITH children AS (
@@ -10,7 +11,8 @@ WITH children AS (
 SELECT $parent, a.parent_key, o.indicator, o.period,
        CASE WHEN count(o.value) = max(c.n_children) THEN sum(o.value) END,
        NULL, NULL,
-       CASE WHEN count(o.value) < max(c.n_children) THEN 'missing' END,
+       CASE WHEN count(o.value) < max(c.n_children) THEN 'missing'
+            WHEN bool_or(o.flag = 'doubtful') THEN 'doubtful' END,
        min(o.source_id), TRUE
 FROM observations o
 JOIN areas a ON a.level = o.level AND a.area_key = o.area_key

@@ -3,6 +3,13 @@
 The io layer reads and validates files and hands a ``Batch`` of frames in the store's metric CRS to
 ``replace_source``. Re-importing a source replaces its rows; it never duplicates them. If anything fails, the
 transaction is rolled back and the store is exactly as before.
+
+Plausibility (``sozialraum.io.plausibility``) is checked at this boundary for every caller, inside the
+transaction, before the commit: impossible values → ``InputError``; doubtful values → ``PlausibilityWarning``
+(a subclass of ``InputError``) unless ``confirm_warnings=True``, which writes them with the flag ``doubtful``.
+Placeholder numbers (-9999, -1, 99999, …) become "no value" (flag ``missing``). ``check_sources`` is the dry run
+(returns the ``PlausibilityReport``, writes nothing). ``Batch.observations`` may carry the optional provenance
+columns ``file``, ``row``, ``column`` so that problems name the input's file, row and column.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from sozialraum.store.connection import metric_epsg, read_sql
 
 AREA_COLUMNS = ["level", "area_key", "name", "parent_key"]
 OBSERVATION_COLUMNS = ["level", "area_key", "indicator", "period", "value", "numerator", "denominator", "flag"]
+PROVENANCE_COLUMNS = ["file", "row", "column"]  # optional in Batch.observations; used to name problems
 POINT_TABLES = {
     "providers": ("provider_id", ["service_type", "name", "traeger", "dachverband", "kooperation", "capacity",
                                   "capacity_unit", "opening_hours", "barrier_free", "address"]),
@@ -46,7 +54,7 @@ class Batch:
 
     levels: pd.DataFrame | None = None  # level, label, hierarchy, rank, parent_level
     areas: "object | None" = None  # GeoDataFrame: level, area_key, name, parent_key, geometry (polygons)
-    observations: pd.DataFrame | None = None  # OBSERVATION_COLUMNS
+    observations: pd.DataFrame | None = None  # OBSERVATION_COLUMNS (+ optional PROVENANCE_COLUMNS)
     points: dict[str, object] = field(default_factory=dict)  # table name -> GeoDataFrame of points
 
 
@@ -104,26 +112,53 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], what: str) -> None:
 
 
 def replace_source(con: duckdb.DuckDBPyConnection, source: SourceInfo, batch: Batch,
-                   *, simplify_m: float | None = None) -> dict[str, int]:
+                   *, simplify_m: float | None = None, confirm_warnings: bool = False) -> dict[str, int]:
     """Replace every row of ``source`` with ``batch`` in one transaction; return row counts written.
 
     Raises ``InputError`` (store unchanged) on missing columns, wrong CRS, duplicate keys, unknown areas,
-    unknown indicators or unknown levels.
+    unknown indicators, unknown levels or impossible values; ``PlausibilityWarning`` (store unchanged) on
+    doubtful values unless ``confirm_warnings`` (then they are written with the flag ``doubtful``).
     """
-    return replace_sources(con, [(source, batch)], simplify_m=simplify_m)[0]
+    return replace_sources(con, [(source, batch)], simplify_m=simplify_m, confirm_warnings=confirm_warnings)[0]
 
 
 def replace_sources(con: duckdb.DuckDBPyConnection, items: list[tuple[SourceInfo, Batch]],
-                    *, simplify_m: float | None = None) -> list[dict[str, int]]:
-    """Replace several sources in ONE transaction (a recipe): either all are written or none is."""
+                    *, simplify_m: float | None = None, confirm_warnings: bool = False) -> list[dict[str, int]]:
+    """Replace several sources in ONE transaction (a recipe): either all are written or none is.
+
+    Plausibility as in ``replace_source``; the warnings are checked over all sources together.
+    """
+    counts, _ = _run(con, items, simplify_m=simplify_m, confirm_warnings=confirm_warnings, dry_run=False)
+    return counts
+
+
+def check_sources(con: duckdb.DuckDBPyConnection, items: list[tuple[SourceInfo, Batch]],
+                  *, simplify_m: float | None = None):
+    """Dry run of ``replace_sources``: the ``PlausibilityReport`` of the batch against the store; writes nothing.
+
+    Structural problems (missing columns, unknown keys, …) still raise ``InputError``.
+    """
+    _, report = _run(con, items, simplify_m=simplify_m, confirm_warnings=True, dry_run=True)
+    return report
+
+
+def _run(con, items, *, simplify_m, confirm_warnings: bool, dry_run: bool):
+    from sozialraum.io.plausibility import DOUBTFUL, check_store
     from sozialraum.settings import default
 
     simplify_m = default("display_simplify_m") if simplify_m is None else simplify_m
     epsg = metric_epsg(con)
     prepared = []
+    notes = []
+    provenance = []
     for source, batch in items:
-        frames, epsg = _prepare(batch, epsg, simplify_m)
+        frames, epsg, prov, sentinel_notes = _prepare(batch, epsg, simplify_m, _first_file(source))
         prepared.append((source, frames))
+        notes += sentinel_notes
+        if prov is not None:
+            provenance.append(prov)
+    prov_frame = pd.concat(provenance, ignore_index=True) if provenance else None
+    default_file = ", ".join(f for s, _ in items for f in s.files) or None
 
     con.execute("BEGIN TRANSACTION")
     try:
@@ -133,6 +168,19 @@ def replace_sources(con: duckdb.DuckDBPyConnection, items: list[tuple[SourceInfo
             _write(con, source, frames)
         _check_integrity(con)
         refresh_derived(con)
+        report = check_store(con, [s.source_id for s, _ in items], prov_frame, default_file=default_file)
+        report = type(report)(report.errors, report.warnings, tuple(notes), report.doubtful)
+        if dry_run:
+            con.execute("ROLLBACK")
+            return [], report
+        report.raise_for(confirm_warnings)
+        if report.doubtful:
+            cells = pd.DataFrame(sorted(report.doubtful), columns=["level", "area_key", "indicator",  # noqa: F841
+                                                                    "period"])
+            con.execute("UPDATE observations o SET flag = ? FROM cells c WHERE NOT o.derived AND o.flag IS NULL "
+                        "AND o.level = c.level AND o.area_key = c.area_key AND o.indicator = c.indicator "
+                        "AND o.period = c.period", [DOUBTFUL])
+            refresh_derived(con)
         con.execute("COMMIT")
     except duckdb.ConstraintException as exc:
         con.execute("ROLLBACK")
@@ -141,12 +189,21 @@ def replace_sources(con: duckdb.DuckDBPyConnection, items: list[tuple[SourceInfo
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return [{name: len(frame) for name, frame in frames.items()} for _, frames in prepared]
+    return [{name: len(frame) for name, frame in frames.items()} for _, frames in prepared], report
 
 
-def _prepare(batch: Batch, epsg: int | None, simplify_m: float) -> tuple[dict[str, pd.DataFrame], int | None]:
-    """Validate a batch (no writes) and turn it into insertable frames."""
+def _first_file(source: SourceInfo) -> str | None:
+    return Path(source.files[0]).name if source.files else None
+
+
+def _prepare(batch: Batch, epsg: int | None, simplify_m: float, file: str | None = None):
+    """Validate a batch (no writes) and turn it into insertable frames.
+
+    Returns (frames, epsg, provenance of the observations or None, notes on placeholder values)."""
+    from sozialraum.io.plausibility import clean_sentinels
+
     frames: dict[str, pd.DataFrame] = {}
+    provenance, notes = None, []
     if batch.levels is not None:
         _require_columns(batch.levels, ["level", "label", "hierarchy", "rank", "parent_level"], "Gebietsebenen")
         _duplicates(batch.levels, ["level"], "Gebietsebenen")
@@ -159,12 +216,17 @@ def _prepare(batch: Batch, epsg: int | None, simplify_m: float) -> tuple[dict[st
     if batch.observations is not None:
         _require_columns(batch.observations, OBSERVATION_COLUMNS, "Kennzahlen")
         _duplicates(batch.observations, ["level", "area_key", "indicator", "period"], "Kennzahlen")
-        obs = batch.observations[OBSERVATION_COLUMNS].copy()
+        extra = [c for c in PROVENANCE_COLUMNS if c in batch.observations.columns]
+        obs = batch.observations[OBSERVATION_COLUMNS + extra].copy()
         for c in ["level", "area_key", "indicator", "period"]:
             obs[c] = obs[c].astype("string")
         for c in ["value", "numerator", "denominator"]:
             obs[c] = pd.to_numeric(obs[c]).astype("float64")
-        frames["observations"] = obs
+        obs["flag"] = obs["flag"].astype(object).where(obs["flag"].notna(), None)
+        obs, notes = clean_sentinels(obs, default_file=file)
+        if extra:
+            provenance = obs[["level", "area_key", "indicator", "period"] + extra]
+        frames["observations"] = obs[OBSERVATION_COLUMNS]
     for table, gdf in batch.points.items():
         if table not in POINT_TABLES:
             raise ValueError(f"unknown point table {table}")
@@ -173,7 +235,7 @@ def _prepare(batch: Batch, epsg: int | None, simplify_m: float) -> tuple[dict[st
         epsg = _check_crs(gdf, epsg, table)
         _duplicates(gdf, [id_col], table)
         frames[table] = _point_rows(gdf, table)
-    return frames, epsg
+    return frames, epsg, provenance, notes
 
 
 def _write(con: duckdb.DuckDBPyConnection, source: SourceInfo, frames: dict[str, pd.DataFrame]) -> None:
