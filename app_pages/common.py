@@ -201,11 +201,12 @@ def _open_root(snap):
     try:
         return _root_connection(path)
     except Exception as exc:  # duckdb.IOException / PermissionError
-        text = str(exc).lower()
-        if "permission" in text or "read-only" in text or "read only" in text:
+        from sozialraum.store.errors import is_lock_error, is_read_only_error
+
+        if is_read_only_error(exc):
             st.session_state["_read_only_file"] = str(snap.store)
             return _root_connection(path, True)
-        if "lock" not in text:
+        if not is_lock_error(exc):
             raise
         st.error(tr(f"Die Datenbank {path} ist gerade von einem anderen Programm zum Schreiben geöffnet "
                     "(z. B. ein laufender Import oder eine zweite App). Bitte dieses Programm beenden und die "

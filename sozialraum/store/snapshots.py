@@ -291,18 +291,18 @@ def _connect_plain(path: Path):
     import duckdb
 
     from sozialraum.store.connection import connect
+    from sozialraum.store.errors import is_lock_error, store_error_message
 
     try:
         return connect(path)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise StoreBusy(f"Die Datenbank {path} ist gerade von einem anderen Programm geöffnet (z. B. der "
-                            "laufenden App oder einem zweiten Import). Es wurde nichts geschrieben. Bitte das "
-                            "andere Programm beenden oder – für Import bei laufender App – einen Datenordner "
-                            "verwenden (siehe README, Abschnitt Betrieb).") from None
-        raise
-    except PermissionError as exc:
-        raise _not_writable(path, exc) from exc
+    except (duckdb.Error, OSError) as exc:
+        message = store_error_message(exc, path)
+        if message is None:
+            raise
+        if is_lock_error(exc):
+            raise StoreBusy(message + " Für Importe bei laufender App einen Datenordner verwenden (README, "
+                            "Abschnitt Betrieb).") from None
+        raise InputError(message) from None
 
 
 def _fsync(path: Path) -> None:
