@@ -239,3 +239,81 @@ def test_sigkill_at_any_point_leaves_the_published_snapshot_intact(tmp_path, poi
         assert snapshots.current(store).version == 2
     _write(store, 777)  # the store keeps working after the crash
     assert _value(store) == 777
+
+
+# ------------------------------------------------------------------------------------------ CLI
+def _stats_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "ew.csv"
+    path.write_text("Zelle;Einwohner\n" + "".join(f"r{r}c{c};100\n" for r in range(3) for c in range(3)),
+                    encoding="utf-8")
+    return path
+
+
+def _import(csv: Path, store: Path) -> int:
+    from sozialraum.cli import main
+
+    return main(["import-stats", str(csv), "--ebene", "zelle", "--schluessel", "Zelle", "--indikator",
+                 "ew_gesamt=Einwohner", "--zeitraum", "2025", "--quelle", "ew2025", "--db", str(store)])
+
+
+def test_cli_import_while_another_writer_holds_the_store_is_refused_in_german(tmp_path, capsys, monkeypatch):
+    import dataclasses
+
+    from sozialraum import settings
+
+    monkeypatch.setitem(settings.SETTINGS, "store_write_wait_s",
+                        dataclasses.replace(settings.SETTINGS["store_write_wait_s"], default=0.3))
+    store = tmp_path / "s"
+    _write(store, 100)
+    inside, release = threading.Event(), threading.Event()
+
+    def holder():
+        with snapshots.writing(store):
+            inside.set()
+            release.wait(10)
+
+    t = threading.Thread(target=holder)
+    t.start()
+    assert inside.wait(10)
+    try:
+        assert _import(_stats_csv(tmp_path), store) == 2
+    finally:
+        release.set()
+        t.join()
+    err = capsys.readouterr().err
+    assert "schreibt gerade ein anderer Vorgang" in err and "Traceback" not in err
+    assert _import(_stats_csv(tmp_path), store) == 0  # once the store is free the same import goes through
+    assert snapshots.current(store).version == 3
+
+
+def test_cli_import_without_a_target_never_writes_into_the_demo(tmp_path, capsys, monkeypatch):
+    for var in ("SOZIALRAUM_DB", "SOZIALRAUM_STORE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("SOZIALRAUM_DATA", str(tmp_path / "data"))
+    from sozialraum.cli import main
+
+    code = main(["import-stats", str(_stats_csv(tmp_path)), "--ebene", "zelle", "--schluessel", "Zelle",
+                 "--indikator", "ew_gesamt=Einwohner", "--zeitraum", "2025", "--quelle", "x"])
+    assert code == 2 and "in welche Stadt" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()
+
+
+def test_store_commands_new_list_versions_rollback(tmp_path, capsys, monkeypatch):
+    from sozialraum.cli import main
+
+    monkeypatch.setenv("SOZIALRAUM_DATA", str(tmp_path))
+    assert main(["store", "neu", "Neustadt an der Weinstraße"]) == 0
+    folder = tmp_path / "neustadt-an-der-weinstrasse"
+    _write(folder, 100)
+    _write(folder, 200)
+    capsys.readouterr()
+    assert main(["store", "list"]) == 0
+    assert "Neustadt an der Weinstraße" in capsys.readouterr().out
+    assert main(["store", "versionen", folder.name]) == 0
+    assert [line.split()[0:2] for line in capsys.readouterr().out.splitlines()][-1] == ["*", "3"]
+    assert main(["store", "rollback", folder.name]) == 0
+    assert _value(folder) == 100 and snapshots.current(folder).version == 4
+    assert main(["store", "rollback", folder.name, "--version", "1"]) == 0  # the empty start
+    con = snapshots.open_current(folder)
+    assert con.execute("SELECT count(*) FROM areas").fetchone()[0] == 0
+    con.close()
