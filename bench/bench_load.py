@@ -37,7 +37,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("SOZIALRAUM_DB", None)
     return subprocess.run([sys.executable, "-m", "sozialraum.cli", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=600)
+                          text=True, timeout=600, check=False)
 
 
 def prepare(args) -> tuple[Path, str, str]:
