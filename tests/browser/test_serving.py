@@ -159,3 +159,30 @@ def test_two_app_processes_serve_during_an_import_and_both_show_the_new_data(bro
     app.screenshot("serving_after_import")
     for app in pages:
         app.page.context.close()
+
+
+def test_viewer_process_has_no_import_forms(browser, chromium, data_folder, tmp_path):
+    env = dict(os.environ, SOZIALRAUM_DATA=str(data_folder), SOZIALRAUM_STORE="gitterstadt",
+               SOZIALRAUM_ROLE="viewer", PYTHONPATH=str(ROOT))
+    env.pop("SOZIALRAUM_DB", None)
+    proc, url = start_app(env, tmp_path / "viewer.log")
+    try:
+        ctx = browser.new_context(viewport=VIEWPORT, locale="de-DE")
+        page = ctx.new_page()
+        page.set_default_timeout(90_000)
+        app = AppPage(page, url).open()
+        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Überblick" in nav and "Daten" not in nav.replace("Datenstände", "") and "Städte" not in nav
+        for path in ("daten", "staedte"):  # typed into the address bar: Streamlit falls back to the start page
+            app.url = f"{url}/{path}"
+            app.open()
+            assert page.locator("[data-testid='stFileUploader']").count() == 0
+            assert page.locator("h1").first.inner_text() == "Überblick"
+            assert not app.errors()
+        ctx.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
