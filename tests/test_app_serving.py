@@ -206,3 +206,27 @@ def test_read_only_file_falls_back_to_viewing_with_a_notice(grid_file, tmp_path,
     assert at.metric
     at.switch_page("app_pages/stores.py").run()
     assert not at.exception and any("schreibgeschützt" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("page", ["ueberblick", "bedarf", "angebote", "standorte", "profil", "export", "daten",
+                                  "stores"])
+def test_every_page_reads_a_store_folder_read_only(data, page):
+    at = app()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_planner_saves_a_scenario_as_a_new_snapshot(data):
+    at = app()
+    at.switch_page("app_pages/standorte.py").run()
+    at.button[[b.label for b in at.button].index("Standorte berechnen")].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    before = snapshots.current(data / "gitterstadt").version
+    at.text_input(key="standorte_name").set_value("Zwei Sprechstunden")
+    at.button[[b.label for b in at.button].index("Speichern")].click().run()
+    assert not at.exception and any("gespeichert" in s.value for s in at.success)
+    assert snapshots.current(data / "gitterstadt").version == before + 1
+    con = snapshots.open_current(data / "gitterstadt")
+    assert con.execute("SELECT name FROM scenarios").fetchall() == [("Zwei Sprechstunden",)]
+    con.close()
