@@ -230,3 +230,20 @@ def test_planner_saves_a_scenario_as_a_new_snapshot(data):
     con = snapshots.open_current(data / "gitterstadt")
     assert con.execute("SELECT name FROM scenarios").fetchall() == [("Zwei Sprechstunden",)]
     con.close()
+
+
+def test_empty_start_without_any_store_leads_to_a_new_city(tmp_path, monkeypatch):
+    import streamlit as st
+
+    for var in ("SOZIALRAUM_DB", "SOZIALRAUM_STORE", "SOZIALRAUM_ROLE", "SOZIALRAUM_ROLES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("SOZIALRAUM_DATA", str(tmp_path / "leer"))
+    st.cache_data.clear()
+    at = app()
+    assert any("Städte & Datenstände" in e.value for e in at.error)  # says where to start, no traceback
+    at.switch_page("app_pages/stores.py").run()
+    at.text_input(key="store_new_name").set_value("Kreis Beispiel")
+    at.button[[b.label for b in at.button].index("Anlegen")].click().run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="store").value == "kreis-beispiel"
+    assert any("angelegt" in s.value for s in at.success)
