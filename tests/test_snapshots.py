@@ -317,3 +317,46 @@ def test_store_commands_new_list_versions_rollback(tmp_path, capsys, monkeypatch
     con = snapshots.open_current(folder)
     assert con.execute("SELECT count(*) FROM areas").fetchone()[0] == 0
     con.close()
+
+
+@pytest.fixture(scope="module")
+def cli_store(tmp_path_factory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("kill")
+    store = tmp / "s"
+    _write(store, 100)
+    return store, _stats_csv(tmp)
+
+
+def test_sigkill_of_the_real_cli_import_at_random_times(cli_store):
+    """The CLI import killed after a random delay: the published store is the old one or the complete new one."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    store, csv = cli_store
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("SOZIALRAUM_DB", None)
+    cmd = [sys.executable, "-m", "sozialraum.cli", "import-stats", str(csv), "--ebene", "zelle", "--schluessel",
+           "Zelle", "--indikator", "ew_gesamt=Einwohner", "--zeitraum", "2025", "--quelle", "ew2025", "--db",
+           str(store)]
+
+    @settings(max_examples=5, deadline=None, derandomize=True)
+    @given(st.floats(min_value=0.0, max_value=6.0))
+    def kill_after(delay):
+        before = snapshots.current(store).version
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+        now = snapshots.current(store)
+        assert now.version in (before, before + 1)
+        con = snapshots.open_current(store)
+        try:
+            rows = con.execute("SELECT count(*) FROM observations WHERE period = '2025' AND NOT derived"
+                               ).fetchone()[0]
+        finally:
+            con.close()
+        assert rows == (9 if now.version > 1 else 0)  # all of the import or none of it
+        snapshots.cleanup(store)
+        assert not [p for p in store.iterdir() if p.name.startswith(".tmp-")]
+
+    kill_after()
