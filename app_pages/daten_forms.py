@@ -82,15 +82,16 @@ def _words(text: str) -> str:
     return re.sub(r"[^a-zäöüß0-9]+", " ", text.lower()).strip()
 
 
-def _guess_indicator(column: str, indicators, keys: list[str]) -> int:
-    """Index of the indicator whose key or German label matches a column name (0 when none does): the column
-    is the key, the label, or the label's first words ("Arbeitslose" → "Arbeitslose im SGB II")."""
+def _guess_indicator(column: str, indicators, keys: list[str]) -> int | None:
+    """Index of the indicator whose key or German label matches a column name (None when none does: an unknown
+    column is never mapped to "Einwohner/innen" by default): the column is the key, the label, or the label's
+    first words ("Arbeitslose" → "Arbeitslose im SGB II")."""
     text = _words(column)
     for i, k in enumerate(keys):
         label = _words(indicators[k].label_de)
         if text and (text == k or text == label or label.startswith(text + " ")):
             return i
-    return 0
+    return None
 
 
 PERIOD_COLUMN = r"jahr|year|stichtag|period.*|datum|zeitraum"
@@ -235,7 +236,12 @@ def mapping_form(kind: str, columns: list[str], staged, levels_frame: pd.DataFra
             keys = list(ind_labels)
             index = keys.index(col) if col in keys else _guess_indicator(col, INDICATORS, keys)
             ind = st.selectbox(tr(f"Kennzahl für Spalte „{col}“", f"Indicator for '{col}'"), keys, index=index,
-                               format_func=lambda k: ind_labels[k], key=f"map_ind_{i}_{col}")
+                               format_func=lambda k: ind_labels[k], key=f"map_ind_{i}_{col}",
+                               placeholder=tr("Kennzahl wählen", "Choose an indicator"))
+            if ind is None:
+                st.caption(tr(f"Spalte „{col}“ wird erst mit einer gewählten Kennzahl übernommen.",
+                              f"Column '{col}' is only imported once an indicator is chosen."))
+                continue
             indicators.setdefault(ind, []).append(col)
         out["indicators"] = {k: v[0] if len(v) == 1 else v for k, v in indicators.items()}
         return out

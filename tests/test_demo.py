@@ -278,8 +278,11 @@ def test_cli_builds_the_demo_and_says_it_is_fictional(tmp_path):
     from sozialraum.cli.demo_cmd import demo as demo_command
 
     path = tmp_path / "cli.duckdb"
-    path.write_text("not a database")  # an existing file is replaced
+    path.write_text("not a database")  # an existing file that is no store is replaced only with --force
     result = CliRunner().invoke(demo_command, ["--db", str(path), "--seed", "7"])
+    assert result.exit_code != 0 and "keine Sozialraum-Datenbank" in str(result.exception)
+    assert path.read_text() == "not a database"
+    result = CliRunner().invoke(demo_command, ["--db", str(path), "--seed", "7", "--force"])
     assert result.exit_code == 0, result.output
     assert "Planungsräume" in result.output and "erfunden" in result.output and "Startwert 7" in result.output
     con = connect(path, read_only=True)

@@ -24,7 +24,7 @@ def test_csv_without_crs_is_an_error(tmp_path):
 
 def test_lonlat_swapped_or_metres_detected(tmp_path):
     p = _csv(tmp_path, "name,x,y\nA,390000,5818000\n")
-    with pytest.raises(InputError, match="keine Längen-/Breitengrade"):
+    with pytest.raises(InputError, match="Zeile 2, Spalte 'x': Länge 390.000 liegt außerhalb von −180…180 Grad"):
         read_points(p, table="providers", target_epsg=25833, x="x", y="y", crs=4326, columns={"name": "name"})
 
 

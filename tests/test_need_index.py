@@ -73,8 +73,9 @@ def _grid(period: str, p: dict[str, float], ew: dict[str, float] | None = None):
     rows = []
     for key, share in p.items():
         pop = (ew or {}).get(key, 1000.0)
-        counts = {"ew_gesamt": pop, "ew_15_64": pop, "ew_u15": pop, "alo_sgb2": share * pop / 100,
-                  "rlb": 2 * share * pop / 100, "rlb_u15": 3 * share * pop / 100}
+        # plausible counts (children below their total, SGB II children below all SGB II recipients)
+        counts = {"ew_gesamt": pop, "ew_15_64": pop, "ew_u15": pop / 2, "alo_sgb2": share * pop / 100,
+                  "rlb": 2 * share * pop / 100, "rlb_u15": 1.5 * share * pop / 100}
         rows += [("zelle", key, ind, period, v, None, None, None) for ind, v in counts.items()]
     return pd.DataFrame(rows, columns=["level", "area_key", "indicator", "period", "value", "numerator",
                                        "denominator", "flag"])

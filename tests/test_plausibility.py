@@ -174,3 +174,20 @@ def test_dry_run_writes_nothing(store):
     report = check_sources(store, [(source, batch)])
     assert len(report.errors) == 1 and not report.ok
     assert dump_store(store) == before
+
+
+def test_doubtful_values_are_marked_in_tooltips_profile_and_report(store):
+    from sozialraum.export.report_context import cell
+    from sozialraum.indicators.registry import INDICATORS
+    from sozialraum.maps.data import indicator_input
+    from sozialraum.profile import profile_table
+
+    rows = _grid(GOOD) + [("zeile", "row0", "ew_gesamt", "2024", 3500.0)]
+    source, batch = grid_batch(_obs(rows))
+    replace_source(store, source, batch, confirm_warnings=True)
+    pub = published(store, "zeile", period="2024")
+    inp = indicator_input(["row0", "row1"], pub, INDICATORS["ew_gesamt"])
+    assert inp.tooltip["Einwohner/innen"] == ["3.500 (unsicher)", "3.000"]
+    table = profile_table(pub[pub["area_key"] == "row0"], {})
+    assert table.set_index("Kennzahl").loc["SGB-II-Quote", "Gebiet"].endswith("(unsicher)")
+    assert cell(3500.0, "doubtful", 0) == "3.500 (unsicher)"

@@ -20,17 +20,22 @@ def _number(value: float, digits: int = 0) -> str:
 @click.option("--keep-other-sources", is_flag=True,
               help="Die Datei nicht neu anlegen, sondern nur die Musterstadt darin ersetzen "
                    "(andere eingelesene Daten bleiben erhalten).")
-def demo(db_path: str | None, seed: int | None, keep_other_sources: bool) -> None:
+@click.option("--force", is_flag=True,
+              help="Auch eine Datenbank mit anderen (eigenen) Daten durch die Musterstadt ersetzen.")
+def demo(db_path: str | None, seed: int | None, keep_other_sources: bool, force: bool) -> None:
     """Legt die fiktive Demo-Stadt „Musterstadt“ an (ca. 280.000 Einwohner, 3 Gebietsebenen,
     SGB-II-Zahlen für drei Stichtage, Angebote, Jobcenter-Standorte, mögliche Standorte).
 
-    Ohne --keep-other-sources wird die Datenbankdatei neu angelegt. Alle Daten sind erfunden.
+    Ohne --keep-other-sources wird die Datenbankdatei neu angelegt (in eine temporäre Datei gebaut und dann
+    ersetzt). Eine Datenbank, die gerade benutzt wird (z. B. von der laufenden App), wird nie angetastet; eine
+    mit anderen eingelesenen Daten nur mit --force. Alle Daten sind erfunden.
     """
     from sozialraum.demo import DEFAULT_SEED, build_demo_db
     from sozialraum.store.connection import demo_store_path
 
     path = db_path or demo_store_path()
-    info = build_demo_db(path, seed=DEFAULT_SEED if seed is None else seed, overwrite=not keep_other_sources)
+    info = build_demo_db(path, seed=DEFAULT_SEED if seed is None else seed, overwrite=not keep_other_sources,
+                         force=force)
     lv = info["levels"]
     click.echo(f"Musterstadt (fiktive Demodaten, Startwert {info['seed']}) in {path} angelegt "
                f"({_number(info['seconds'], 1)} s).")

@@ -132,13 +132,15 @@ def import_areas(file, level, label, key, name, parent_level, parent, parent_cha
 @click.option("--wert-spalte", "value_column", default=None, help="Langformat: Spalte mit dem Wert.")
 @click.option("--kein-wert", "sentinels", type=float, multiple=True,
               help="Zahl, die 'kein Wert' bedeutet, z. B. -9999 (mehrfach möglich).")
+@click.option("--schluessel-stellen", "key_width", type=int, default=None,
+              help="Zahlen-Schlüssel mit führenden Nullen auf diese Stellenzahl auffüllen (z. B. 4: 101 → 0101).")
 @click.option("--blatt", "sheet", default=None, help="Tabellenblatt einer Excel-Datei.")
 @click.option("--kopfzeile", "header_row", type=int, default=1, help="Zeile mit den Spaltennamen (Standard 1).")
 @_source_options
 @_confirm_option
 @_db_option
 def import_stats(file, level, key, indicators, period, period_column, indicator_column, value_column, sentinels,
-                 sheet, header_row, source_id, title, publisher, licence, reference_date, confirm, db):
+                 key_width, sheet, header_row, source_id, title, publisher, licence, reference_date, confirm, db):
     """Kennzahlen aus CSV oder Excel (XLSX) einlesen, breit oder lang.
 
     Versteht ';' und ',' als Trennzeichen, Dezimalkomma, UTF-8 mit/ohne BOM und cp1252. Die Marker der
@@ -155,7 +157,8 @@ def import_stats(file, level, key, indicators, period, period_column, indicator_
             con, file, source=_source(source_id, title, publisher, licence, reference_date, file), level=level,
             key=key, indicators=_pairs(indicators, "--indikator") or None, period=period,
             period_column=period_column, indicator_column=indicator_column, value_column=value_column,
-            sentinels=list(sentinels), sheet=sheet, header_row=header_row, confirm_warnings=confirm)
+            sentinels=list(sentinels), key_width=key_width, sheet=sheet, header_row=header_row,
+            confirm_warnings=confirm)
     click.echo(str(report))
 
 

@@ -122,15 +122,105 @@ def build_demo(con, seed: int = DEFAULT_SEED) -> dict:
     return info
 
 
-def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True) -> dict:
-    """Create the store file at ``path`` with Musterstadt. With ``overwrite`` an existing file is replaced
-    entirely; without it the demo source is replaced inside the existing store."""
-    from sozialraum.store.snapshots import is_plain_file, writing
+def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True, force: bool = False) -> dict:
+    """Create the store file at ``path`` with Musterstadt.
+
+    With ``overwrite`` the file is replaced as a whole: the demo is built into a temporary file beside it and
+    renamed over it atomically (a failed build leaves the old file as it was). Without ``overwrite`` only the
+    demo source is replaced inside the existing store (one transaction).
+
+    Refused with ``InputError`` (nothing changed): a store another program holds open (e.g. the running app);
+    with ``overwrite``, a store that holds sources other than the demo, or a file that is no DuckDB store —
+    unless ``force``.
+    """
+    import os
+
+    from sozialraum.store import connect
+    from sozialraum.store.snapshots import current, is_plain_file, writing
 
     path = Path(path)
-    if overwrite and is_plain_file(path):
-        for p in (path, path.with_name(path.name + ".wal")):
+    if not is_plain_file(path):  # a store folder: a new snapshot (viewers keep theirs; the writer lock serialises)
+        published = current(path)
+        if overwrite and published is not None and not force:
+            _refuse_other_sources(published.path)
+        with writing(path, note="sozialraum demo", fresh=overwrite, label="Musterstadt (fiktiv)") as con:
+            return build_demo(con, seed=seed)
+    if not overwrite:
+        _refuse_if_locked(path)
+        con = connect(path)
+        try:
+            return build_demo(con, seed=seed)
+        finally:
+            con.close()
+    if path.exists() and path.stat().st_size > 0:
+        _refuse_if_locked(path)
+        if not force:
+            _refuse_other_sources(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    for p in (tmp, tmp.with_name(tmp.name + ".wal")):
+        if p.exists():
+            p.unlink()
+    try:
+        con = connect(tmp)
+        try:
+            info = build_demo(con, seed=seed)
+        finally:
+            con.close()
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():  # a WAL of the old file must never be replayed onto the new one
+            wal.unlink()
+        os.replace(tmp, path)
+    finally:
+        for p in (tmp, tmp.with_name(tmp.name + ".wal")):
             if p.exists():
                 p.unlink()
-    with writing(path, note="sozialraum demo", fresh=overwrite, label="Musterstadt (fiktiv)") as con:
-        return build_demo(con, seed=seed)
+    return info
+
+
+def _refuse_if_locked(path: Path) -> None:
+    """InputError when another program holds the store (DuckDB's file lock)."""
+    import duckdb
+
+    from sozialraum.errors import InputError
+    from sozialraum.store.errors import is_lock_error, store_error_message
+
+    if not path.exists():
+        return
+    try:
+        duckdb.connect(str(path)).close()
+    except duckdb.Error as exc:
+        if is_lock_error(exc):
+            raise InputError(store_error_message(exc, path)) from exc
+        message = store_error_message(exc, path)
+        if message:
+            raise InputError(message) from exc
+        # not a DuckDB file: reported by _refuse_other_sources unless forced
+
+
+def _refuse_other_sources(path: Path) -> None:
+    """InputError when the file holds data that is not the demo (or is no DuckDB store at all)."""
+    import duckdb
+
+    from sozialraum.errors import InputError
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise InputError(f"{path} ist keine Sozialraum-Datenbank (DuckDB) und wird nicht überschrieben. Bitte "
+                         "mit --db eine andere Datei angeben (oder --force, um sie zu ersetzen).") from exc
+    try:
+        try:
+            rows = con.execute("SELECT source_id, title FROM sources WHERE source_id <> ? ORDER BY 1",
+                               [SOURCE_ID]).fetchall()
+        except duckdb.Error:
+            tables = con.execute("SELECT count(*) FROM information_schema.tables").fetchone()[0]
+            rows = [("?", "Tabellen, die nicht vom Sozialraum-Dashboard stammen")] if tables else []
+    finally:
+        con.close()
+    if rows:
+        shown = ", ".join(f"{sid} ({title})" for sid, title in rows[:5]) + (" …" if len(rows) > 5 else "")
+        raise InputError(f"Die Datenbank {path} enthält andere Daten als die Musterstadt: {shown}. Sie wird nicht "
+                         "überschrieben. Für die Demo eine eigene Datei wählen (z. B. --db data/demo.duckdb), "
+                         "mit --keep-other-sources nur die Musterstadt hinzufügen oder mit --force alles "
+                         "ersetzen.")

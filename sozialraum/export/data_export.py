@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sozialraum.errors import InputError
@@ -74,19 +75,70 @@ def site_sheets(con) -> dict[str, Sheet]:
     return sheets
 
 
-def _area_sheet(con, what: str, level: str, period: str | None, threshold: float | None = None) -> Sheet:
+def _area_sheet(con, what: str, level: str, period: str | None, threshold: float | None = None,
+                min_population: float | None = None) -> Sheet:
     from sozialraum.export.tables import combine, indicator_sheet, need_index_sheet
 
     if what == "indicators":
-        return indicator_sheet(con, level, period, threshold=threshold)
+        return mark_cells(indicator_sheet(con, level, period, threshold=threshold), min_population)
     if what == "need-index":
         return need_index_sheet(con, level, period)
-    ind = indicator_sheet(con, level, period, threshold=threshold)
+    ind = mark_cells(indicator_sheet(con, level, period, threshold=threshold), min_population)
     try:
         need = need_index_sheet(con, level, period)
     except InputError:
         return ind
     return combine(ind, need, name=f"gebiete_{level}", title=ind.title.replace("Kennzahlen", "Gebiete"))
+
+
+def mark_cells(sheet: Sheet, min_population: float | None = None) -> Sheet:
+    """Rules every area table obeys on the way out, as the maps do:
+
+    - rates (derived from counts) of areas under ``min_population`` residents (setting ``min_population``) are
+      left out, flag ``not_scored`` (a rate of 3 people is noise, and the rule is the same on the map);
+    - values flagged ``doubtful`` (a confirmed plausibility warning) are named in a column "Hinweis" per row,
+      so that the mark travels with the number into CSV, XLSX and GeoPackage.
+    """
+    from dataclasses import replace
+
+    from sozialraum.analysis.rates import apply_min_population
+    from sozialraum.indicators.registry import INDICATORS
+
+    values = sheet.values.copy()
+    flags = sheet.flags.copy() if sheet.flags is not None else pd.DataFrame(index=values.index)
+    notes = list(sheet.notes)
+    rate_cols = [c.key for c in sheet.columns
+                 if c.key in INDICATORS and INDICATORS[c.key].aggregation == "ratio" and c.key in flags.columns]
+    if rate_cols:
+        population = (pd.to_numeric(values["ew_gesamt"], errors="coerce") if "ew_gesamt" in values.columns
+                      else pd.Series(np.nan, index=values.index))
+        if min_population is None:
+            from sozialraum.settings import default
+
+            min_population = default("min_population")
+        hidden = 0
+        for key in rate_cols:
+            _, small = apply_min_population(pd.to_numeric(values[key], errors="coerce"), population,
+                                               min_population)
+            blank = (small == "not_scored") & (flags[key] != "suppressed").to_numpy() & \
+                pd.to_numeric(values[key], errors="coerce").notna().to_numpy()
+            values.loc[blank, key] = np.nan
+            flags.loc[blank, key] = "not_scored"
+            hidden += int(blank.sum())
+        if hidden:
+            notes.append(f"Quoten von Gebieten mit weniger als {min_population:g} Einwohner/innen sind nicht "
+                         f"angegeben (Mindestbevölkerung; {hidden} Werte).")
+    doubtful = flags.eq("doubtful") if len(flags.columns) else pd.DataFrame(index=values.index)
+    columns = sheet.columns
+    if len(doubtful.columns) and doubtful.to_numpy().any():
+        header = {c.key: c.header for c in sheet.columns}
+        values["hinweis"] = [
+            ("unsicher: " + ", ".join(header.get(k, k) for k in doubtful.columns[row.to_numpy()]))
+            if row.any() else "" for _, row in doubtful.iterrows()]
+        columns = (*columns, Column("hinweis", "Hinweis"))
+        notes.append("„unsicher“: Werte, die die Plausibilitätsprüfung beim Einlesen als zweifelhaft gemeldet hat "
+                     "und die bestätigt wurden.")
+    return replace(sheet, values=values, flags=flags, columns=columns, notes=tuple(notes))
 
 
 def _metric_crs(con):
@@ -105,16 +157,18 @@ def _notes(con) -> list[str]:
     if read.is_fictional(con):
         notes.append("Fiktive Demodaten (Musterstadt) – keine echten Personen oder Orte.")
     for r in read.sources(con).itertuples():
-        bits = [r.title, r.publisher, r.licence, r.attribution]
-        notes.append("Quelle: " + " · ".join(str(b) for b in bits if b))
+        bits = [r.title, r.publisher, r.licence, r.attribution]  # missing ones come as None or NaN
+        notes.append("Quelle: " + " · ".join(b.strip() for b in bits if isinstance(b, str) and b.strip()))
     return notes
 
 
 def export_data(con, what: str, fmt: str, out: str | Path, *, level: str | None = None,
-                period: str | None = None, threshold: float | None = None) -> Path:
+                period: str | None = None, threshold: float | None = None,
+                min_population: float | None = None) -> Path:
     """Write one export file. ``what`` in WHAT, ``fmt`` in FORMATS; level/period default to the finest level
     with data and its latest period (ignored for ``sites``). ``threshold``: smallest published count
-    (default: setting ``suppression_threshold``)."""
+    (default: setting ``suppression_threshold``); ``min_population``: rates of smaller areas are left out
+    (default: setting ``min_population``; see ``mark_cells``)."""
     from sozialraum.export import tabular
     from sozialraum.export.tables import default_level, default_period
 
@@ -140,7 +194,7 @@ def export_data(con, what: str, fmt: str, out: str | Path, *, level: str | None 
         return tabular.write_gpkg(layers, out)
     level = level or default_level(con)
     period = period or default_period(con, level)
-    sheet = _area_sheet(con, what, level, period, threshold)
+    sheet = _area_sheet(con, what, level, period, threshold, min_population)
     if fmt == "csv":
         return tabular.write_csv(sheet, out)
     if fmt == "xlsx":
@@ -154,11 +208,11 @@ def export_data(con, what: str, fmt: str, out: str | Path, *, level: str | None 
 
 
 def export_bytes(con, what: str, fmt: str, *, level: str | None = None, period: str | None = None,
-                 threshold: float | None = None) -> bytes:
+                 threshold: float | None = None, min_population: float | None = None) -> bytes:
     """The export file's content (for a download button)."""
     with tempfile.TemporaryDirectory(prefix="sozialraum_export_") as tmp:
         path = export_data(con, what, fmt, Path(tmp) / f"export{FORMATS[fmt]}", level=level, period=period,
-                           threshold=threshold)
+                           threshold=threshold, min_population=min_population)
         return path.read_bytes()
 
 

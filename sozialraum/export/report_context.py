@@ -56,13 +56,15 @@ class ReportContext:
 
 
 def cell(value, flag=None, decimals: int = 1) -> str:
-    """Report text of one number: German format, ``*`` when suppressed, ``–`` when missing."""
+    """Report text of one number: German format, ``*`` when suppressed, ``–`` when missing, „(unsicher)“ after a
+    confirmed doubtful value (flag ``doubtful``, see ``sozialraum.io.plausibility``)."""
     if flag == "suppressed":
         return SUPPRESSED_SIGN
     if value is None or pd.isna(value):
         return MISSING_SIGN
     text = german_display(float(value), decimals)
-    return text.replace("-", "\u2212") if text.startswith("-") else text
+    text = text.replace("-", "\u2212") if text.startswith("-") else text
+    return f"{text} (unsicher)" if flag == "doubtful" else text
 
 
 def format_date(day: dt.date) -> str:

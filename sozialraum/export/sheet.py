@@ -79,11 +79,14 @@ def german_display(value: float, decimals: int) -> str:
     return format_number(value, decimals)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a cell starting with one of these may run as a formula
+
+
 def safe_text(value) -> str:
     """Text for a spreadsheet cell that cannot start a formula (CSV/formula injection)."""
     if value is None or pd.isna(value):
         return ""
     text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if text[:1] in FORMULA_STARTS:
         return "'" + text
     return text

@@ -17,7 +17,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from sozialraum.export.sheet import SUPPRESSED_SIGN, Sheet, german_number, safe_text
+from sozialraum.export.sheet import FORMULA_STARTS, SUPPRESSED_SIGN, Sheet, german_number, safe_text
 
 
 def _cell_texts(sheet: Sheet) -> pd.DataFrame:
@@ -104,6 +104,8 @@ def xlsx_bytes(sheets: Iterable[Sheet], *, notes: Iterable[str] = ()) -> bytes:
             for cell in ws[letter][1:]:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
+                    if cell.value[:1] in FORMULA_STARTS:
+                        cell.quotePrefix = True  # and it stays text when edited or saved again as CSV
                     if cell.value == SUPPRESSED_SIGN:
                         cell.alignment = right
                 elif col.decimals is not None:

@@ -97,6 +97,7 @@ def import_areas(con, path, *, source: SourceInfo, level: str, label: str, key: 
     if target_epsg is None and _metric(con) is None:
         target_epsg = target_epsg_for(con, None, read_vector(path, options.get("layer")))
     epsg = target_epsg_for(con, target_epsg)
+    options.setdefault("extent", store_extent(con))
     levels, gdf, notes = areas_part(path, level=level, label=label, key=key, name=name, target_epsg=epsg,
                                     hierarchy=hierarchy, rank=rank, parent_level=parent_level, **options)
     if parent_level is not None:
@@ -148,8 +149,21 @@ def check_keys(frame: pd.DataFrame, known: set[str], level: str, file: str, colu
     """Raise an InputError naming every row whose ``area_key`` is not a known area of ``level``."""
     bad = frame[~frame["area_key"].isin(known)].drop_duplicates(["area_key", "row"])
     if len(bad):
-        raise InputError([Problem(file, f"unbekannter Gebietsschlüssel {k!r} auf Ebene {level!r}", row=int(r),
-                                  column=column) for k, r in zip(bad["area_key"], bad["row"])][:MAX_PROBLEMS])
+        raise InputError([Problem(file, f"unbekannter Gebietsschlüssel {k!r} auf Ebene {level!r}"
+                                        f"{leading_zero_hint(str(k), known)}", row=int(r), column=column)
+                          for k, r in zip(bad["area_key"], bad["row"])][:MAX_PROBLEMS])
+
+
+def leading_zero_hint(key: str, known: set[str]) -> str:
+    """A hint when a numeric key lost its leading zeros (e.g. Excel stored '0101' as the number 101)."""
+    if not key.isdigit():
+        return ""
+    for width in sorted({len(k) for k in known if k.isdigit() and len(k) > len(key)}):
+        padded = key.zfill(width)
+        if padded in known:
+            return (f" – führende Null verloren? Bekannt ist {padded!r}. Die Schlüsselspalte als Text speichern "
+                    f"oder die Stellenzahl angeben (CLI --schluessel-stellen {width}, Rezept key_width = {width})")
+    return ""
 
 
 def import_statistics(con, path, *, source: SourceInfo, level: str, key: str, confirm_warnings: bool = False,
@@ -198,6 +212,7 @@ def import_points(con, path, *, source: SourceInfo, table: str, inside_level: st
     inside = read.areas(con, inside_level) if inside_level else None
     if inside is not None and not len(inside):
         raise InputError(f"Gebietsebene {inside_level!r} ist leer oder unbekannt")
+    options.setdefault("extent", store_extent(con))
     gdf, notes = points_part(path, table=table, target_epsg=epsg, inside=inside, **options)
     counts = replace_source(con, _with_file(source, path), Batch(points={table: gdf}),
                             confirm_warnings=confirm_warnings)
@@ -210,6 +225,15 @@ def _metric(con):
     from sozialraum.store.connection import metric_epsg
 
     return metric_epsg(con)
+
+
+def store_extent(con) -> tuple[float, float, float, float] | None:
+    """(min_lon, min_lat, max_lon, max_lat) of the store's areas, None for a store without areas."""
+    if con is None:
+        return None
+    row = con.execute("SELECT min(ST_XMin(geom_wgs84)), min(ST_YMin(geom_wgs84)), max(ST_XMax(geom_wgs84)), "
+                      "max(ST_YMax(geom_wgs84)) FROM areas").fetchone()
+    return None if row is None or row[0] is None else tuple(float(v) for v in row)
 
 
 def _store_keys(con, level: str) -> set[str]:

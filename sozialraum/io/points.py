@@ -13,6 +13,10 @@ values=None, filters=None, name_pattern=None, classify=None) -> gpd.GeoDataFrame
     ``unnamed`` gives a stand-in name (e.g. "Bibliothek (ohne Namen)").
     The result has the table's id column (``id_prefix`` + file id, or + row number) and is in ``target_epsg``.
 
+    Coordinates: in a geographic CRS (lon/lat) a dot is always the decimal point (``13.305`` is 13,305°, never
+    13305) and a comma too (``13,305``); values outside ±180/±90 and swapped axes (checked against ``extent``,
+    the store's lon/lat bounds, else Germany) are refused, naming file, row, column and value.
+
 ``within_areas(points, areas) -> pd.Series`` — area key containing each point (None outside), pure shapely.
 """
 
@@ -48,12 +52,14 @@ def _is_vector(path: Path) -> bool:
 def read_points(path: str | Path, *, table: str, target_epsg: int, x: str | None = None, y: str | None = None,
                 crs: int | str | None = None, id: str | None = None, id_prefix: str = "",
                 columns: dict | None = None, values: dict | None = None, filters: dict | None = None,
-                name_pattern: str | None = None, classify: dict | None = None, unnamed: str | None = None):
+                name_pattern: str | None = None, classify: dict | None = None, unnamed: str | None = None,
+                extent=None):
     """Read, check and reproject points for one store table (see the module docstring)."""
     import geopandas as gpd
+    import shapely
     from pyproj import CRS
 
-    from sozialraum.io.shapes import check_crs, read_vector
+    from sozialraum.io.shapes import check_axes, check_crs, read_vector
 
     path = Path(path)
     file = path.name
@@ -125,10 +131,13 @@ def read_points(path: str | Path, *, table: str, target_epsg: int, x: str | None
         if empty:
             raise InputError(empty[:MAX_PROBLEMS])
     if geoms is None:
-        gx, _ = parse_column(raw, x)
-        gy, _ = parse_column(raw, y)
+        gx = _coordinates(raw, x, src_crs.is_geographic)
+        gy = _coordinates(raw, y, src_crs.is_geographic)
         bad = [Problem(file, "Koordinate fehlt", row=int(r), column=f"{x}/{y}")
                for r, a, b in zip(raw.index, gx, gy) if np.isnan(a) or np.isnan(b)]
+        if src_crs.is_geographic:
+            bad += _out_of_range(raw.index, gx, x, 180.0, "Länge", file)
+            bad += _out_of_range(raw.index, gy, y, 90.0, "Breite", file)
         if bad:
             raise InputError(bad[:MAX_PROBLEMS])
         geometry = gpd.points_from_xy(gx, gy)
@@ -141,12 +150,47 @@ def read_points(path: str | Path, *, table: str, target_epsg: int, x: str | None
     gdf = gpd.GeoDataFrame(out.reset_index(drop=True), geometry=geometry, crs=src_crs)
     gdf["row"] = list(raw.index)
     if src_crs.is_geographic and len(gdf):
-        b = gdf.total_bounds
-        if b[0] < -180 or b[2] > 180 or b[1] < -90 or b[3] > 90:
-            raise InputError(f"Koordinaten passen nicht zu {src_crs.to_string()} (keine Längen-/Breitengrade)",
-                             file=file)
+        xy = shapely.get_coordinates(gdf.geometry.values)
+        bad = _out_of_range(gdf["row"], xy[:, 0], x or "Geometrie", 180.0, "Länge", file)
+        bad += _out_of_range(gdf["row"], xy[:, 1], y or "Geometrie", 90.0, "Breite", file)
+        if bad:
+            raise InputError(bad[:MAX_PROBLEMS])
+    check_axes(gdf, file, extent=extent, rows=gdf["row"], column=f"{x}/{y}" if x and y else None)
     target = CRS.from_epsg(int(target_epsg))
     return gdf if gdf.crs.equals(target) else gdf.to_crs(target)
+
+
+def _coordinates(raw, column: str, geographic: bool) -> np.ndarray:
+    """A coordinate column. Degrees have no thousands separators: a dot or a comma is the decimal separator
+    (``13.305`` = 13,305°); metric coordinates follow the file's number format."""
+    if not geographic:
+        return parse_column(raw, column)[0]
+    file = raw.attrs.get("file")
+    values, problems = np.full(len(raw), np.nan), []
+    for i, (row, cell) in enumerate(zip(raw.index, raw[column])):
+        text = "" if cell is None else str(cell).strip().replace(" ", "")
+        if not text:
+            continue
+        if isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, bool):
+            values[i] = float(cell)
+            continue
+        if re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?", text):
+            values[i] = float(text.replace(",", "."))
+        else:
+            problems.append(Problem(file, f"{text!r} ist keine Koordinate in Grad (z. B. 13.305 oder 13,305)",
+                                    row=int(row), column=column))
+    if problems:
+        raise InputError(problems[:MAX_PROBLEMS])
+    return values
+
+
+def _out_of_range(rows, values, column: str, limit: float, what: str, file: str) -> list[Problem]:
+    from sozialraum.io.shapes import show_coordinate
+
+    return [Problem(file, f"{what} {show_coordinate(v)} liegt außerhalb von −{limit:g}…{limit:g} Grad "
+                          "(sind es Meter? Dann das passende Koordinatensystem angeben, z. B. EPSG:25832)",
+                    row=int(r), column=column)
+            for r, v in zip(rows, values) if np.isfinite(v) and abs(v) > limit]
 
 
 def _require(raw, cols, file):

@@ -14,6 +14,10 @@ layer=None, parent_replace=None) -> AreasRead``
     - Invalid geometries are repaired with ``make_valid`` and reported by key; empty or missing geometries,
       non-polygons, empty keys/names and duplicate keys are rejected, naming the keys and feature rows.
 
+``check_axes(gdf, file, *, extent=None, rows=None, column=None)``
+    Rejects swapped axes (lat/lon or x/y): features that lie outside the reference extent (the store's areas
+    widened by ~50 km, else Germany) but inside it once x and y are exchanged; each named with row and value.
+
 ``AreasRead``: ``gdf`` (area_key, name, parent_key, geometry; CRS = target), ``repaired`` (keys),
 ``replaced_parents`` (key → (old, new)), ``source_crs`` (text).
 Feature rows are counted from 1 in file order.
@@ -31,6 +35,8 @@ from sozialraum.errors import InputError, Problem
 from sozialraum.io.tables import _slice, key_text
 
 MAX_LISTED = 20
+GERMANY_WGS84 = (5.5, 47.0, 15.5, 55.1)  # lon/lat bounding box of Germany (a little generous)
+EXTENT_MARGIN_DEG = 0.5  # the store's extent widened by about 50 km
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,15 @@ def open_target(path: Path, layer: str | None = None) -> tuple[str, str | None]:
     """The path string GDAL should open (``/vsizip/`` for zip files) and the layer."""
     if path.suffix.lower() != ".zip":
         return str(path), layer
-    with zipfile.ZipFile(path) as zf:
+    from sozialraum.io.upload import Limits, check_zip_directory
+
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"Das ZIP-Archiv ist beschädigt ({exc})", file=path.name) from exc
+    with zf:
+        # the same archive rules as for uploads: no '..' or absolute paths, links, nested archives, ZIP bombs
+        check_zip_directory(path.name, zf, path.stat().st_size, Limits.from_settings())
         shps = [n for n in zf.namelist() if n.lower().endswith((".shp", ".gpkg", ".geojson", ".json"))
                 and not n.startswith("__MACOSX")]
     if not shps:
@@ -88,11 +102,77 @@ def check_crs(gdf, file: str) -> None:
         raise InputError("Kein Koordinatenbezugssystem (CRS) angegeben. Bitte die .prj-Datei mitliefern oder "
                          "das CRS in der Datei setzen – es wird nicht geraten.", file=file)
     if gdf.crs.is_geographic and len(gdf):
-        minx, miny, maxx, maxy = gdf.total_bounds
-        if min(minx, miny) < -180 or maxx > 180 or maxy > 90:
-            raise InputError(f"Die Koordinaten (bis {maxx:.0f}/{maxy:.0f}) sind keine Längen-/Breitengrade, "
-                             f"die Datei gibt aber {gdf.crs.to_string()} an. Fehlt die CRS-Angabe "
-                             "(z. B. EPSG:25833)?", file=file)
+        b = gdf.geometry.bounds
+        bad = (b["minx"] < -180) | (b["maxx"] > 180) | (b["miny"] < -90) | (b["maxy"] > 90)
+        if bad.any():
+            raise InputError([
+                Problem(file, f"Die Koordinaten (bis {show_coordinate(r.maxx)} / {show_coordinate(r.maxy)}) sind "
+                              f"keine Längen-/Breitengrade, die Datei gibt aber {gdf.crs.to_string()} an. Fehlt die "
+                              "CRS-Angabe (z. B. EPSG:25833)?", row=int(i) + 1)
+                for i, r in enumerate(b.itertuples(index=False)) if bad.iloc[i]][:MAX_LISTED])
+
+
+def show_coordinate(v) -> str:
+    """A coordinate in German number format without trailing zeros: 13,305 / 390.000."""
+    from sozialraum.formatting import format_number
+
+    text = format_number(float(v), 6)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def reference_extent(extent=None) -> tuple[float, float, float, float]:
+    """(min_lon, min_lat, max_lon, max_lat) to test coordinates against: the given extent widened, or Germany."""
+    import math
+
+    if extent is None or any(v is None or math.isnan(float(v)) for v in extent):
+        return GERMANY_WGS84
+    m = EXTENT_MARGIN_DEG
+    return (extent[0] - m, extent[1] - m, extent[2] + m, extent[3] + m)
+
+
+def _inside(lonlat, box):
+    import numpy as np
+
+    x, y = lonlat[:, 0], lonlat[:, 1]
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(x) & np.isfinite(y) & (x >= box[0]) & (x <= box[2]) & (y >= box[1]) & (y <= box[3])
+
+
+def _to_lonlat(xy, crs):
+    import numpy as np
+    from pyproj import Transformer
+
+    t = Transformer.from_crs(crs, 4326, always_xy=True)
+    with np.errstate(all="ignore"):
+        lon, lat = t.transform(xy[:, 0], xy[:, 1], errcheck=False)
+    return np.column_stack([np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)])
+
+
+def check_axes(gdf, file: str, *, extent=None, rows=None, column: str | None = None) -> None:
+    """InputError when features lie in the reference extent only with x and y exchanged (see the docstring)."""
+    import numpy as np
+    import shapely
+
+    if gdf.crs is None or not len(gdf):
+        return
+    geoms = gdf.geometry.values
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if not ok.any():
+        return
+    pts = shapely.get_coordinates(shapely.point_on_surface(geoms[ok]))
+    box = reference_extent(extent)
+    inside = _inside(_to_lonlat(pts, gdf.crs), box)
+    swapped = ~inside & _inside(_to_lonlat(pts[:, ::-1], gdf.crs), box)
+    if not swapped.any():
+        return
+    row_numbers = np.asarray(rows if rows is not None else range(1, len(gdf) + 1))[ok]
+    where = "im Gebiet der Datenbank" if extent is not None else "in Deutschland"
+    names = ("Länge", "Breite") if gdf.crs.is_geographic else ("x", "y")
+    raise InputError([
+        Problem(file, f"Achsen vertauscht? {names[0]} = {show_coordinate(a)}, {names[1]} = {show_coordinate(b)} "
+                      f"liegt außerhalb; mit getauschten Werten läge der Ort {where}. Bitte die Spalten für "
+                      f"{names[0]} und {names[1]} tauschen.", row=int(r), column=column)
+        for r, (a, b) in zip(row_numbers[swapped], pts[swapped])][:MAX_LISTED * 2])
 
 
 def to_metric(gdf, target_epsg: int, file: str):
@@ -144,8 +224,9 @@ def repair_polygons(geoms, keys, file: str) -> tuple[list, list[str]]:
 def read_areas(path: str | Path, *, key: str, name: str, target_epsg: int, parent: str | None = None,
                parent_slice: list[int] | None = None, key_slice: list[int] | None = None,
                key_width: int | None = None, layer: str | None = None,
-               parent_replace: dict[str, str] | None = None) -> AreasRead:
-    """Read, check, repair and reproject one layer of areas (see the module docstring)."""
+               parent_replace: dict[str, str] | None = None, extent=None) -> AreasRead:
+    """Read, check, repair and reproject one layer of areas (see the module docstring); ``extent``: the
+    store's lon/lat bounds for the swapped-axes check (default: Germany)."""
     import geopandas as gpd
 
     path = Path(path)
@@ -176,6 +257,8 @@ def read_areas(path: str | Path, *, key: str, name: str, target_epsg: int, paren
         if parent_replace and p in parent_replace:
             replaced[k] = (p, parent_replace[p])
             parents[i] = parent_replace[p]
+    check_crs(raw, file)
+    check_axes(raw, file, extent=extent)
     metric = to_metric(raw, target_epsg, file)
     geoms, repaired = repair_polygons(list(metric.geometry.values), keys, file)
     gdf = gpd.GeoDataFrame({"area_key": keys, "name": names, "parent_key": parents},

@@ -42,9 +42,14 @@ _PLAIN_DOT = re.compile(r"^[+-]?\d+\.(?:\d{1,2}|\d{4,})$")  # a dot that cannot 
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (with or without BOM), else cp1252."""
+    """Text and encoding name: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"Die Datei beginnt als UTF-16, ist aber beschädigt ({exc})") from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -80,7 +85,7 @@ def read_raw(path: str | Path, *, sheet: str | int | None = None, header_row: in
     lines = text.split("\n")
     body = "\n".join(lines[header_row - 1:])
     sep = sniff_separator(body)
-    records = list(csv.reader(io.StringIO(body), delimiter=sep))
+    records = _csv_records(body, sep, path.name, header_row)
     if not records or not any(c.strip() for c in records[0]):
         raise InputError(Problem(path.name, "die Datei ist leer oder hat keine Kopfzeile", row=header_row))
     header = [c.strip() for c in records[0]]
@@ -100,6 +105,26 @@ def read_raw(path: str | Path, *, sheet: str | int | None = None, header_row: in
     frame = pd.DataFrame(rows, columns=header, index=pd.Index(index, name="row"), dtype=object)
     frame.attrs.update(file=path.name, separator=sep, encoding=encoding, kind="csv")
     return frame
+
+
+MAX_FIELD_CHARS = 16 * 1024 * 1024  # one cell may be this long (Python's csv default, 128 KiB, is too small)
+
+
+def _csv_records(body: str, sep: str, file: str, header_row: int) -> list[list[str]]:
+    """All records; a broken CSV (e.g. an unclosed quote swallowing the file) → InputError with the row."""
+    if csv.field_size_limit() < MAX_FIELD_CHARS:
+        csv.field_size_limit(MAX_FIELD_CHARS)
+    reader = csv.reader(io.StringIO(body), delimiter=sep)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        text = str(exc)
+        if "field larger than field limit" in text:
+            text = (f"ein Feld ist länger als {MAX_FIELD_CHARS // (1024 * 1024)} Mio. Zeichen – meist ein nicht "
+                    "geschlossenes Anführungszeichen")
+        raise InputError(Problem(file, f"die CSV-Datei kann nicht gelesen werden: {text}",
+                                 row=header_row - 1 + reader.line_num)) from exc
+    return records
 
 
 def _check_header(header: list[str], file: str, row: int) -> None:
