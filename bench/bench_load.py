@@ -110,7 +110,7 @@ async def session(browser, url: str, i: int, args, results: dict, published: asy
     """One person: opens the app once, then moves between the pages with the sidebar links (one Streamlit
     session, as in real use), round after round; after the import it moves once more and must see the new
     snapshot (the notice "Daten aktualisiert" or the new source in the footer)."""
-    ctx = await browser.new_context(viewport={"width": 1280, "height": 1600}, locale="de-DE")
+    ctx = await browser.new_context(viewport={"width": 1400, "height": 1600}, locale="de-DE")
     page = await ctx.new_page()
     timeout = args.page_timeout * 1000
 
@@ -118,9 +118,10 @@ async def session(browser, url: str, i: int, args, results: dict, published: asy
         start = time.perf_counter()
         try:
             if first:
-                await page.goto(f"{url}/{name}", timeout=timeout)
+                await page.goto(f"{url}/" if name == "ueberblick" else f"{url}/{name}", timeout=timeout)
             else:
-                await page.locator(f"[data-testid='stSidebarNav'] a[href$='/{name}']").click(timeout=timeout)
+                await page.locator("[data-testid='stSidebarNavLink']", has_text=PAGES[name]).first.click(
+                    timeout=timeout)
             await page.wait_for_function(SHOWN, arg=[PAGES[name]], timeout=timeout)
             results["latency"].append(time.perf_counter() - start)
             errors = await page.locator(ERRORS).count()
