@@ -124,7 +124,7 @@ def sync_snapshot(announce: bool = True):
     st.session_state["_snapshot"] = snap
     if snap is None:
         return None
-    if announce and old is not None and old.store == snap.store and old.key != snap.key:
+    if announce and snap.version and old is not None and old.store == snap.store and old.key != snap.key:
         st.info(tr(f"Daten aktualisiert: Stand {_when(snap)}", f"Data updated: as of {_when(snap)}"),
                 icon=":material/update:")
     if snap.version and not st.session_state.get("_cleaned", {}).get(str(target)):
