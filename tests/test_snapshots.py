@@ -77,9 +77,11 @@ def test_old_versions_are_pruned_and_rollback_publishes_an_old_one_again(tmp_pat
     for v in (1, 2, 3, 4):
         _write(store, v * 100, keep=3)
     assert [s.version for s in snapshots.versions(store)] == [2, 3, 4]
+    assert snapshots.versions(store)[0].note == "" and snapshots.versions(store)[0].published_at
     assert not (store / "v000001.duckdb").exists()
     back = snapshots.rollback(store)  # default: the version before the published one
     assert back.version == 5 and "Stand 3" in back.note and _value(store) == 300
+    assert [s.note for s in snapshots.versions(store)][-1] == "Rückkehr zu Stand 3"
     snapshots.rollback(store, 4)
     assert _value(store) == 400
     with pytest.raises(InputError, match="gibt es nicht mehr"):

@@ -105,6 +105,7 @@ def versions(store: str | Path) -> list[Snapshot]:
     """Every snapshot file still kept in a store folder, oldest first (the published one included)."""
     store = Path(store)
     published = current(store)
+    history = {h.get("version"): h for h in (read_manifest(store) or {}).get("history", [])}
     out = []
     for p in sorted(store.glob("v*.duckdb")):
         match = _VERSION.match(p.name)
@@ -113,9 +114,10 @@ def versions(store: str | Path) -> list[Snapshot]:
         n = int(match.group(1))
         if published is None or n > published.version:
             continue  # renamed but never published (a writer died in between): not a version
-        stamp = datetime.fromtimestamp(p.stat().st_mtime, UTC).isoformat(timespec="seconds")
-        note = published.note if n == published.version else ""
-        out.append(Snapshot(store, n, p, published.published_at if n == published.version else stamp, note))
+        known = history.get(n, {})
+        stamp = known.get("published_at") or datetime.fromtimestamp(p.stat().st_mtime, UTC).isoformat(
+            timespec="seconds")
+        out.append(Snapshot(store, n, p, stamp, known.get("note", ""), published.label))
     return out
 
 
@@ -332,6 +334,8 @@ def _publish(store: Path, tmp: Path, published: Snapshot | None, *, note: str, l
         "note": note,
         "label": label if label is not None else old.get("label", store.name),
     }
+    entry = {k: manifest[k] for k in ("version", "published_at", "note")}
+    manifest["history"] = (old.get("history", []) + [entry])[-200:]  # when and why each version was published
     staged = store / f"{TMP_PREFIX}{MANIFEST}"
     staged.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     _fsync(staged)
