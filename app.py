@@ -19,12 +19,14 @@ view.init()
 role = roles.login_gate()  # shared deployment: log in first; local mode: planner without login
 
 # --- sidebar: language and presentation mode (shared by every page)
+# Only assigned before the widget exists: assigning after it raised StreamlitWidgetAlreadyInstantiatedError when the
+# control came back empty (clicking the chosen segment again; seen 15 times in bench/bench_load.py under load).
 if "lang" not in st.session_state:
     st.session_state["lang"] = view.get("lang", "de")
+elif not st.session_state.get("lang"):
+    st.session_state["lang"] = "de"
 st.sidebar.segmented_control("Sprache / Language", ["de", "en"], key="lang",
                              format_func=lambda v: {"de": "Deutsch", "en": "English"}[v])
-if not st.session_state.get("lang"):
-    st.session_state["lang"] = "de"
 view.set(lang=None if common.lang() == "de" else common.lang())
 
 if "presentation_toggle" not in st.session_state:

@@ -43,7 +43,7 @@ CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
 
 # --------------------------------------------------------------------------------------------- language
 def lang() -> str:
-    return st.session_state.get("lang", "de")
+    return st.session_state.get("lang") or "de"
 
 
 def tr(de: str, en: str) -> str:

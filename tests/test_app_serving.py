@@ -247,3 +247,13 @@ def test_empty_start_without_any_store_leads_to_a_new_city(tmp_path, monkeypatch
     assert not at.exception
     assert at.sidebar.selectbox(key="store").value == "kreis-beispiel"
     assert any("angelegt" in s.value for s in at.success)
+
+
+def test_an_empty_language_control_does_not_crash_the_app(data):
+    """Seen under load (bench_load): the language control came back empty and the app raised
+    StreamlitWidgetAlreadyInstantiatedError on every page of that session."""
+    at = app()
+    at.session_state["lang"] = None
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == "Überblick"
