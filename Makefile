@@ -9,7 +9,7 @@ DATA   ?= data
 DEMO   := $(DATA)/musterstadt
 PORT   ?= 8501
 
-.PHONY: run test install install-test demo bench clean
+.PHONY: run test install install-test demo demo-kreis bench clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Kein Python >= 3.12 gefunden (gesucht: python3.13, python3.12, python3, ~/.pyenv/versions/3.1[2-9]*). Bitte Python 3.12 oder neuer installieren oder PYTHON=/pfad/zu/python3.12 angeben." >&2; exit 1; }
@@ -33,6 +33,9 @@ $(DEMO)/current.json: | $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/sozialraum demo --db $(DEMO)
 
+demo-kreis: $(VENV)/.installed
+	$(BIN)/sozialraum demo --kreis --db $(DATA)/musterkreis
+
 # SOZIALRAUM_DB=path (a store folder or a single .duckdb file) still pins the app to one store.
 run: $(VENV)/.installed $(DEMO)/current.json
 	SOZIALRAUM_DATA=$(DATA) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
@@ -44,4 +47,4 @@ bench: $(VENV)/.installed-test
 	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(DEMO) test-output
+	rm -rf $(VENV) $(DEMO) $(DEMO).network test-output

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import common, mapdata
-from app_pages.common import tr
+from app_pages.common import NEED_INDEX, tr
 
 MAX_DEFAULT_PROVIDERS = 500  # above this many points the map is shown without them until asked for
 
@@ -17,6 +17,8 @@ indicator = common.indicator_select(level, with_need_index=True)
 if indicator is None:
     st.stop()
 period = common.period_select(level, indicator)
+if indicator == NEED_INDEX:
+    mapdata.index_select(level, period)
 
 with st.sidebar.expander(tr("Karte", "Map"), expanded=True):
     scheme = common.setting_input("class_scheme", st.container())
@@ -32,8 +34,7 @@ with st.sidebar.expander(tr("Karte", "Map"), expanded=True):
 
 built = mapdata.choropleth_for(level, indicator, period, scheme=scheme, k=int(k), basemap=basemap,
                                hotspots=hotspots, with_providers=show_providers)
-if built is None:
-    st.stop()
+mapdata.notices(built, level)  # why areas are blank; a clear warning when nothing can be shown
 
 
 @st.fragment

@@ -332,6 +332,8 @@ def setting_input(name: str, container=None, key: str | None = None):
         index = choices.index(current) if current in choices else 0
         value = container.selectbox(options=choices, index=index,
                                     format_func=lambda v: choice_label(name, v), **common)
+    elif isinstance(s.default, str):  # free text, e.g. the rota's time slots "09:00, 11:30, 14:00"
+        value = container.text_input(value=str(current), **common)
     elif isinstance(s.default, int):
         value = container.number_input(value=int(current), min_value=_int(s.minimum), max_value=_int(s.maximum),
                                        step=_int(s.step) or 1, **common)

@@ -35,20 +35,22 @@ period = common.period_select(level)
 mine = common.published_values(level, period)
 if mine is None:
     st.stop()
-references: dict[str, pd.DataFrame] = {}
+city_title = tr("Stadt", "City")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _references(version: str, level: str, period: str, area: str, threshold: int, city: str):
+    from sozialraum.views.profile import references as compose
+
+    return compose(common.get_con(), level, period, area, threshold=threshold, city_title=city)
+
+
+# the comparison columns (parent, grandparent …, city) are composed once in sozialraum.views.profile
+references = dict(_references(common.data_version(), level, period, area, common.threshold(), city_title))
 parent_title = None
 if lineage.parent_level and isinstance(parent_key, str):
-    parent_rows = common.published_values(lineage.parent_level, period)
     parent_name = common.areas_web(lineage.parent_level).set_index("area_key")["name"].get(parent_key, parent_key)
     parent_title = str(parent_name)
-    references[parent_title] = parent_rows[parent_rows["area_key"] == parent_key]
-city_title = tr("Stadt", "City")
-if lineage.top_level:
-    top_rows = common.published_values(lineage.top_level, period)
-    city = profile.totals(top_rows, list(top_rows["indicator"].unique()))
-    references[city_title] = pd.DataFrame({"indicator": list(city), "value": list(city.values()), "flag": None})
-else:
-    references[city_title] = None
 area_rows = mine[mine["area_key"] == area]
 
 # --- need class and ranking
@@ -58,14 +60,17 @@ if need is not None and len(need):
     row = need.set_index("area_key").reindex([area]).iloc[0]
     scored = bool(row["scored"]) if pd.notna(row["scored"]) else False
     c1.metric(tr("Statusklasse (MSS)", "Status class (MSS)"), row["status_class"] if scored else
-              tr("nicht bewertet", "not scored"))
-    c2.metric(tr("Dynamik", "Dynamics"), row["dynamics_class"] if scored and isinstance(row["dynamics_class"], str)
-              else "–")
+              tr("nicht bewertet", "not scored"), help=None if scored else str(row.get("reason") or "") or None)
+    has_dyn = scored and isinstance(row["dynamics_class"], str) and bool(row["dynamics_class"])
+    c2.metric(tr("Dynamik", "Dynamics"), row["dynamics_class"] if has_dyn else "–",
+              help=None if has_dyn else str(row.get("dynamics_reason") or "") or None)
     rank = profile.rank_of(need.set_index("area_key")["status_index"].where(need.set_index("area_key")["scored"]
                                                                            .fillna(False).astype(bool)), area)
     c3.metric(tr("Rang nach Sozialindex", "Rank by need index"),
               f"{rank[0]} / {rank[1]}" if rank else "–",
               help=tr("1 = höchster Bedarf (höchster Statusindex).", "1 = highest need."))
+    if not scored and row.get("reason"):
+        st.caption(tr(f"Nicht bewertet: {row['reason']}", f"Not scored: {row['reason']}"))
 
 # --- Steckbrief
 st.subheader(tr(f"Kennzahlen am {format_period(period)}", f"Indicators on {format_period(period)}"))
@@ -97,7 +102,7 @@ if default:
         trows = common.published_values(lineage.top_level, None, [ind])
         city_series = [{"period": p, "value": profile.totals(part, [ind])[ind]}
                        for p, part in trows.groupby("period")]
-        frames.append(pd.DataFrame(city_series).assign(series=city_title))
+        frames.append(pd.DataFrame(city_series, columns=["period", "value"]).assign(series=city_title))
     data = pd.concat([f[["series", "period", "value"]] for f in frames], ignore_index=True)
     st.plotly_chart(need_charts.time_series(data, unit=INDICATORS[ind].unit, large=common.presentation()),
                     width="stretch", config=print_config("zeitreihe"))

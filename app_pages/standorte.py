@@ -17,6 +17,8 @@ from sozialraum.services import VENUE_TYPES
 
 SETTING_NAMES = ("detour_factor", "walking_speed_kmh", "demand_grid_m", "solver_time_limit_s", "pmedian_nearest",
                  "max_new_sites")
+CAPACITY_SETTINGS = ("site_hours_outreach", "site_hours_jobcenter", "cases_per_hour", "contacts_per_person_year",
+                     "working_weeks")
 
 st.title(tr("Standortplanung", "Site planning"))
 st.caption(tr("Wo sollten k neue Außenstellen oder Sprechstunden in bestehenden Orten (Bibliotheken, "
@@ -36,22 +38,25 @@ def _venue_types(version: str) -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _plan(version: str, level: str, period: str, target: str, budget: float, k: int, model: str,
-          venue_types: tuple, barrier_free: bool, fix_jobcenters: bool, settings_items: tuple):
+          venue_types: tuple, barrier_free: bool, fix_jobcenters: bool, settings_items: tuple, groups: tuple = ()):
     from sozialraum.siting.plan import plan_sites
 
     return plan_sites(get_con(), level=level, period=period, target_indicator=target, budget_min=budget, k=k,
                       model=model, venue_types=list(venue_types) or None, barrier_free_only=barrier_free,
-                      fix_jobcenters=fix_jobcenters, settings=dict(settings_items))
+                      fix_jobcenters=fix_jobcenters, settings=dict(settings_items), caseload_groups=list(groups))
 
 
 with st.sidebar.expander(tr("Weg- und Rechenmodell", "Travel and solver model")):
     settings = {name: setting_input(name, st, key=f"standorte_{name}") for name in SETTING_NAMES}
+with st.sidebar.expander(tr("Kapazität und Fallzahlen", "Capacity and caseload")):
+    settings |= {name: setting_input(name, st, key=f"standorte_{name}") for name in CAPACITY_SETTINGS}
 
+NO_VENUES = (("Keine Kandidatenorte geladen — auf der Seite „Daten“ eine Punktliste „Kandidatenorte“ "
+              "(z. B. Bibliotheken, Stadtteilzentren) hochladen; dann lassen sich hier Standorte wählen."),
+             "No candidate venues loaded — upload a point list 'candidate venues' on the page 'Data'.")
 present_venues = _venue_types(data_version())
 if not present_venues:
-    st.warning(tr("Es sind noch keine möglichen Standorte (Kandidatenorte wie Bibliotheken oder Stadtteilzentren) "
-                  "geladen. Auf der Seite „Daten“ lässt sich eine Punktliste „Kandidatenorte“ hochladen.",
-                  "No candidate venues loaded yet. Upload them on the page 'Data'."))
+    st.warning(tr(*NO_VENUES))
 venue_options = [v for v in VENUE_TYPES if v in set(present_venues)] + \
     [v for v in present_venues if v not in VENUE_TYPES]
 with st.container(border=True):
@@ -74,15 +79,24 @@ with st.container(border=True):
     submitted = st.button(tr("Standorte berechnen", "Compute sites"), type="primary", key="standorte_run")
 period = period_select(level, target)
 
-if submitted:
+if submitted and not present_venues:
+    st.session_state.pop("standorte_plan", None)
+    st.error(tr(*NO_VENUES))
+elif submitted:
+    import time
+
     params = (data_version(), level, period, target, float(budget), int(k), model, tuple(venue_types),
-              bool(barrier_free), bool(fix_jobcenters), tuple(sorted(settings.items())))
+              bool(barrier_free), bool(fix_jobcenters), tuple(sorted(settings.items())),
+              tuple(g for g in target_labels if g != target))
     with st.status(tr("Standorte werden berechnet …", "Computing sites …"), expanded=False) as status:
         st.write(tr("Nachfragepunkte, Wege und Optimierungsmodell (HiGHS) …", "Demand, travel, HiGHS model …"))
         try:
+            started = time.perf_counter()  # the whole call, as the planner waits for it (a cached plan: ~0 s)
             st.session_state["standorte_plan"] = _plan(*params)
+            st.session_state["standorte_waited"] = time.perf_counter() - started
             st.session_state.pop("standorte_loaded", None)
-            status.update(label=tr("Berechnung fertig", "Done"), state="complete")
+            waited_text = fmt_number(st.session_state["standorte_waited"], 1)
+            status.update(label=tr("Berechnung fertig", "Done") + f" ({waited_text} s)", state="complete")
         except (InputError, SolverError) as exc:
             st.session_state.pop("standorte_plan", None)
             status.update(label=tr("Keine Lösung", "No solution"), state="error")
@@ -116,7 +130,18 @@ def show_plan(plan) -> None:
     m2.metric(tr("Personen in Reichweite", "People within reach"), people(s.get("covered")),
               help=tr("Modellschätzung, auf Zehner gerundet.", "Model estimate, rounded to tens."))
     m3.metric(tr("Neue Standorte", "New sites"), fmt_number(s.get("n_new")))
-    m4.metric(tr("Rechenzeit", "Solve time"), fmt_number(s.get("solve_seconds"), 2) + " s")
+    waited = st.session_state.get("standorte_waited")
+    if st.session_state.get("standorte_loaded") is not plan and waited is not None:
+        timings = plan.extra.get("timings", {})
+        m4.metric(tr("Wartezeit", "Waiting time"), fmt_number(waited, 1) + " s",
+                  help=tr("Die ganze Berechnung, wie sie beim Klick gedauert hat (Daten, Wege, Optimierung, "
+                          f"k-Kurve, Erklärung); davon k-Kurve {fmt_number(timings.get('k_curve_s', 0), 1)} s, "
+                          f"Optimierung {fmt_number(timings.get('solve_s', 0), 1)} s. Ein schon einmal "
+                          "gerechneter Plan kommt aus dem Zwischenspeicher.",
+                          "The whole computation as the user waited for it."))
+    else:
+        m4.metric(tr("Wartezeit", "Waiting time"), "–", help=tr("Gespeichertes Szenario: nicht neu gerechnet.",
+                                                               "Saved scenario: not recomputed."))
     if s.get("status") not in (None, "optimal"):
         st.warning(tr(f"Zeitlimit erreicht: Die Lösung ist womöglich nicht optimal (Lücke {pct(s.get('gap'))}).",
                       "Time limit reached: solution may not be optimal."))
@@ -130,13 +155,35 @@ def show_plan(plan) -> None:
     show_map(m, key="standorte_map", height=600)
     st.subheader(tr("Warum diese Standorte?", "Why these sites?"))
     ex = plan.explanation.merge(sites[["id", "label", "type_label"]], on="id", how="left")
-    st.dataframe(pd.DataFrame({
+    marks = st.session_state.get("standorte_stability", {}).get(_plan_key(plan))
+    table = pd.DataFrame({
         tr("Nr.", "No."): ex["label"], tr("Standort", "Site"): ex["name"], tr("Art", "Type"): ex["type_label"],
         tr("erreicht (≈ Personen)", "reaches (≈ people)"): [people(v) for v in ex["covered"]],
         tr("Zugewinn (≈ Personen)", "marginal gain"): [people(v) for v in ex["marginal_gain"]],
         tr("Gebiete (≈ Personen)", "Areas (≈ people)"): ex["areas"],
         tr("Partnerangebote in Reichweite", "Partner services within reach"): ex["partners"],
-    }), hide_index=True, width="stretch", key="standorte_table")
+    })
+    if marks is not None:
+        got = marks.set_index("id")
+        table.insert(3, tr("Stabilität", "Stability"), [
+            f"{got.loc[i, 'mark']} ({int(got.loc[i, 'n_kept'])}/{int(got.loc[i, 'n_variants'])})"
+            if i in got.index and got.loc[i, "mark"] != "fest" else ("fest" if i in got.index else "–")
+            for i in ex["id"]])
+    st.dataframe(table, hide_index=True, width="stretch", key="standorte_table")
+    if st.button(tr("Stabilität prüfen (Zeitbudget ± 5 min, frühere Stichtage)", "Check stability"),
+                 key="standorte_stability_run"):
+        from sozialraum.siting.robust import stability_for_store
+
+        with st.spinner(tr("Varianten werden gerechnet …", "Computing variants …")):
+            marks, chosen = stability_for_store(get_con(), plan)
+        st.session_state.setdefault("standorte_stability", {})[_plan_key(plan)] = marks
+        st.session_state["standorte_stability_runs"] = chosen
+        st.rerun()
+    if marks is not None:
+        runs = st.session_state.get("standorte_stability_runs", {})
+        st.caption(tr("Stabilität: in wie vielen Varianten der Standort wieder gewählt wird — „stabil“ in allen, "
+                      "„meist“ in mindestens der Hälfte, „unsicher“ in weniger. Varianten: ", "Stability: ")
+                   + (", ".join(runs) if runs else tr("keine rechenbar", "none")) + ".")
     left, right = st.columns([3, 2])
     with left:
         st.subheader(tr("Lohnt sich ein weiterer Standort? (k-Kurve)", "Is one more site worth it? (k-curve)"))
@@ -150,8 +197,107 @@ def show_plan(plan) -> None:
             "k": curve["k"], tr("in Reichweite", "within reach"): [pct(v) for v in curve["covered_share"]],
             tr("Zugewinn (≈ Personen)", "gain (≈ people)"): [people(v) for v in curve["added"]],
         }), hide_index=True, width="stretch", key="standorte_kcurve_table")
+    show_fairness(plan)
+    show_caseload(plan)
+    show_whatif(plan)
     st.caption(tr("Alle Personenzahlen sind Modellschätzungen, auf Zehner gerundet; Gebiete mit gesperrten "
-                  "Fallzahlen werden nicht beziffert.", "People figures are model estimates rounded to tens."))
+                  "Fallzahlen werden nicht beziffert. Gerechnet wird nur mit veröffentlichten Fallzahlen: Ein "
+                  "gesperrtes Gebiet zählt mit dem veröffentlichten Rest seines übergeordneten Gebiets (gleich "
+                  "verteilt) oder einem festen Ersatzwert, nie mit der gesperrten Zahl.",
+                  "People figures are model estimates rounded to tens. Only published counts are used: a "
+                  "suppressed area counts with a stand-in derived from published figures, never its own count."))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _whatif(version: str, plan_json: str, ids: tuple):
+    from sozialraum.siting.plan import SitingPlan
+    from sozialraum.siting.whatif import whatif_for_store
+
+    res, _ = whatif_for_store(get_con(), SitingPlan.from_json(plan_json), list(ids))
+    return res
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _venue_names(version: str) -> dict:
+    return dict(get_con().execute("SELECT venue_id, name FROM candidate_venues ORDER BY name").fetchall())
+
+
+def _pp_delta(diff: float) -> str:
+    """A change in percentage points with an ASCII sign first (Streamlit colours the arrow by it)."""
+    return f"{'-' if diff < 0 else '+'}{fmt_number(abs(100 * diff), 1)} Prozentpunkte"
+
+
+def show_whatif(plan) -> None:
+    if plan.parameters.get("model") == "lscp":
+        return
+    st.subheader(tr("Was wäre, wenn …? Standorte von Hand ändern", "What if …? Change the sites by hand"))
+    names = _venue_names(data_version())
+    new = plan.sites.loc[~plan.sites["fixed"].astype(bool), "id"].astype(str).tolist()
+    ids = st.multiselect(tr("Neue Standorte (hinzufügen oder entfernen)", "New sites (add or remove)"),
+                         list(names), default=[i for i in new if i in names], key="standorte_whatif",
+                         format_func=lambda i: f"{names.get(i, i)} ({i})")
+    res = _whatif(data_version(), plan.to_json(), tuple(ids))
+    c1, c2, c3 = st.columns(3)
+    c1.metric(tr("in Reichweite (von Hand)", "within reach (by hand)"), pct(res.covered_share),
+              delta=_pp_delta(res.covered_share - plan.summary["covered_share"])
+              if plan.summary.get("covered_share") is not None and plan.parameters.get("model") == "mclp" else None)
+    c2.metric(tr("neue Standorte (von Hand)", "new sites (by hand)"), fmt_number(res.n_new))
+    c3.metric(tr("Abstand zum Optimum", "Gap to the optimum"),
+              "–" if res.gap_share is None else f"{fmt_number(100 * res.gap_share, 1)} Prozentpunkte",
+              help=tr(f"Die beste Auswahl mit {res.n_new} neuen Standorten erreicht "
+                      f"{pct(None if res.optimum_weight is None else res.optimum_weight / res.total_weight)} "
+                      "(k-Kurve, maximale Abdeckung).", "The best choice with as many new sites (k-curve)."))
+    st.caption(tr("Die Karte zeigt weiter den berechneten Plan; die Auswahl hier rechnet nur die Reichweite neu.",
+                  "The map keeps showing the computed plan."))
+
+
+def _plan_key(plan) -> str:
+    import hashlib
+
+    return hashlib.sha1(plan.to_json().encode()).hexdigest()
+
+
+def show_fairness(plan) -> None:
+    fair = plan.fairness
+    if fair is None or fair.empty:
+        st.caption(tr("Gerechtigkeit der Reichweite: Für diese Ebene gibt es keinen Sozialindex (Statusklassen).",
+                      "Fairness of reach: no need index for this level."))
+        return
+    st.subheader(tr("Erreicht der Plan die Gebiete mit dem größten Bedarf?", "Does the plan reach the areas in need?"))
+    c1, c2 = st.columns([3, 1])
+    c1.dataframe(pd.DataFrame({
+        tr("Statusklasse (Sozialindex)", "Status class"): fair["status_class"],
+        tr("Zielgruppe (≈ Personen)", "target group (≈ people)"): [people(v) for v in fair["target"]],
+        tr("in Reichweite (≈ Personen)", "within reach (≈ people)"): [people(v) for v in fair["within_reach"]],
+        tr("Anteil in Reichweite", "share within reach"): [pct(v) for v in fair["share"]],
+    }), hide_index=True, width="stretch", key="standorte_fairness")
+    ci = plan.summary.get("concentration_index")
+    c2.metric(tr("Konzentrationsindex", "Concentration index"), "–" if ci is None else fmt_number(ci, 2),
+              help=tr("Wie stark die Reichweite den Bedarf (Status-Index des Sozialindex, Stichtag "
+                      f"{plan.summary.get('need_period')}) nachzeichnet: +1 = nur die Menschen in den "
+                      "bedürftigsten Gebieten erreicht, 0 = unabhängig vom Bedarf, −1 = nur die in den "
+                      "am wenigsten bedürftigen.", "Reach over the need ranking: +1 neediest only, 0 none."))
+
+
+def show_caseload(plan) -> None:
+    load = plan.caseload
+    if load is None or load.empty:
+        return
+    st.subheader(tr("Erwartete Fallzahlen je Standort", "Expected caseload per site"))
+    st.caption(tr("Personen der Zielgruppen, die ihren nächsten gewählten Standort in der Zeit erreichen (beim "
+                  "Modell mit Kapazität: die Zuordnung im Rahmen der Sprechstunden), und die Beratungsstunden je "
+                  "Woche, die daraus folgen (Einstellungen unter „Kapazität und Fallzahlen“). Grundlage für Personal- "
+                  "und Kostenplanung nach Zielgruppen.", "People per site and target group, and the staff hours."))
+    labels = target_group_labels(plan.parameters.get("level", level))
+    st.dataframe(pd.DataFrame({
+        tr("Standort", "Site"): load["name"],
+        tr("Zielgruppe", "Target group"): [labels.get(g, g) for g in load["group"]],
+        tr("erwartete Fälle (≈ Personen)", "expected cases (≈ people)"): [people(v) for v in load["people"]],
+        tr("Beratungsstunden je Woche", "staff hours per week"): [fmt_number(v, 1) for v in load["staff_hours_week"]],
+        tr("Kapazität (Personen je Jahr)", "capacity (people per year)"): [fmt_number(v) for v in load["capacity"]],
+        tr("Auslastung", "utilisation"): [pct(v) if g == plan.parameters.get("target_indicator") else "–"
+                                          for v, g in zip(load["utilisation"], load["group"])],
+    }), hide_index=True, width="stretch", key="standorte_caseload")
 
 
 def _radius(plan) -> float:

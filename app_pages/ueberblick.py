@@ -39,6 +39,9 @@ if period_list:
         st.caption(tr(f"Stichtag {format_period(latest)}", f"Reference date {format_period(latest)}") +
                    (tr(f"; Veränderung gegenüber {format_period(earlier)}", f"; change since {format_period(earlier)}")
                     if earlier else ""))
+        gaps = [mapdata.total_gap(level, latest, key) for key in KEYS if now[key] != now[key]]  # NaN: say why
+        if gaps:
+            st.caption(tr("Ohne Stadtwert („–“): ", "No city value ('–'): ") + " · ".join(g for g in gaps if g))
 
 need_periods = common.periods(level, NEED_INDEX)
 left, right = st.columns([3, 2])
@@ -48,6 +51,7 @@ if need_periods:
         st.subheader(tr("Sozialindex", "Need index"))
         built = mapdata.choropleth_for(level, NEED_INDEX, period, scheme="mss", k=4,
                                        basemap=common.setting("basemap"), zoom_control=False)
+        mapdata.notices(built, level)
         if built is not None:
             @st.fragment
             def _mini_map():
@@ -59,6 +63,7 @@ if need_periods:
         st.subheader(tr("Die zehn Gebiete mit dem höchsten Bedarf", "Ten areas of highest need"))
         if built is not None:
             top10 = mapdata.ranking(built).head(10)
+            top10 = top10[[c for c in top10.columns if top10[c].astype(str).ne("").any()]]  # no empty "why"
             st.dataframe(top10, hide_index=True, width="stretch")
 
 st.subheader(tr("Angebote nach Art", "Services by type"))

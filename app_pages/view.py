@@ -1,5 +1,5 @@
 """The view a URL carries (shareable views): page (URL path), indicator, level, period, area, scenario,
-plus ``lang`` and ``praesentation``.
+the need index's indicators (``sozialindex``), plus ``lang`` and ``praesentation``.
 
 Opening a copied link restores the view: :func:`init` reads the query parameters once per session into
 ``st.session_state['view']``; selectors read their default from :func:`get` and write back with :func:`set`,
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-KEYS = ("indicator", "level", "period", "area", "scenario", "lang", "praesentation")
+KEYS = ("indicator", "level", "period", "area", "scenario", "sozialindex", "lang", "praesentation")
 
 
 def init() -> dict:
@@ -24,7 +24,28 @@ def init() -> dict:
 
 
 def get(name: str, default=None):
-    return st.session_state.get("view", {}).get(name, default)
+    """A view value; the level defaults to the finest level with data (not the first by name)."""
+    value = st.session_state.get("view", {}).get(name)
+    if value is None and name == "level":
+        value = finest_level()
+    return default if value is None else value
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _finest_level(version: str) -> str | None:
+    from app_pages import common
+    from sozialraum.analysis.data_gaps import finest_level as finest
+
+    return finest(common.get_con())
+
+
+def finest_level() -> str | None:
+    """The finest level that has data (None without a database)."""
+    from app_pages import common
+
+    if not common.db_path().exists():
+        return None
+    return _finest_level(common.data_version())
 
 
 def set(**values) -> None:  # noqa: A001 - the natural name here

@@ -8,6 +8,13 @@ Run:  .venv/bin/python bench/bench_siting.py [--big-demand 5000 --big-cand 600 -
    nearest candidates per point, with a time cap, default 30 s; status, lower bound and proven gap printed) and by spopt only at smaller sizes (its p-median model is dense: demand × candidates
    assignment variables), timed and extrapolated linearly in the number of assignment variables — an
    optimistic estimate for spopt, stated as such in the output.
+3. Berlin (``--berlin``, on by default when ../shared/reference exists): the store from ``recipes/berlin.toml``
+   (built into /tmp/berlin.duckdb when missing), target group ``ew_gesamt`` 2024, 200 m demand grid, 15 min walk,
+   k = 8 new sites beside the 14 fixed Jobcenter sites, k-curve to 8. Each plan runs as its own process
+   (``sozialraum site --db …``), so the figures are the whole process: wall time and CPU time (the machine may be
+   shared; CPU time is what the plan itself costs). spopt gets the same MCLP instance (dense 22,265 × 554 minutes,
+   k = 8 with the Jobcenters predefined) in a child process with a time cap (``--spopt-timeout``) and, in any case,
+   a random subsample of the demand points (``--spopt-sample``) where ours and spopt are timed side by side.
 spopt is run with PuLP's HiGHS interface, so the difference is the model building, not the solver engine.
 """
 
@@ -169,6 +176,132 @@ def big_pmedian(dem, cand, w, side, k, spopt_sizes, pm_limit):
               f"(ours: {pm.status}, Lücke {pm.gap:.2%})")
 
 
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+def _berlin_db(path: Path) -> Path | None:
+    import subprocess
+
+    if path.exists():
+        return path
+    if not (REFERENCE / "README.md").exists():
+        return None
+    print(f"Berlin-Datenbank fehlt: baue {path} aus recipes/berlin.toml …", flush=True)
+    subprocess.run([sys.executable, "-m", "sozialraum.cli", "recipe", str(ROOT / "recipes" / "berlin.toml"),
+                    "--data-dir", str(REFERENCE), "--db", str(path)], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    return path
+
+
+def _child(args, timeout=None):
+    """Run a child process; (stdout, wall seconds, CPU seconds of the child) — or None on timeout."""
+    import json
+    import os
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    try:
+        out = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env, check=True)
+    except subprocess.TimeoutExpired:
+        return None
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    line = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else "{}"
+    return json.loads(line), wall, cpu
+
+
+def berlin(db: Path, spopt_timeout: float, sample: int, pmedian_limit: float):
+    import os
+
+    print(f"\n== 3. Berlin ({db}; Last des Rechners: {os.getloadavg()[0]:.1f} auf {os.cpu_count()} Kernen) ==")
+    base = [sys.executable, "-m", "sozialraum.cli", "site", "--db", str(db), "--level", "berlin_plr",
+            "--target", "ew_gesamt", "--period", "2024", "--k", "8", "--budget", "15", "--out", "/tmp/bench_sites.csv"]
+    for model, extra in (("mclp", []), ("pmedian", ["--time-limit", str(pmedian_limit)])):
+        got, wall, cpu = _child(base + ["--model", model] + extra)
+        t = got["timings"]
+        print(f"{model:8s}: ganzer Prozess {wall:6.2f} s (CPU {cpu:5.2f} s); im Plan: Laden {t['load_s']:.2f} s, "
+              f"Wege {t['reach_s']:.2f} s, k-Kurve {t['k_curve_s']:.2f} s, Modell {t['solve_s']:.2f} s, "
+              f"Erklärung {t['explain_s']:.2f} s; Status {got['status']}, Lücke {got['gap']:.3%}; "
+              f"k-Kurve {got['k_curve_status']} (größte Lücke {got['k_curve_max_gap']:.3%}); "
+              f"{got['n_demand_points']} Nachfragepunkte → {got['n_model_rows']} Modellzeilen")
+    spopt_berlin(db, spopt_timeout, sample)
+
+
+def _berlin_instance(db: Path):
+    import duckdb
+
+    from sozialraum.access.store_adapter import load_demand
+    from sozialraum.access.travel import model_from_settings
+    from sozialraum.siting.plan import _candidates
+
+    con = duckdb.connect(str(db), read_only=True)
+    _, demand = load_demand(con, "berlin_plr", "2024", "ew_gesamt", spacing_m=200.0)
+    cands = _candidates(con, None, False, True)
+    con.close()
+    travel = model_from_settings(None)
+    dxy = demand[["x", "y"]].to_numpy(dtype="float64")
+    cxy = cands[["x", "y"]].to_numpy(dtype="float64")
+    return travel, dxy, cxy, demand["weight"].to_numpy(dtype="float64"), np.flatnonzero(cands["fixed"].to_numpy())
+
+
+def _spopt_mclp_fixed(dense, w, budget, k, fixed):
+    from spopt.locate import MCLP
+
+    pre = np.zeros(dense.shape[1], dtype=bool)
+    pre[fixed] = True
+    t0 = time.perf_counter()
+    m = MCLP.from_cost_matrix(dense, w, budget, p_facilities=k + len(fixed), predefined_facilities_arr=pre)
+    m.solve(spopt_solver())
+    sel = [j for j, v in enumerate(m.fac_vars) if v.value() > 0.5]
+    return float(w[(dense[:, sel] <= budget).any(axis=1)].sum()), time.perf_counter() - t0
+
+
+def _spopt_full_child(db: str):
+    """Child process: spopt MCLP on the whole Berlin instance; prints one JSON line."""
+    import json
+
+    travel, dxy, cxy, w, fixed = _berlin_instance(Path(db))
+    t0 = time.perf_counter()
+    dense = travel.to_minutes(np.hypot(dxy[:, None, 0] - cxy[None, :, 0], dxy[:, None, 1] - cxy[None, :, 1]))
+    t_dense = time.perf_counter() - t0
+    cov, t = _spopt_mclp_fixed(dense, w, 15.0, 8, fixed)
+    print(json.dumps({"covered": cov, "seconds": t + t_dense}))
+
+
+def spopt_berlin(db: Path, timeout: float, sample: int):
+    from sozialraum.siting.models import solve_mclp
+
+    travel, dxy, cxy, w, fixed = _berlin_instance(db)
+    ours, t_ours = timed(lambda: solve_mclp(travel.minutes(dxy, cxy, 15.0), w, 8, fixed=fixed, time_limit=600))
+    res = _child([sys.executable, str(Path(__file__).resolve()), "--spopt-full-child", str(db)], timeout=timeout)
+    if res is None:
+        print(f"MCLP spopt ganz Berlin ({len(dxy)} × {len(cxy)}): nach {timeout:g} s abgebrochen (Zeitdeckel); "
+              f"ours {t_ours:.2f} s (nur das Modell k = 8) → spopt/ours > {timeout / t_ours:.0f}×")
+    else:
+        got, wall, cpu = res
+        print(f"MCLP spopt ganz Berlin: {got['seconds']:.1f} s (Prozess {wall:.1f} s, CPU {cpu:.1f} s), Abdeckung "
+              f"{got['covered']:.1f}; ours {t_ours:.2f} s, Abdeckung {ours.covered_weight:.1f}; gleich: "
+              f"{abs(got['covered'] - ours.covered_weight) <= 1e-6 * ours.covered_weight}; "
+              f"spopt/ours = {got['seconds'] / t_ours:.0f}×")
+    rng = np.random.default_rng(11)
+    pick = np.sort(rng.choice(len(dxy), size=min(sample, len(dxy)), replace=False))
+    d_s, w_s = dxy[pick], w[pick]
+    ours_s, t_s = timed(lambda: solve_mclp(travel.minutes(d_s, cxy, 15.0), w_s, 8, fixed=fixed, time_limit=600))
+    t0 = time.perf_counter()
+    dense = travel.to_minutes(np.hypot(d_s[:, None, 0] - cxy[None, :, 0], d_s[:, None, 1] - cxy[None, :, 1]))
+    t_dense = time.perf_counter() - t0
+    ref, t_ref = _spopt_mclp_fixed(dense, w_s, 15.0, 8, fixed)
+    t_ref += t_dense  # spopt needs the dense matrix; ours builds its sparse one inside the timed call below
+    print(f"MCLP Stichprobe {len(pick)} von {len(dxy)} Berliner Nachfragepunkten × {len(cxy)} Kandidaten, k = 8: "
+          f"spopt {t_ref:.2f} s, ours {t_s:.2f} s, gleiche Abdeckung: "
+          f"{abs(ref - ours_s.covered_weight) <= 1e-6 * max(1.0, ref)}; spopt/ours = {t_ref / t_s:.1f}×")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--big-demand", type=int, default=5000)
@@ -180,12 +313,28 @@ def main():
     ap.add_argument("--skip-same", action="store_true")
     ap.add_argument("--pmedian-time-limit", type=float, default=30.0)
     ap.add_argument("--only-pmedian", action="store_true", help="Teil 2 ohne MCLP (nur p-Median)")
+    ap.add_argument("--skip-big", action="store_true", help="Teil 2 auslassen")
+    ap.add_argument("--berlin", default="/tmp/berlin.duckdb", help="Berlin-Datenbank (Teil 3; 'none' = aus)")
+    ap.add_argument("--spopt-timeout", type=float, default=300.0, help="Zeitdeckel für spopt auf ganz Berlin (s)")
+    ap.add_argument("--spopt-sample", type=int, default=3000, help="Stichprobe für spopt neben ours")
+    ap.add_argument("--berlin-pmedian-limit", type=float, default=30.0, help="Zeitlimit p-Median Berlin (s)")
+    ap.add_argument("--spopt-full-child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.spopt_full_child:
+        _spopt_full_child(args.spopt_full_child)
+        return
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.spopt_pmedian_sizes.split(",") if s]
     if not args.skip_same:
         same_instances()
-    big(args.big_demand, args.big_cand, args.side_m, args.budget, args.k, sizes, args.pmedian_time_limit,
-        args.only_pmedian)
+    if not args.skip_big:
+        big(args.big_demand, args.big_cand, args.side_m, args.budget, args.k, sizes, args.pmedian_time_limit,
+            args.only_pmedian)
+    if args.berlin != "none":
+        db = _berlin_db(Path(args.berlin))
+        if db is None:
+            print("\n== 3. Berlin: ../shared/reference fehlt, übersprungen ==")
+        else:
+            berlin(db, args.spopt_timeout, args.spopt_sample, args.berlin_pmedian_limit)
 
 
 if __name__ == "__main__":

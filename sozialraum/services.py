@@ -24,6 +24,8 @@ VENUE_TYPES: dict[str, str] = {
     "familienzentrum": "Familienzentrum",
     "beratungsstelle": "Beratungsstelle eines Wohlfahrtsverbands",
     "buergeramt": "Bürgeramt / Rathaus",
+    "gemeindehaus": "Gemeindehaus / Dorfgemeinschaftshaus",
+    "pfarrsaal": "Gemeindesaal einer Kirchengemeinde",
 }
 
 JOBCENTER_SITE_TYPES: dict[str, str] = {

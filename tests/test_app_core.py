@@ -97,7 +97,9 @@ def test_profile_restores_the_area_from_the_url(demo_db):
     assert {"Statusklasse (MSS)", "Dynamik", "Rang nach Sozialindex"} <= set(labels(at.metric))
     steckbrief = at.dataframe[0].value
     assert {"Kennzahl", "Gebiet", "Stadt"} <= set(steckbrief.columns)
-    assert len(steckbrief.columns) == 5  # Kennzahl, Gruppe, Gebiet, parent area, Stadt
+    # Kennzahl, Gruppe, Gebiet, its Stadtteil and Region (every ancestor, as in the PDF report), Stadt
+    assert len(steckbrief.columns) == 6
+    assert [c.split(":")[0] for c in steckbrief.columns[3:5]] == ["Stadtteil", "Region"]
     assert "SGB-II-Quote" in set(steckbrief["Kennzahl"])
     nearby = at.dataframe[1].value
     assert "Nächstes Angebot" in nearby.columns and len(nearby) > 0

@@ -31,12 +31,15 @@ def test_angebote_without_providers_says_what_to_do(bare_db):
 
 def test_standorte_without_venues_warns_and_the_run_fails_politely(bare_db):
     at = run_app("app_pages/standorte.py")
-    assert any("keine möglichen Standorte" in w.value for w in at.warning)
+    assert any(w.value.startswith("Keine Kandidatenorte geladen — auf der Seite „Daten“") for w in at.warning)
     [button] = [b for b in at.button if b.label == "Standorte berechnen"]
     button.click()
     at.run()
     assert not at.exception
-    assert any("ließ sich nicht rechnen" in e.value for e in at.error)
+    # the same clear message, not "Keine Lösung" from the solver
+    [error] = [e.value for e in at.error]
+    assert error.startswith("Keine Kandidatenorte geladen") and error in [w.value for w in at.warning]
+    assert not any("Keine Lösung" in getattr(s, "label", "") for s in at.status)
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def test_widgets_have_german_labels(grid_db):
     assert {"nur barrierefreie Orte", "bestehende Jobcenter-Standorte fest einplanen"} <= set(labels(at.checkbox))
     model = at.radio(key="standorte_model")
     assert model.label == "Modell" and [o.split(":")[0] for o in model.options] == [
-        "Maximale Abdeckung", "p-Median", "Mengenüberdeckung"]
+        "Maximale Abdeckung", "p-Median", "Mengenüberdeckung", "Abdeckung mit Kapazität"]
     assert "Standorte berechnen" in labels(at.button)
     assert any("Standorte berechnen" in i.value for i in at.info)
 
@@ -62,6 +62,10 @@ def test_siting_run_shows_the_sites_the_library_chose(grid_db):
                for x in re.findall(r"≈ ([\d.]+)", " ".join(table[col]))]
     assert numbers and all(n % 10 == 0 for n in numbers)
     assert "Lohnt sich ein weiterer Standort? (k-Kurve)" in [h.value for h in at.subheader]
+    caseload = table_with(at, "Beratungsstunden je Woche")
+    assert set(caseload["Standort"]) == set(plan.sites["name"])
+    # the other target groups beside the planning one
+    assert {"Regelleistungsberechtigte (SGB II)", "Unter 25-Jährige im SGB II"} <= set(caseload["Zielgruppe"])
 
 
 def test_scenarios_are_saved_compared_shown_and_deleted(grid_db):
@@ -89,3 +93,44 @@ def test_infeasible_set_cover_gives_a_german_message(grid_db):
     at = click(at, "Standorte berechnen")
     assert any(e.value.startswith("Die Standortplanung ließ sich nicht rechnen") for e in at.error)
     assert not at.metric
+
+
+def test_the_shown_time_is_the_whole_wait(grid_db):
+    at = run_app(PAGE)
+    at = click(at, "Standorte berechnen")
+    metrics = {m.label: m.value for m in at.metric}
+    assert "Rechenzeit" not in metrics
+    waited = float(metrics["Wartezeit"].removesuffix(" s").replace(",", "."))
+    plan = at.session_state["standorte_plan"]
+    # the whole call (load, travel, k-curve, explanation), not only the solver's part
+    assert waited >= round(plan.extra["timings"]["total_s"], 1) - 0.05
+    assert waited >= plan.summary["solve_seconds"]
+
+
+def test_stability_marks_appear_in_the_site_table(grid_db):
+    at = run_app(PAGE)
+    at = click(at, "Standorte berechnen")
+    at = click(at, "Stabilität prüfen (Zeitbudget ± 5 min, frühere Stichtage)")
+    table = table_with(at, "Stabilität")
+    assert table["Stabilität"].iloc[0] == "fest"  # the Jobcenter
+    assert all(re.fullmatch(r"(stabil|meist|unsicher) \(\d/\d\)", v) for v in table["Stabilität"].iloc[1:])
+    assert any("Zeitbudget 10 min" in c.value and "Zeitbudget 20 min" in c.value for c in at.caption)
+
+
+def test_whatif_swaps_a_site_and_shows_the_gap(grid_db):
+    at = run_app(PAGE)
+    at.slider(key="standorte_k").set_value(1)
+    at = click(at, "Standorte berechnen")
+    chosen = at.multiselect(key="standorte_whatif")
+    assert len(chosen.value) == 1
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Abstand zum Optimum"] == "0,0 Prozentpunkte"
+    gaps = []
+    ids = [re.search(r"\((\w+)\)$", o).group(1) for o in chosen.options]
+    for other in [i for i in ids if i not in chosen.value]:
+        at.multiselect(key="standorte_whatif").set_value([other])
+        at = rerun(at)
+        gaps.append({m.label: m.value for m in at.metric}["Abstand zum Optimum"])
+    # no hand-picked single site beats the optimum, and at least one falls short of it
+    assert all(re.fullmatch(r"\d+,\d Prozentpunkte", g) for g in gaps)
+    assert any(g != "0,0 Prozentpunkte" for g in gaps)

@@ -191,3 +191,16 @@ def test_doubtful_values_are_marked_in_tooltips_profile_and_report(store):
     table = profile_table(pub[pub["area_key"] == "row0"], {})
     assert table.set_index("Kennzahl").loc["SGB-II-Quote", "Gebiet"].endswith("(unsicher)")
     assert cell(3500.0, "doubtful", 0) == "3.500 (unsicher)"
+
+
+def test_negative_capacity_of_a_provider_is_refused(store):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from sozialraum.store import Batch, SourceInfo
+
+    points = gpd.GeoDataFrame({"provider_id": ["k1", "k2"], "service_type": ["kita", "kita"], "name": ["A", "B"],
+                               "capacity": [40.0, -5.0]}, geometry=[Point(400500, 5600500)] * 2, crs="EPSG:25832")
+    with pytest.raises(InputError, match="kitas.csv, Spalte 'capacity': negative Kapazität -5 bei 'k2'"):
+        replace_source(store, SourceInfo("kitas", "Kitas", files=("kitas.csv",)), Batch(points={"providers": points}))
+    assert store.execute("SELECT count(*) FROM providers").fetchone()[0] == 0

@@ -55,11 +55,13 @@ def test_report_has_every_section_in_german(report):
     assert result.path.read_bytes().startswith(b"%PDF")
     for heading in ["Sozialraumbericht Musterstadt", "Bedarf: Sozialer Status (MSS-Statusindex)",
                     "Legende – Statusklasse", "Rangfolge der Gebiete", "Standortplanung: Standardszenario",
-                    "Nutzen jedes weiteren Standorts (k-Kurve)", "Standorte im Einzelnen", "Gebietsprofile",
+                    "Nutzen jedes weiteren Standorts (k-Kurve)", "Standorte im Einzelnen",
+                    "Reichweite nach Statusklasse", "Erwartete Fallzahlen je Standort", "Gebietsprofile",
                     "Methoden", "Statistische Geheimhaltung", "Erreichbarkeit (Wegemodell)",
                     "Verwendete Parameter", "Quellen und Lizenzen", "Namensnennung (Pflichtangaben)"]:
         assert heading in text, heading
     assert "Fiktive Demodaten" in _pages(text)[0]  # on the title page
+    assert "Stabilität: in wie vielen Varianten" in " ".join(text.split())  # the sites table has the marks
     assert [f for f, _ in steps] == sorted(f for f, _ in steps) and steps[-1][0] == 1.0
 
 

@@ -8,8 +8,12 @@ too small to hold a grid point gets one point at its representative point (alway
 Weights: equal shares by default. With a residential-land layer, each point's share is the residential land
 inside its grid cell and inside the area; if an area has no residential land at all, equal shares are used.
 The weights of an area always add up to the area's count exactly (the remainder of floating-point division is
-put on the area's largest point). Areas without a count (missing or suppressed) get weight 0 and are listed in
+put on the area's largest point). Areas without a count (NaN) get weight 0 and are listed in
 ``.attrs["ohne_gewicht"]``.
+
+The weights given here must be safe to publish through every figure derived from them: on a store they come
+from ``sozialraum.access.present.safe_counts`` (published counts, suppressed cells replaced by a stand-in
+computed from published numbers), never from the raw counts.
 """
 
 from __future__ import annotations
@@ -99,7 +103,7 @@ def demand_points(areas_gdf, weights, spacing_m: float | None = None, *, key: st
         res_union = shapely.union_all(residential.geometry.values)
     counts = pd.Series(weights, dtype="float64") if not isinstance(weights, pd.Series) else weights.astype("float64")
     counts.index = counts.index.astype(str)
-    frames, no_weight = [], []
+    keys, xs, ys, ws, no_weight = [], [], [], [], []
     for area_key, geom in zip(areas_gdf[key].astype(str), areas_gdf.geometry.values):
         if geom is None or geom.is_empty:
             continue
@@ -110,9 +114,13 @@ def demand_points(areas_gdf, weights, spacing_m: float | None = None, *, key: st
             total = 0.0
         shares = (_residential_shares(pts, geom, res_union, spacing_m) if res_union is not None and len(pts) > 1
                   else np.ones(len(pts)))
-        frames.append(pd.DataFrame({"area_key": area_key, "x": pts[:, 0], "y": pts[:, 1],
-                                    "weight": split_weight(float(total), shares)}))
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS[1:])
+        keys.append(np.full(len(pts), area_key, dtype=object))
+        xs.append(pts[:, 0])
+        ys.append(pts[:, 1])
+        ws.append(split_weight(float(total), shares))
+    # one frame at the end (a frame per area cost most of the time at 542 areas)
+    out = (pd.DataFrame({"area_key": np.concatenate(keys), "x": np.concatenate(xs), "y": np.concatenate(ys),
+                         "weight": np.concatenate(ws)}) if keys else pd.DataFrame(columns=COLUMNS[1:]))
     out.insert(0, "point_id", np.arange(len(out)))
     out.attrs["ohne_gewicht"] = no_weight
     out.attrs["crs"] = str(areas_gdf.crs)

@@ -1,6 +1,9 @@
 """Coverage, 2SFCA and need × gap on a store: read areas, counts and providers, run the pure cores, and
-return frames ready to show (counts through the confidentiality gate, model estimates rounded; see
-``sozialraum.access.present``)."""
+return frames ready to show.
+
+Every figure is computed from safe weights (``sozialraum.access.present.safe_counts``: published counts, a
+stand-in from published numbers for each suppressed cell; the raw counts are never read), counts are shown
+through the confidentiality gate, model estimates rounded to tens."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from sozialraum.access.coverage import Coverage, coverage_by_type
 from sozialraum.access.demand import demand_points
 from sozialraum.access.fca import two_step_fca
 from sozialraum.access.gaps import need_gap_ranking
-from sozialraum.access.present import published_counts, raw_counts, round_people
+from sozialraum.access.present import published_counts, round_people, safe_counts
 from sozialraum.access.travel import model_from_settings
 
 
@@ -24,8 +27,12 @@ def _setup(settings, travel, budget_min):
 
 
 def load_demand(con, level: str, period: str | None, target_indicator: str = "rlb", *,
-                spacing_m: float | None = None, residential=None):
-    """(areas GeoDataFrame in the store's metric CRS, demand points weighted by the raw counts)."""
+                spacing_m: float | None = None, residential=None, threshold=None):
+    """(areas GeoDataFrame in the store's metric CRS, demand points weighted by the safe counts).
+
+    ``demand.attrs``: ``ohne_gewicht`` (areas without a value: no weight), ``geschaetzt`` (areas whose count is
+    suppressed: weighted with the stand-in of ``safe_counts``).
+    """
     from sozialraum.store import read
 
     areas = read.areas(con, level)
@@ -33,26 +40,10 @@ def load_demand(con, level: str, period: str | None, target_indicator: str = "rl
         from sozialraum.errors import InputError
 
         raise InputError(f"Auf der Ebene {level!r} gibt es keine Gebiete.")
-    counts = raw_counts(con, level, period, target_indicator)
-    return areas, demand_points(areas, counts, spacing_m, residential=residential)
-
-
-def rounded_demand(demand: pd.DataFrame, floor: float = 1e-6) -> pd.DataFrame:
-    """Demand points whose weights add up, per area, to the area's count rounded to tens (``round_people``).
-
-    For ratios shown to a decimal (2SFCA): on raw counts they move with a single person of a suppressed count.
-    Areas that round to 0 keep a negligible weight ``floor`` (spread evenly where the raw count is 0), so whether
-    an area gets a value does not tell its count either.
-    """
-    import numpy as np
-
-    w = demand["weight"].to_numpy(dtype="float64")
-    by_area = demand.groupby("area_key")
-    total = by_area["weight"].transform("sum").to_numpy(dtype="float64")
-    n = by_area["weight"].transform("size").to_numpy(dtype="float64")
-    target = np.maximum(round_people(total), floor)
-    out = np.where(total > 0, w * np.divide(target, total, out=np.zeros(len(w)), where=total > 0), target / n)
-    return demand.assign(weight=out)
+    counts = safe_counts(con, level, period, target_indicator, threshold=threshold)
+    demand = demand_points(areas, counts, spacing_m, residential=residential)
+    demand.attrs["geschaetzt"] = list(counts.attrs.get("estimated", []))
+    return areas, demand
 
 
 def _providers(con, service_types, providers: pd.DataFrame | None = None):
@@ -79,11 +70,12 @@ def coverage_for_store(con, level: str, period: str | None, target_indicator: st
     from sozialraum.services import SERVICE_TYPES
 
     s, travel, budget = _setup(settings, travel, budget_min)
-    areas, demand = demand or load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"])
+    areas, demand = demand or load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"],
+                                          threshold=s["suppression_threshold"])
     prov = _providers(con, service_types, providers)
     types = list(service_types) if service_types is not None else sorted(prov["service_type"].unique())
     cov = coverage_by_type(demand, prov, travel, budget, service_types=types)
-    pub = published_counts(con, level, period, target_indicator)
+    pub = published_counts(con, level, period, target_indicator, threshold=s["suppression_threshold"])
     per = cov.per_area.copy()
     per["target"] = per["area_key"].map(pub)
     per["covered"] = round_people(per["target"] * per["share"])
@@ -104,21 +96,22 @@ def fca_for_store(con, level: str, period: str | None, target_indicator: str = "
     with area names; the city-wide row has area_key None and name 'Gesamt'. ``providers``/``demand`` as in
     ``coverage_for_store``."""
     s, travel, budget = _setup(settings, travel, budget_min)
-    areas, demand = demand or load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"])
+    areas, demand = demand or load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"],
+                                          threshold=s["suppression_threshold"])
     prov = _providers(con, service_types, providers)
-    out = two_step_fca(rounded_demand(demand), prov, travel, budget, service_types=service_types, scale=scale)
+    out = two_step_fca(demand, prov, travel, budget, service_types=service_types, scale=scale)
     names = dict(zip(areas["area_key"], areas["name"]))
     out.insert(1, "name", [names.get(k, "Gesamt") if k is not None else "Gesamt" for k in out["area_key"]])
     return out
 
 
-def _need(con, level, period, need: str) -> pd.Series:
+def _need(con, level, period, need: str, threshold=None) -> pd.Series:
     if need == "status_index":
         from sozialraum.analysis.need_index import need_index_for_store
 
         idx = need_index_for_store(con, level, period)
         return pd.Series(idx["status_index"].to_numpy(dtype="float64"), index=idx["area_key"].astype(str))
-    return published_counts(con, level, period, need)
+    return published_counts(con, level, period, need, threshold=threshold)
 
 
 def need_gap_for_store(con, level: str, period: str | None, *, need: str = "status_index",
@@ -133,17 +126,18 @@ def need_gap_for_store(con, level: str, period: str | None, *, need: str = "stat
     ``providers``/``demand`` as in ``coverage_for_store``.
     """
     s, travel, budget = _setup(settings, travel, budget_min)
-    areas, demand = demand or load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"])
+    areas, demand = demand or load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"],
+                                          threshold=s["suppression_threshold"])
     prov = _providers(con, service_types, providers).assign(service_type="alle")
     cov = coverage_by_type(demand, prov, travel, budget, service_types=["alle"]).per_area.set_index("area_key")
-    ranking = need_gap_ranking(_need(con, level, period, need), cov["share"], top_share=top_share,
-                               poor_coverage=poor_coverage)
+    ranking = need_gap_ranking(_need(con, level, period, need, s["suppression_threshold"]), cov["share"],
+                               top_share=top_share, poor_coverage=poor_coverage)
     ranking = ranking[ranking["area_key"].isin(set(areas["area_key"]))]
-    pub = published_counts(con, level, period, target_indicator)
+    pub = published_counts(con, level, period, target_indicator, threshold=s["suppression_threshold"])
     ranking["uncovered"] = round_people(ranking["area_key"].map(pub).to_numpy(dtype="float64")
                                         * ranking["gap"].to_numpy(dtype="float64"))
     ranking.insert(1, "name", ranking["area_key"].map(dict(zip(areas["area_key"], areas["name"]))))
     return ranking.reset_index(drop=True)
 
 
-__all__ = ["load_demand", "rounded_demand", "coverage_for_store", "fca_for_store", "need_gap_for_store"]
+__all__ = ["load_demand", "coverage_for_store", "fca_for_store", "need_gap_for_store"]

@@ -101,6 +101,8 @@ def suppression_cells(obs: pd.DataFrame, areas: pd.DataFrame, levels: pd.DataFra
             for j in range(n_ind):
                 equations.append(Equation(p * n_ind + j, tuple(c * n_ind + j for c in kids)))
         for total, members in ADDITIVE_GROUPS.items():
+            if total not in j_of:  # a period without any of the group's counts (e.g. only ``bg``): no identity
+                continue
             for a in range(len(pos)):
                 equations.append(Equation(a * n_ind + j_of[total], tuple(a * n_ind + j_of[m] for m in members)))
         res = suppress_table(values, equations, threshold=threshold, protected=input_suppressed)

@@ -107,6 +107,11 @@ def rates_for_display(con, level: str, indicator: str, period: str, *, smoothing
     suppressed = rates["flag"].eq("suppressed").to_numpy()
     if smoothing is None:
         value, flags = apply_min_population(rates["value"], population, min_population)
+        # a rate published without counts where the residents are unknown: the rule cannot be checked, and
+        # the statistical office applied its own; shown as published (not greyed out as "too small")
+        unchecked = np.isnan(np.asarray(population, dtype=float)) & rates["denominator"].isna().to_numpy()
+        value = np.where(unchecked, rates["value"].to_numpy(dtype=float), value)
+        flags = np.where(unchecked, None, flags).astype(object)
         kept = [k if isinstance(k, str) else f for k, f in zip(rates["flag"], flags)]
         rates["value"] = np.where(suppressed, np.nan, value)
         rates["flag"] = pd.Series(kept, dtype=object)

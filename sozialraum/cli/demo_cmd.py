@@ -22,7 +22,11 @@ def _number(value: float, digits: int = 0) -> str:
                    "(andere eingelesene Daten bleiben erhalten).")
 @click.option("--force", is_flag=True,
               help="Auch eine Datenbank mit anderen (eigenen) Daten durch die Musterstadt ersetzen.")
-def demo(db_path: str | None, seed: int | None, keep_other_sources: bool, force: bool) -> None:
+@click.option("--kreis", is_flag=True,
+              help="Statt der Musterstadt den fiktiven ländlichen „Musterkreis“ anlegen (ca. 130.000 Einwohner, "
+                   "25 Gemeinden mit Ortsteilen, Straßennetz und Busfahrplan); Standarddatei: musterkreis.duckdb "
+                   "neben der Standarddatenbank.")
+def demo(db_path: str | None, seed: int | None, keep_other_sources: bool, force: bool, kreis: bool) -> None:
     """Legt die fiktive Demo-Stadt „Musterstadt“ an (ca. 280.000 Einwohner, 3 Gebietsebenen,
     SGB-II-Zahlen für drei Stichtage, Angebote, Jobcenter-Standorte, mögliche Standorte).
 
@@ -33,6 +37,12 @@ def demo(db_path: str | None, seed: int | None, keep_other_sources: bool, force:
     from sozialraum.demo import DEFAULT_SEED, build_demo_db
     from sozialraum.store.connection import demo_store_path
 
+    if kreis:
+        from sozialraum.demo_kreis.build import build_and_describe
+
+        kreis_path = db_path or str(demo_store_path().with_name("musterkreis"))  # its own store folder
+        click.echo("\n".join(build_and_describe(kreis_path, seed, keep_other_sources, force)))
+        return
     path = db_path or demo_store_path()
     info = build_demo_db(path, seed=DEFAULT_SEED if seed is None else seed, overwrite=not keep_other_sources,
                          force=force)
@@ -47,4 +57,5 @@ def demo(db_path: str | None, seed: int | None, keep_other_sources: bool, force:
                f"(SGB-II-Quote {_number(info['sgb2_rate'], 1)} %)")
     click.echo(f"  Angebote: {_number(info['providers'])}, davon {info['jobcenter_sites']} Jobcenter-Standorte; "
                f"mögliche Standorte für Sprechstunden: {info['venues']}")
+    click.echo(f"  Straßennetz (OSM) und Fahrplan (GTFS): {info['network']['folder']}")
     click.echo("Hinweis: Musterstadt gibt es nicht. Alle Zahlen, Namen, Träger und Adressen sind erfunden.")

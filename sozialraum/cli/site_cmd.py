@@ -1,4 +1,11 @@
-"""``sozialraum site``: choose sites from two CSV files (batch use and checks against other tools).
+"""``sozialraum site``: choose sites on a store (``--db``, the same ``plan_sites`` as the app's page) or from two
+CSV files (batch use and checks against other tools).
+
+Store mode: ``--db FILE --level L --target INDICATOR --model mclp|pmedian|lscp --k 8 --budget 15 --out sites.csv``
+writes the chosen sites with their explanation (people rounded to tens, as on the page) and prints one JSON line
+with the status, the proven ``gap``, the ``k_curve`` and the ``timings`` (seconds per step and for the command).
+
+File mode:
 
 Distances: straight line in the files' metric CRS × ``--detour`` = network metres; a demand point is within
 reach of a candidate when that network distance is at most ``--radius`` metres. p-median minimises the weighted
@@ -55,27 +62,48 @@ def _read_points(path: Path, columns: list[str]):
 
 
 @click.command("site")
-@click.option("--demand", "demand_path", required=True, type=click.Path(path_type=Path),
-              help="CSV mit id,x,y,weight (metrisches CRS).")
-@click.option("--candidates", "candidates_path", required=True, type=click.Path(path_type=Path),
-              help="CSV mit id,x,y der möglichen Standorte (gleiches CRS).")
-@click.option("--model", type=click.Choice(["mclp", "pmedian", "lscp"]), required=True,
-              help="mclp = maximale Abdeckung, pmedian = kürzeste Wege, lscp = wenigste Standorte für alle.")
+@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Datenbank-Modus: DuckDB-Datei (mit --level und --target), wie die Seite Standortplanung.")
+@click.option("--level", default=None, help="Datenbank-Modus: Gebietsebene, z. B. berlin_plr.")
+@click.option("--target", default=None, help="Datenbank-Modus: Zielgruppe (Indikator mit Fallzahlen), z. B. rlb.")
+@click.option("--period", default=None, help="Datenbank-Modus: Stichtag (Standard: der jüngste der Zielgruppe).")
+@click.option("--budget", type=click.FloatRange(min=0), default=None,
+              help="Datenbank-Modus: Zeitbudget in Minuten zu Fuß (Standard: Einstellung).")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=WERT",
+              help="Datenbank-Modus: eine Einstellung überschreiben, z. B. --set demand_grid_m=500 (mehrfach).")
+@click.option("--demand", "demand_path", default=None, type=click.Path(path_type=Path),
+              help="Datei-Modus: CSV mit id,x,y,weight (metrisches CRS).")
+@click.option("--candidates", "candidates_path", default=None, type=click.Path(path_type=Path),
+              help="Datei-Modus: CSV mit id,x,y der möglichen Standorte (gleiches CRS).")
+@click.option("--model", type=click.Choice(["mclp", "pmedian", "lscp", "mclp_cap"]), required=True,
+              help="mclp = maximale Abdeckung, pmedian = kürzeste Wege, lscp = wenigste Standorte für alle, "
+                   "mclp_cap = Abdeckung im Rahmen der Kapazitäten (nur Datenbank-Modus).")
 @click.option("--k", "k", type=click.IntRange(min=0), default=None,
               help="Zahl NEUER Standorte zusätzlich zu --fixed (für mclp und pmedian).")
-@click.option("--radius", type=click.FloatRange(min=0), required=True,
-              help="Reichweite in Metern Wegstrecke (Luftlinie × Umwegfaktor).")
+@click.option("--radius", type=click.FloatRange(min=0), default=None,
+              help="Datei-Modus: Reichweite in Metern Wegstrecke (Luftlinie × Umwegfaktor).")
 @click.option("--detour", type=click.FloatRange(min=1.0), default=None, help="Umwegfaktor (Standard: Einstellung).")
 @click.option("--fixed", default="", help="Kommagetrennte IDs von Kandidaten, die in jedem Fall gesetzt sind.")
 @click.option("--time-limit", "time_limit", type=click.FloatRange(min=0.1), default=None,
               help="Zeitlimit des Optimierers in Sekunden (Standard: Einstellung).")
 @click.option("--out", "out_path", required=True, type=click.Path(path_type=Path), help="Ausgabe-CSV der Standorte.")
-def site(demand_path, candidates_path, model, k, radius, detour, fixed, time_limit, out_path):
-    """Standorte wählen: DEMAND.csv (id,x,y,weight) und CANDIDATES.csv (id,x,y) in einem metrischen CRS.
+def site(db, level, target, period, budget, overrides, demand_path, candidates_path, model, k, radius, detour, fixed,
+         time_limit, out_path):
+    """Standorte wählen, auf der Datenbank (--db, --level, --target, --budget) oder aus zwei CSV-Dateien
+    (--demand id,x,y,weight und --candidates id,x,y in einem metrischen CRS, --radius).
 
-    Erreichbar ist, was höchstens --radius Meter Wegstrecke entfernt ist; Wegstrecke = Luftlinie × --detour.
+    Datenbank-Modus: dieselbe Rechnung wie die Seite Standortplanung (Kandidatenorte, Jobcenter fest).
+    Datei-Modus: erreichbar ist, was höchstens --radius Meter Wegstrecke entfernt ist (Luftlinie × --detour).
     Schreibt die gewählten Standorte nach --out und gibt eine JSON-Zeile mit dem Ergebnis aus.
     """
+    if db is not None:
+        _site_store(db, level, target, period, budget, model, k, detour, time_limit, out_path, overrides)
+        return
+    if model == "mclp_cap":
+        raise click.UsageError("Das Modell mclp_cap braucht die Ortstypen der Datenbank: bitte mit --db rechnen.")
+    if demand_path is None or candidates_path is None or radius is None:
+        raise click.UsageError("Bitte --db mit --level und --target (Datenbank) oder --demand, --candidates und "
+                               "--radius (Dateien) angeben.")
     import numpy as np
     import pandas as pd
 
@@ -122,6 +150,83 @@ def site(demand_path, candidates_path, model, k, radius, detour, fixed, time_lim
         "radius_m": radius, "detour": detour, "n_demand": len(demand), "n_candidates": len(cands),
         "n_unassigned": res.n_unassigned,
     }, ensure_ascii=False))
+
+
+def _site_store(db, level, target, period, budget, model, k, detour, time_limit, out_path, overrides=()):
+    import time
+
+    started = time.perf_counter()
+    from sozialraum.settings import default
+    from sozialraum.siting.plan import plan_sites
+    from sozialraum.store import connect, read
+
+    if not (level and target):
+        raise click.UsageError("Im Datenbank-Modus werden --level und --target gebraucht.")
+    if model in ("mclp", "pmedian", "mclp_cap") and k is None:
+        raise click.UsageError(f"--k fehlt: Für das Modell {model} bitte die Zahl neuer Standorte angeben.")
+    settings = _overrides(overrides)
+    if detour is not None:
+        settings["detour_factor"] = float(detour)
+    if time_limit is not None:
+        settings["solver_time_limit_s"] = float(time_limit)
+    budget = float(budget if budget is not None else default("travel_budget_min"))
+    con = connect(db, read_only=True)
+    try:
+        if period is None:
+            periods = read.periods(con, indicator=target, level=level)
+            if not periods:
+                raise InputError(f"Für die Zielgruppe {target!r} gibt es auf Ebene {level!r} keine Werte.")
+            period = periods[-1]
+        plan = plan_sites(con, level=level, period=period, target_indicator=target, budget_min=budget,
+                          k=int(k or 0), model=model, settings=settings)
+    finally:
+        con.close()
+    table = plan.sites.merge(plan.explanation[["id", "n_areas", "areas", "n_partners", "partners"]], on="id",
+                             how="left")
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out_path, index=False)
+    s = plan.summary
+    timings = {name: round(float(v), 3) for name, v in plan.extra.get("timings", {}).items()}
+    timings["command_s"] = round(time.perf_counter() - started, 3)
+    curve = [{"k": int(r.k), "covered_share": float(r.covered_share), "covered": _num(r.covered),
+              "added": _num(r.added), "new_sites": r.new_sites} for r in plan.k_curve.itertuples()]
+    click.echo(json.dumps({
+        "model": model, "level": level, "target": target, "period": period, "budget_min": budget, "k": k,
+        "status": s["status"], "gap": s["gap"], "selected": plan.sites["id"].astype(str).tolist(),
+        "new_sites": plan.sites.loc[~plan.sites["fixed"].astype(bool), "id"].astype(str).tolist(),
+        "covered_share": s["covered_share"], "covered": _num(s["covered"]), "total": _num(s["total"]),
+        "objective": s["objective"], "k_curve": curve, "k_curve_status": s.get("k_curve_status"),
+        "k_curve_max_gap": s.get("k_curve_max_gap"), "timings": timings,
+        "n_demand_points": s["n_demand_points"], "n_model_rows": s.get("n_model_rows"),
+        "n_candidates": s["n_candidates"], "n_fixed": s["n_fixed"],
+        "caseload": [{"id": str(r.id), "group": r.group, "people": _num(r.people),
+                      "staff_hours_week": _num(r.staff_hours_week), "capacity": _num(r.capacity)}
+                     for r in plan.caseload.itertuples()],
+    }, ensure_ascii=False))
+
+
+def _overrides(items) -> dict:
+    from sozialraum.settings import SETTINGS
+
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or name not in SETTINGS:
+            raise InputError(f"--set {item!r}: erwartet NAME=WERT mit einer bekannten Einstellung "
+                             "(siehe README, Tabelle der Einstellungen).")
+        try:
+            out[name] = float(value.replace(",", "."))
+        except ValueError:
+            raise InputError(f"--set {item!r}: {value!r} ist keine Zahl.") from None
+    return out
+
+
+def _num(value):
+    """A rounded people figure for JSON (NaN → null)."""
+    import math
+
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
 def _nearest_within(cover, selected):

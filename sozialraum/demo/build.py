@@ -9,6 +9,7 @@ import pandas as pd
 
 from sozialraum.demo import population, providers, sgb2
 from sozialraum.demo.layout import Layout, make_layout
+from sozialraum.demo.network import network_dir, write_demo_network
 from sozialraum.demo.plan import EPSG, ESTATE, HOT_INNER, make_plan
 from sozialraum.store.write import Batch, SourceInfo, replace_source
 
@@ -123,11 +124,20 @@ def build_demo(con, seed: int = DEFAULT_SEED) -> dict:
 
 
 def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True, force: bool = False) -> dict:
-    """Create the store file at ``path`` with Musterstadt.
+    """Create the store file at ``path`` with Musterstadt (see ``build_store_file`` for ``overwrite`` and
+    ``force``). The street network and the GTFS feed are written beside it (``network_dir(path)``)."""
+    info = build_store_file(path, lambda con: build_demo(con, seed=seed), overwrite=overwrite, force=force)
+    info["network"] = write_demo_network(network_dir(path), seed)  # street network (OSM) and GTFS beside it
+    return info
+
+
+def build_store_file(path: str | Path, build, *, overwrite: bool = True, force: bool = False,
+                     source_id: str = SOURCE_ID, label: str = "die Musterstadt") -> dict:
+    """Create the store file at ``path`` with a generated demo: ``build(con) -> dict`` writes it.
 
     With ``overwrite`` the file is replaced as a whole: the demo is built into a temporary file beside it and
     renamed over it atomically (a failed build leaves the old file as it was). Without ``overwrite`` only the
-    demo source is replaced inside the existing store (one transaction).
+    demo's source is replaced inside the existing store (one transaction).
 
     Refused with ``InputError`` (nothing changed): a store another program holds open (e.g. the running app);
     with ``overwrite``, a store that holds sources other than the demo, or a file that is no DuckDB store —
@@ -142,20 +152,21 @@ def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = 
     if not is_plain_file(path):  # a store folder: a new snapshot (viewers keep theirs; the writer lock serialises)
         published = current(path)
         if overwrite and published is not None and not force:
-            _refuse_other_sources(published.path)
-        with writing(path, note="sozialraum demo", fresh=overwrite, label="Musterstadt (fiktiv)") as con:
-            return build_demo(con, seed=seed)
+            _refuse_other_sources(published.path, source_id, label)
+        with writing(path, note="sozialraum demo", fresh=overwrite,
+                     label=f"{label.split(' ', 1)[-1]} (fiktiv)") as con:
+            return build(con)
     if not overwrite:
         _refuse_if_locked(path)
         con = connect(path)
         try:
-            return build_demo(con, seed=seed)
+            return build(con)
         finally:
             con.close()
     if path.exists() and path.stat().st_size > 0:
         _refuse_if_locked(path)
         if not force:
-            _refuse_other_sources(path)
+            _refuse_other_sources(path, source_id, label)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     for p in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -164,7 +175,7 @@ def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = 
     try:
         con = connect(tmp)
         try:
-            info = build_demo(con, seed=seed)
+            info = build(con)
         finally:
             con.close()
         wal = path.with_name(path.name + ".wal")
@@ -198,7 +209,7 @@ def _refuse_if_locked(path: Path) -> None:
         # not a DuckDB file: reported by _refuse_other_sources unless forced
 
 
-def _refuse_other_sources(path: Path) -> None:
+def _refuse_other_sources(path: Path, source_id: str = SOURCE_ID, label: str = "die Musterstadt") -> None:
     """InputError when the file holds data that is not the demo (or is no DuckDB store at all)."""
     import duckdb
 
@@ -212,7 +223,7 @@ def _refuse_other_sources(path: Path) -> None:
     try:
         try:
             rows = con.execute("SELECT source_id, title FROM sources WHERE source_id <> ? ORDER BY 1",
-                               [SOURCE_ID]).fetchall()
+                               [source_id]).fetchall()
         except duckdb.Error:
             tables = con.execute("SELECT count(*) FROM information_schema.tables").fetchone()[0]
             rows = [("?", "Tabellen, die nicht vom Sozialraum-Dashboard stammen")] if tables else []
@@ -220,7 +231,7 @@ def _refuse_other_sources(path: Path) -> None:
         con.close()
     if rows:
         shown = ", ".join(f"{sid} ({title})" for sid, title in rows[:5]) + (" …" if len(rows) > 5 else "")
-        raise InputError(f"Die Datenbank {path} enthält andere Daten als die Musterstadt: {shown}. Sie wird nicht "
+        raise InputError(f"Die Datenbank {path} enthält andere Daten als {label}: {shown}. Sie wird nicht "
                          "überschrieben. Für die Demo eine eigene Datei wählen (z. B. --db data/demo.duckdb), "
-                         "mit --keep-other-sources nur die Musterstadt hinzufügen oder mit --force alles "
+                         f"mit --keep-other-sources nur {label} hinzufügen oder mit --force alles "
                          "ersetzen.")

@@ -75,9 +75,13 @@ def calibrate(z: np.ndarray, pop: np.ndarray, target: float) -> float:
     return 0.5 * (lo + hi)
 
 
-def counts(prof: pd.DataFrame, res: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, Trends]:
-    """Wide frame key, period, *SGB2 and the trends used."""
+def counts(prof: pd.DataFrame, res: pd.DataFrame, rng: np.random.Generator,
+           target_rate: float | None = None) -> tuple[pd.DataFrame, Trends]:
+    """Wide frame key, period, *SGB2 and the trends used. ``target_rate`` replaces the drawn overall SGB II
+    rate (the Musterkreis is calibrated to a rural rate)."""
     trends = draw_trends(prof, rng)
+    if target_rate is not None:
+        trends = Trends(trends.improving, trends.worsening, float(target_rate))
     z = rate_model(prof, trends, rng)
     last = res[res.period == PERIODS[-1]].set_index("key").loc[prof.key]
     z += calibrate(z[:, -1], last.ew_gesamt.to_numpy(), trends.target_rate)

@@ -33,6 +33,7 @@ class ReportContext:
     published: pd.DataFrame  # long, this level and period, gate applied
     need: pd.DataFrame | None  # need index by area_key (None when it cannot be computed)
     need_error: str = ""
+    need_layer: object = None  # sozialraum.views.need.NeedLayer of the need index (the map as the app draws it)
     basemap: str = "none"
     palette: str = "standard"
     created: dt.date = field(default_factory=dt.date.today)
@@ -83,11 +84,6 @@ def city_name(con, level: str) -> str:
     return str(src["title"].iloc[0]).split(" – ")[0].strip() if len(src) else "Stadt"
 
 
-def level_chain(con, level: str) -> pd.DataFrame:
-    """``level`` and the levels above it (finest first): level, label, parent_level, rank."""
-    return con.execute(read_sql("level_chain.sql", _HERE), {"level": level}).df()
-
-
 def make_context(con, level: str | None = None, period: str | None = None, *, threshold: float | None = None,
                  basemap: str | None = None, palette: str = "standard",
                  settings: dict | None = None) -> ReportContext:
@@ -103,18 +99,22 @@ def make_context(con, level: str | None = None, period: str | None = None, *, th
     period = period or default_period(con, level)
     threshold = float(values["suppression_threshold"] if threshold is None else threshold)
     values["suppression_threshold"] = threshold
-    need, need_error = None, ""
+    areas_web = read.areas(con, level, web=True)
+    need, need_error, layer = None, "", None
     try:
-        from sozialraum.analysis.need_index import need_index_for_store
+        from sozialraum.views.need import NEED_INDEX, need_layer
 
-        need = need_index_for_store(con, level, period, min_population=values["min_population"])
+        layer = need_layer(con, level, NEED_INDEX, period, min_population=values["min_population"],
+                           threshold=threshold, areas=areas_web)
+        need = layer.need
+        if not layer.shown.any():
+            need_error = " ".join(layer.notes) or "keine bewertbaren Gebiete"
     except Exception as exc:  # noqa: BLE001 - the report says why the need index is missing instead of failing
         need_error = str(exc) or type(exc).__name__
     return ReportContext(
         con=con, level=level, level_label=label, period=period, threshold=threshold,
-        city=city_name(con, level), fictional=read.is_fictional(con),
-        areas_web=read.areas(con, level, web=True),
+        city=city_name(con, level), fictional=read.is_fictional(con), areas_web=areas_web,
         published=published(con, level, period=period, threshold=threshold),
-        need=need, need_error=need_error, basemap=basemap or values["basemap"], palette=palette,
-        settings=values,
+        need=need, need_error=need_error, need_layer=layer, basemap=basemap or values["basemap"],
+        palette=palette, settings=values,
     )

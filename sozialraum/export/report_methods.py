@@ -83,6 +83,15 @@ def methods_section(ctx: ReportContext, doc: Document, siting: dict | None = Non
         "Gesamtzahl eines Gebiets und seinen übrigen Gruppen (z. B. Regelleistungsberechtigte = erwerbsfähige + "
         "nicht erwerbsfähige) errechnen lässt. Quoten auf gesperrten Fallzahlen sind ebenfalls gesperrt. "
         "Gesperrte Werte erscheinen als *, in Karten schraffiert. Dieselbe Regel gilt für jeden Datenexport.</p>",
+        ("<p>Erreichbarkeit, Versorgung je Person (2SFCA), weiße Flecken und Standortplanung rechnen nur mit "
+         "veröffentlichten Fallzahlen, nie mit den gesperrten: Für jedes gesperrte Gebiet wird der veröffentlichte "
+         "Rest des übergeordneten Gebiets (seine Zahl minus die veröffentlichten Teilgebiete) gleichmäßig auf die "
+         "gesperrten Teilgebiete verteilt; ist dieser Rest nicht veröffentlicht, gilt der feste Ersatzwert "
+         f"{cell(t / 2, None, 1)} (Mitte des gesperrten Bereichs). Beide Werte hängen nur von veröffentlichten "
+         "Zahlen ab. Zwei Datenbestände, die dieselben Werte veröffentlichen, ergeben daher dieselben Standorte, "
+         "Anteile, Personenzahlen und k-Kurven: Aus wiederholten Rechnungen mit anderen Einstellungen lässt sich "
+         "keine gesperrte Zahl erschließen. Personenzahlen solcher Modelle sind auf Zehner gerundet; Gebiete mit "
+         "gesperrter Fallzahl werden darin nicht beziffert.</p>"),
         "<h3>Erreichbarkeit (Wegemodell)</h3>",
         f"<p>Fußwege: Luftlinie im metrischen Koordinatensystem × Umwegfaktor {cell(v['detour_factor'], None, 2)}, "
         f"umgerechnet mit {cell(v['walking_speed_kmh'], None, 1)} km/h in Minuten. Als erreichbar gilt, was "

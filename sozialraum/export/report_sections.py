@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum.export.document import Document, esc, legend, table
-from sozialraum.export.report_context import ReportContext, cell, format_date, level_chain
+from sozialraum.export.report_context import ReportContext, cell, format_date
 from sozialraum.formatting import format_period
 
 RANK_RATES = ("sgb2_quote", "kinderarmut", "alo_quote")
@@ -47,26 +47,21 @@ def need_values(ctx: ReportContext) -> tuple[np.ndarray, np.ndarray, pd.DataFram
 
 def need_map(ctx: ReportContext, *, selected: str | None = None, legend_on: bool = True,
              focus: float | None = None):
-    """The need-index choropleth as the app draws it (MSS classes), or None without a need index.
+    """The need-index choropleth as the app draws it (``sozialraum.views.need``), or None without a need index.
 
     ``focus``: with ``selected``, zoom to that area's bounding box widened by this share of its size on each side.
     """
-    from sozialraum.analysis.classify import classify
-    from sozialraum.maps import choropleth
+    from sozialraum.views.need import draw
 
-    values, scored, need = need_values(ctx)
-    if need is None or not scored.any():
+    layer = ctx.need_layer
+    if layer is None or not layer.shown.any():
         return None, None
-    classification = classify(np.where(scored, values, np.nan), "mss", 4)
-    tips = {"Statusindex": [cell(v, None, 2) for v in values],
-            "Statusklasse": [str(c) if isinstance(c, str) and c else "–" for c in need["status_class"]]}
-    m = choropleth(ctx.areas_web, values, classification, tooltip_fields=tips, unscored_mask=~scored,
-                   basemap=ctx.basemap, title=NEED_TITLE, palette=ctx.palette, selected=selected,
-                   legend=legend_on, attribution=_map_attribution(ctx))
+    m = draw(layer, basemap=ctx.basemap, palette=ctx.palette, selected=selected, legend=legend_on,
+             attribution=_map_attribution(ctx), title=NEED_TITLE)
     if selected is not None and focus is not None:
         minx, miny, maxx, maxy = _window(ctx.areas_web, selected, focus)
         m.fit_bounds([[miny, minx], [maxy, maxx]])  # runs after the fit to the whole city
-    return m, classification
+    return m, layer.classification
 
 
 def _window(areas_web, key: str, share: float) -> tuple[float, float, float, float]:
@@ -98,13 +93,20 @@ def need_section(ctx: ReportContext, doc: Document) -> None:
              for i, label in enumerate(classification.labels)]
     if (~scored).any():
         items.append(("#d9d9d9", f"nicht bewertet ({int((~scored).sum())} Gebiete)"))
+    from sozialraum.views.need import summary
+
+    why = summary(ctx.need_layer) if ctx.need_layer is not None else []
+    notes = "".join(f"<p class='note'>{esc(n)}</p>" for n in ctx.need_layer.notes) if ctx.need_layer else ""
+    if why:
+        notes += ("<p class='note'>Nicht bewertet: " + "; ".join(f"{esc(t)} ({n})" for t, n in why[:6])
+                  + ".</p>")
     text = (f"<p>Sozialer Status der {len(values)} Gebiete der Ebene {esc(ctx.level_label)}, Stichtag "
             f"{esc(format_period(ctx.period))}: Je dunkler, desto höher der Bedarf (niedrigerer sozialer Status). "
             "Klassen nach dem Monitoring Soziale Stadtentwicklung: hoch (Index unter −1), mittel (−1 bis +1), "
             "niedrig (über +1 bis +1,5), sehr niedrig (über +1,5).</p>")
     doc.add(head + text + doc.map(m, height_mm=195, caption=f"Karte: {NEED_TITLE}, {ctx.level_label}, "
                                                             f"{format_period(ctx.period)}")
-            + "<div><b>Legende – Statusklasse</b></div>" + legend(items) + "</section>")
+            + "<div><b>Legende – Statusklasse</b></div>" + legend(items) + notes + "</section>")
 
 
 def ranking_frame(ctx: ReportContext) -> tuple[pd.DataFrame, str]:
@@ -120,8 +122,10 @@ def ranking_frame(ctx: ReportContext) -> tuple[pd.DataFrame, str]:
     if need is not None and scored.any():
         frame["_score"] = np.where(scored, pd.to_numeric(need["status_index"], errors="coerce"), np.nan)
         frame["Statusindex"] = [cell(v, None, 2) for v in frame["_score"]]
-        frame["Statusklasse"] = [c if s and isinstance(c, str) else "nicht bewertet"
-                                 for c, s in zip(need["status_class"], scored)]
+        why = need["reason"] if "reason" in need else pd.Series("", index=need.index)
+        frame["Statusklasse"] = [c if s and isinstance(c, str) else
+                                 ("nicht bewertet: " + w if isinstance(w, str) and w else "nicht bewertet")
+                                 for c, s, w in zip(need["status_class"], scored, why)]
         if "dynamics_class" in need and need["dynamics_class"].notna().any():
             frame["Dynamik"] = [c if isinstance(c, str) and c else "–" for c in need["dynamics_class"]]
     else:
@@ -161,9 +165,10 @@ def default_profile_areas(ranking: pd.DataFrame, n: int = 2) -> list[str]:
 
 
 def profile_section(ctx: ReportContext, doc: Document, area_keys: list[str], ranking: pd.DataFrame) -> None:
-    """A Steckbrief per area: locator map, need class and rank, all indicators against parent and city."""
-    from sozialraum.analysis.confidentiality import published
+    """A Steckbrief per area: locator map, need class and rank, all indicators against parent levels and city
+    (the comparison columns come from ``sozialraum.views.profile``, as in the app)."""
     from sozialraum.indicators.registry import INDICATORS
+    from sozialraum.views.profile import references
 
     if not area_keys:
         return
@@ -173,19 +178,6 @@ def profile_section(ctx: ReportContext, doc: Document, area_keys: list[str], ran
         from sozialraum.errors import InputError
 
         raise InputError(f"Gebiete {', '.join(unknown)} gibt es auf der Ebene {ctx.level_label} nicht.")
-    chain = level_chain(ctx.con, ctx.level)
-    upper = []  # (label, published frame, parent key lookup)
-    parents = dict(zip(ctx.areas_web["area_key"], ctx.areas_web["parent_key"]))
-    for row in chain.iloc[1:].itertuples():
-        upper.append((row.level, row.label, published(ctx.con, row.level, period=ctx.period,
-                                                        threshold=ctx.threshold)))
-    from sozialraum.export.tables import area_names
-
-    up_names, up_parent = {}, {}
-    for lv, _, _ in upper:
-        frame = area_names(ctx.con, lv)
-        up_names[lv] = dict(zip(frame["area_key"], frame["name"]))
-        up_parent[lv] = dict(zip(frame["area_key"], frame["parent_key"]))
     order = [k for k in INDICATORS if k in set(ctx.published["indicator"])]
     parts = ["<section><h2>Gebietsprofile</h2>"]
     for n, key in enumerate(area_keys):
@@ -201,14 +193,11 @@ def profile_section(ctx: ReportContext, doc: Document, area_keys: list[str], ran
         if m is not None:
             parts.append(doc.map(m, height_mm=75, caption=f"{names[key]} (schwarz umrandet) und Nachbargebiete, "
                                                            "Farben wie in der Bedarfskarte"))
+        refs = references(ctx.con, ctx.level, ctx.period, key, threshold=ctx.threshold,
+                          city_title=f"{ctx.city} gesamt")
         columns = {"Kennzahl": [], names[key]: []}
-        heads = []
-        parent_key = parents.get(key)
-        for lv, label, pub in upper:
-            heads.append((lv, f"{label}: {up_names[lv].get(parent_key, parent_key)}", pub, parent_key))
-            parent_key = up_parent[lv].get(parent_key)
-        for _, head, _, _ in heads:
-            columns[head] = []
+        for title, _ in refs:
+            columns[title] = []
         for ind in order:
             spec = INDICATORS[ind]
             decimals = 0 if spec.kind == "count" else (3 if spec.kind == "index" else 1)
@@ -216,14 +205,10 @@ def profile_section(ctx: ReportContext, doc: Document, area_keys: list[str], ran
             columns["Kennzahl"].append(spec.label_de + unit)
             v, f = ctx.value(key, ind)
             columns[names[key]].append(cell(v, f, decimals))
-            for _, head, pub, pk in heads:
-                row = pub[(pub["area_key"] == pk) & (pub["indicator"] == ind)]
-                columns[head].append(cell(row["value"].iloc[0], row["flag"].iloc[0], decimals) if len(row)
-                                     else "–")
-        city = _city_totals(ctx, upper, order)
-        if city:
-            columns[f"{ctx.city} gesamt"] = [
-                cell(city.get(ind), None, 0 if INDICATORS[ind].kind == "count" else 1) for ind in order]
+            for title, rows in refs:
+                row = rows[rows["indicator"] == ind]
+                columns[title].append(cell(row["value"].iloc[0], row["flag"].iloc[0], decimals) if len(row)
+                                      else "–")
         frame = pd.DataFrame(columns)
         parts.append(table(frame, numeric=tuple(c for c in frame.columns if c != "Kennzahl")))
     parts.append("<p class='note'>* = gesperrt (statistische Geheimhaltung), – = kein Wert. Übergeordnete "
@@ -231,12 +216,3 @@ def profile_section(ctx: ReportContext, doc: Document, area_keys: list[str], ran
     doc.add("".join(parts))
 
 
-def _city_totals(ctx: ReportContext, upper: list, order: list[str]) -> dict[str, float] | None:
-    """City-wide values when the top level has several areas (sums of published values; NaN if any is
-    suppressed or missing), else None (the top level is the city and already a column)."""
-    top = upper[-1][2] if upper else ctx.published
-    if top["area_key"].nunique() <= 1:
-        return None
-    from sozialraum.profile import totals
-
-    return totals(top, order)

@@ -76,10 +76,11 @@ def map_frames(plan) -> tuple[pd.DataFrame, pd.DataFrame]:
     return sites, service
 
 
-def explanation_frame(plan, sites: pd.DataFrame) -> pd.DataFrame:
+def explanation_frame(plan, sites: pd.DataFrame, marks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The per-site table of the report; ``marks`` (``robust.stability_for_store``) adds the stability column."""
     ex = plan.explanation.merge(sites[["id", "order", "type_label"]].rename(columns={"order": "nr"}), on="id")
     ex = ex.sort_values(["fixed", "nr"], ascending=[False, True])
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "Nr.": ["JC" if f else str(n) for f, n in zip(ex["fixed"], ex["nr"])],
         "Standort": [f"{n} ({t})" for n, t in zip(ex["name"], ex["type_label"])],
         "Erreicht (≈)": [cell(v, None, 0) for v in ex["covered"]],
@@ -88,6 +89,27 @@ def explanation_frame(plan, sites: pd.DataFrame) -> pd.DataFrame:
         "Partnerangebote in Reichweite": [f"{int(n)} – {p}" if n else "keine"
                                           for n, p in zip(ex["n_partners"], ex["partners"].fillna(""))],
     })
+    if marks is not None and len(marks):
+        got = marks.set_index("id")
+        out.insert(2, "Stabilität", [
+            "–" if i not in got.index else ("fest" if got.loc[i, "mark"] == "fest" else
+                                            f"{got.loc[i, 'mark']} ({int(got.loc[i, 'n_kept'])}/"
+                                            f"{int(got.loc[i, 'n_variants'])})") for i in ex["id"]])
+    return out
+
+
+def _stability(ctx, plan):
+    """Stability marks for the report (budget ± 5 min, earlier periods); none for the p-median (each variant
+    would take up to the solver's time limit) or when the variants cannot be computed."""
+    if plan.parameters.get("model") == "pmedian":
+        return None, ()
+    from sozialraum.siting.robust import stability_for_store
+
+    try:
+        marks, chosen = stability_for_store(ctx.con, plan)
+    except Exception:  # noqa: BLE001 - the stability check must not sink the report
+        return None, ()
+    return (marks if chosen else None), tuple(chosen)
 
 
 def siting_section(ctx: ReportContext, doc: Document, scenario: str | None) -> dict:
@@ -137,15 +159,58 @@ def siting_section(ctx: ReportContext, doc: Document, scenario: str | None) -> d
             + "<h3>Nutzen jedes weiteren Standorts (k-Kurve)</h3>"
             + doc.chart(chart, height_mm=62, caption="Anteil der Zielgruppe in Reichweite bei k neuen Standorten")
             + "</section>")
+    marks, variants = _stability(ctx, plan)
+    stab_text = ("" if marks is None else
+                 " Stabilität: in wie vielen Varianten der Standort wieder gewählt wird („stabil“ in allen, „meist“ "
+                 "in mindestens der Hälfte, „unsicher“ in weniger); Varianten: " + ", ".join(variants) + ".")
     doc.add("<section><h2>Standorte im Einzelnen</h2><p>Je Standort: wie viele Menschen der Zielgruppe er "
             "erreicht, was er zu den vorher gewählten hinzufügt, welche Gebiete er versorgt und welche "
             "Partnerangebote (§ 16a SGB II u. a.) in Reichweite liegen. Personenzahlen sind Modellschätzungen, "
-            "auf Zehner gerundet.</p>"
-            + table(explanation_frame(plan, sites), numeric=("Erreicht (≈)", "Zuwachs (≈)"),
+            f"auf Zehner gerundet.{esc(stab_text)}</p>"
+            + table(explanation_frame(plan, sites, marks), numeric=("Erreicht (≈)", "Zuwachs (≈)"),
                     widths={"Nr.": "8mm", "Standort": "34mm", "Versorgte Gebiete (≈ Personen)": "50mm"}, small=True)
             + "</section>")
+    doc.add(_fairness_and_caseload(plan, target))
     method = (f"{s.get('model_label', p.get('model'))}; Zielgruppe {target}; Zeitbudget {budget} Minuten; "
               f"Nachfrage als Rasterpunkte in den Gebieten, gewichtet mit der Zielgruppe; Optimierung mit HiGHS "
               f"(Status: {s.get('status', '–')}). Die k-Kurve zeigt für k = 1 bis {int(curve['k'].max())} neue "
               "Standorte den erreichbaren Anteil (jeweils neu optimiert).")
     return {"name": title, "text": method, "notes": notes}
+
+
+def _fairness_and_caseload(plan, target: str) -> str:
+    """Reach per MSS status class (with the concentration index) and the expected caseload per site."""
+    html = ""
+    fair = getattr(plan, "fairness", None)
+    if fair is not None and len(fair):
+        ci = plan.summary.get("concentration_index")
+        frame = pd.DataFrame({
+            "Statusklasse": fair["status_class"],
+            "Zielgruppe (≈)": [cell(v, None, 0) for v in fair["target"]],
+            "in Reichweite (≈)": [cell(v, None, 0) for v in fair["within_reach"]],
+            "Anteil": [cell(100 * v, None, 1) + " %" if pd.notna(v) else "–" for v in fair["share"]],
+        })
+        html += ("<h3>Reichweite nach Statusklasse</h3><p>Anteil der Zielgruppe in Reichweite je "
+                 "Statusklasse des Sozialindex (Stichtag "
+                 f"{esc(format_period(plan.summary.get('need_period')))}). Konzentrationsindex der Reichweite über "
+                 f"der Bedarfsrangfolge: {esc('–' if ci is None else cell(ci, None, 2))} (+1: nur die Menschen in den "
+                 "bedürftigsten Gebieten erreicht, 0: unabhängig vom Bedarf, −1: nur die in den am wenigsten "
+                 "bedürftigen).</p>"
+                 + table(frame, numeric=("Zielgruppe (≈)", "in Reichweite (≈)", "Anteil"), small=True))
+    load = getattr(plan, "caseload", None)
+    if load is not None and len(load):
+        mine = load[load["group"] == plan.parameters.get("target_indicator")]
+        frame = pd.DataFrame({
+            "Standort": mine["name"],
+            "Erwartete Fälle (≈)": [cell(v, None, 0) for v in mine["people"]],
+            "Beratungsstunden je Woche": [cell(v, None, 1) for v in mine["staff_hours_week"]],
+            "Kapazität (Personen je Jahr)": [cell(v, None, 0) for v in mine["capacity"]],
+            "Auslastung": [cell(100 * v, None, 0) + " %" if pd.notna(v) else "–" for v in mine["utilisation"]],
+        })
+        html += ("<h3>Erwartete Fallzahlen je Standort</h3><p>Personen der Zielgruppe "
+                 f"({esc(target)}), die ihren nächsten gewählten Standort in der Zeit erreichen, und die "
+                 "Beratungsstunden je Woche, die daraus folgen (Einstellungen „Kapazität“); Grundlage für Personal- "
+                 "und Kostenplanung nach Zielgruppen. Modellschätzungen, auf Zehner gerundet.</p>"
+                 + table(frame, numeric=("Erwartete Fälle (≈)", "Beratungsstunden je Woche",
+                                         "Kapazität (Personen je Jahr)", "Auslastung"), small=True))
+    return f"<section><h2>Bedarf, Reichweite und Fallzahlen</h2>{html}</section>" if html else ""

@@ -36,12 +36,14 @@ def level_label(con, level: str) -> str:
 
 
 def default_level(con) -> str:
-    """The finest level that has observations (the level a planner usually looks at)."""
-    rows = con.execute(read_sql("levels_default.sql", _HERE)).fetchall()
-    if not rows:
+    """The finest level that has data (the level a planner usually looks at; most areas, not first by name)."""
+    from sozialraum.analysis.data_gaps import finest_level
+
+    level = finest_level(con)
+    if level is None:
         raise InputError("Die Datenbank enthält noch keine Kennzahlen. Mit 'sozialraum demo' wird die "
                          "Musterstadt angelegt.")
-    return rows[0][0]
+    return level
 
 
 def default_period(con, level: str) -> str:
@@ -126,14 +128,18 @@ def need_index_sheet(con, level: str, period: str | None = None) -> Sheet:
         flags[key] = np.where(scored, None, "not_scored")
     frame["scored"] = np.where(scored, "ja", "nein")
     columns.append(Column("scored", "Bewertet"))
+    for key, header in (("reason", "Grund (nicht bewertet)"), ("dynamics_reason", "Grund (Dynamik nicht bewertet)")):
+        if key in frame.columns:
+            frame[key] = frame[key].fillna("").astype(str)
+            columns.append(Column(key, header))
     label = level_label(con, level)
     return Sheet(
         name=f"bedarfsindex_{level}"[:60], title=f"Bedarfsindex {label} {period}", columns=tuple(columns),
         values=frame, flags=flags.astype("object"),
         notes=(f"Gebietsebene: {label}; Stichtag/Zeitraum: {period}.",
                "Index nach dem Verfahren des Berliner Monitorings Soziale Stadtentwicklung (MSS): "
-               "z-standardisierte Indikatoren, summiert und erneut standardisiert. Nicht bewertet: Gebiete "
-               "unter der Mindesteinwohnerzahl."),
+               "z-standardisierte Indikatoren, summiert und erneut standardisiert. Indikatoren: "
+               f"{', '.join(index.attrs.get('status', []))}. Nicht bewertete Gebiete: Grund in eigener Spalte."),
         tab=f"Bedarfsindex {label}",
     )
 

@@ -7,6 +7,7 @@ One module per format or purpose:
 - ``points``  — provider / venue / Jobcenter points from CSV (lat/lon or x/y + CRS) or GeoJSON.
 - ``loader``  — ``import_areas`` / ``import_statistics`` / ``import_points``: read, validate, ``replace_source``.
 - ``recipe``  — a TOML recipe naming several sources; imported all-or-nothing.
+- ``plausibility`` — impossible and doubtful values, checked at the store's write boundary for every importer.
 
 Every problem is raised as ``sozialraum.errors.InputError`` naming file, row (as a spreadsheet shows it) and
 column; nothing is written to the store when that happens.

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -81,7 +81,8 @@ class PlausibilityReport:
     def raise_for(self, confirm_warnings: bool = False) -> None:
         """``InputError`` for errors; ``PlausibilityWarning`` for warnings unless confirmed."""
         if self.errors:
-            raise InputError(list(self.errors[:MAX_PROBLEMS]) + list(self.warnings[:MAX_PROBLEMS]))
+            doubtful = [replace(p, problem=f"zweifelhaft: {p.problem}") for p in self.warnings[:MAX_PROBLEMS]]
+            raise InputError(list(self.errors[:MAX_PROBLEMS]) + doubtful)
         if self.warnings and not confirm_warnings:
             raise PlausibilityWarning(self)
 
@@ -149,6 +150,11 @@ class _Where:
         return Problem(file, text, row=row, column=column)
 
 
+def _text(column: pd.Series) -> pd.Series:
+    """Keys as plain Python strings (object dtype): Arrow-backed strings are slow to iterate."""
+    return pd.Series([str(v) for v in column.tolist()], index=column.index, dtype=object)
+
+
 def _area(cell) -> str:
     return f"Gebiet {cell[1]!r} ({cell[0]}), {cell[3]}"
 
@@ -188,7 +194,7 @@ def check(new: pd.DataFrame, context: pd.DataFrame, areas: pd.DataFrame, levels:
         return PlausibilityReport()
     new = new.copy()
     for k in CELL:
-        new[k] = new[k].astype(str)
+        new[k] = _text(new[k])
     where = _Where(new, default_file)
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -197,7 +203,8 @@ def check(new: pd.DataFrame, context: pd.DataFrame, areas: pd.DataFrame, levels:
     unit = {k: s.unit for k, s in indicators.items()}
     ctx = context[context["value"].notna()].copy()
     for k in CELL:
-        ctx[k] = ctx[k].astype(str)
+        ctx[k] = _text(ctx[k])
+    areas = areas.assign(level=_text(areas["level"]), area_key=_text(areas["area_key"]))
     ctx["value"] = ctx["value"].astype(float)
     known = new[pd.to_numeric(new["value"], errors="coerce").notna()].copy()
     known["value"] = known["value"].astype(float)
@@ -222,22 +229,22 @@ def check(new: pd.DataFrame, context: pd.DataFrame, areas: pd.DataFrame, levels:
     imported = ctx[~ctx["derived"].astype(bool)] if "derived" in ctx else ctx
     value_of = dict(zip(zip(*(ctx[k] for k in CELL)), ctx["value"]))
 
-    # 2. subgroup above its total (same area and period)
-    for part, total in _pairs(indicators):
-        p = ctx[ctx["indicator"] == part]
-        if p.empty:
-            continue
-        t = ctx[ctx["indicator"] == total][["level", "area_key", "period", "value"]]
-        m = p.merge(t, on=["level", "area_key", "period"], suffixes=("", "_total"))
-        m = m[m["value"] > m["value_total"]]
-        for r in m.itertuples(index=False):
-            pc, tc = (r.level, r.area_key, part, r.period), (r.level, r.area_key, total, r.period)
-            if pc not in new_cells and tc not in new_cells:
-                continue
-            at = pc if pc in new_cells else tc
-            errors.append(where.problem(at, f"{part} = {_num(r.value)} ist größer als {total} = "
-                                            f"{_num(r.value_total)} – eine Teilgruppe kann nicht größer sein "
-                                            f"als ihre Gesamtzahl ({_area(pc)})"))
+    # 2. subgroup above its total (same area and period): one wide table, one comparison per pair
+    pairs = [(a, b) for a, b in _pairs(indicators) if a in set(ctx["indicator"]) and b in set(ctx["indicator"])]
+    if pairs:
+        used = {x for pair in pairs for x in pair}
+        wide = ctx[ctx["indicator"].isin(used)].pivot_table(index=["level", "area_key", "period"],
+                                                            columns="indicator", values="value", aggfunc="first")
+        for part, total in pairs:
+            above = wide[wide[part] > wide[total]]
+            for (lv, key, per), value, value_total in zip(above.index, above[part], above[total]):
+                pc, tc = (lv, key, part, per), (lv, key, total, per)
+                if pc not in new_cells and tc not in new_cells:
+                    continue
+                at = pc if pc in new_cells else tc
+                errors.append(where.problem(at, f"{part} = {_num(value)} ist größer als {total} = "
+                                                f"{_num(value_total)} – eine Teilgruppe kann nicht größer sein "
+                                                f"als ihre Gesamtzahl ({_area(pc)})"))
 
     # 3. an area's count above its parent's (or any ancestor's) given count; children not adding up
     parent_level = {lv: (p if isinstance(p, str) else None) for lv, p in zip(levels["level"], levels["parent_level"])}
@@ -310,27 +317,26 @@ def check(new: pd.DataFrame, context: pd.DataFrame, areas: pd.DataFrame, levels:
             doubtful.update(cells)
 
     # 5. far outside the same indicator's other periods (same area)
-    cmp = imported[imported["indicator"].map(kind).isin(["count", "rate"])]
-    others = cmp.groupby(["level", "area_key", "indicator"])
-    med: dict = {}
-    for (lv, key, ind), g in others:
-        if len(g) > 1:
-            med[(lv, key, ind)] = dict(zip(g["period"], g["value"]))
-    for r in known.itertuples(index=False):
-        cell = (r.level, r.area_key, r.indicator, r.period)
-        if r.kind not in ("count", "rate"):
-            continue
-        hist = {p: v for p, v in med.get((r.level, r.area_key, r.indicator), {}).items() if p != r.period}
-        if not hist or r.value < 0:
-            continue
-        m = float(np.median(list(hist.values())))
-        hi, lo = max(r.value, m), min(r.value, m)
-        floor = PERIOD_MIN_COUNT if r.kind == "count" else PERIOD_MIN_RATE
-        if hi >= floor and (lo <= 0 or hi / lo >= PERIOD_FACTOR):
+    cmp = imported[imported["indicator"].map(kind).isin(["count", "rate"])][
+        ["level", "area_key", "indicator", "period", "value"]]
+    mine = known[known["kind"].isin(["count", "rate"]) & (known["value"] >= 0)][CELL + ["value", "kind"]]
+    pairs = mine.merge(cmp, on=["level", "area_key", "indicator"], suffixes=("", "_o"))
+    pairs = pairs[pairs["period_o"] != pairs["period"]]
+    if len(pairs):
+        hist = pairs.groupby(CELL, sort=True).agg(value=("value", "first"), kind=("kind", "first"),
+                                                  m=("value_o", "median"))
+        hi, lo = np.maximum(hist["value"], hist["m"]), np.minimum(hist["value"], hist["m"])
+        floor = np.where(hist["kind"] == "count", PERIOD_MIN_COUNT, PERIOD_MIN_RATE)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            far = (hi >= floor) & ((lo <= 0) | (hi / lo >= PERIOD_FACTOR))
+        for cell, r in hist[far].iterrows():
+            periods = sorted(pairs.loc[(pairs["level"] == cell[0]) & (pairs["area_key"] == cell[1])
+                                       & (pairs["indicator"] == cell[2]) & (pairs["period"] == cell[3]),
+                                       "period_o"])
             doubtful.add(cell)
-            warnings.append(where.problem(cell, f"{r.indicator} = {_num(r.value)} weicht stark von den anderen "
-                                                f"Zeiträumen ab (Median {_num(m)}: "
-                                                f"{', '.join(sorted(hist))}) – {_area(cell)}"))
+            warnings.append(where.problem(cell, f"{cell[2]} = {_num(r['value'])} weicht stark von den anderen "
+                                                f"Zeiträumen ab (Median {_num(r['m'])}: {', '.join(periods)}) – "
+                                                f"{_area(cell)}"))
 
     # 6. one area's count above the sum of all others of its level (glued digits, a total row as an area)
     for (lv, ind, per), g in counts.groupby(["level", "indicator", "period"], sort=True):

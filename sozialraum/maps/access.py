@@ -23,9 +23,12 @@ CATCHMENT_CLASS = "sr-catchment"
 
 
 def bounds_of(areas_web, points: pd.DataFrame | None = None):
-    """(min_lon, min_lat, max_lon, max_lat) of the areas, else of the points, else of Germany."""
+    """(min_lon, min_lat, max_lon, max_lat) of the bulk of the areas (far-out islands left out of the fit), else of
+    the points, else of Germany."""
     if areas_web is not None and len(areas_web):
-        return areas_web.total_bounds
+        from sozialraum.maps.base import bulk_bounds
+
+        return bulk_bounds(areas_web)
     if points is not None and len(points):
         return (points["lon"].min(), points["lat"].min(), points["lon"].max(), points["lat"].max())
     return (5.9, 47.3, 15.0, 55.1)

@@ -44,13 +44,46 @@ def _basemap(basemap: str) -> Basemap:
         raise ValueError(f"Unbekannte Hintergrundkarte {basemap!r}; erlaubt: {', '.join(BASEMAPS)}") from None
 
 
+OUTLIER_MAD = 8.0  # a part lies far out when its centre is this many median absolute deviations from the median
+
+
+def bulk_bounds(gdf, fence: float = OUTLIER_MAD) -> tuple[float, float, float, float]:
+    """Bounds of the bulk of the areas: parts far outside (e.g. an island 100 km off the coast, alone or as part
+    of a district's multipolygon) are left out of the fit, so they do not squeeze the city into a corner. They
+    are still drawn and reachable by panning or zooming out.
+
+    Every polygon part counts on its own. A part is left out when its centre (representative point) lies more
+    than ``fence`` median absolute deviations (at least 1 % of the full extent) from the median of all part
+    centres, in longitude or latitude. With fewer than 3 parts, or when nothing is far out, this is
+    ``gdf.total_bounds``.
+    """
+    import numpy as np
+
+    total = tuple(float(v) for v in gdf.total_bounds)
+    parts = gdf.geometry.explode(index_parts=False)
+    parts = parts[~parts.is_empty]
+    if len(parts) < 3:
+        return total
+    pts = parts.representative_point()
+    keep = np.ones(len(parts), dtype=bool)
+    for coord in (pts.x.to_numpy(float), pts.y.to_numpy(float)):
+        med = np.median(coord)
+        mad = max(np.median(np.abs(coord - med)), 0.01 * (coord.max() - coord.min()))
+        keep &= np.abs(coord - med) <= fence * mad
+    if keep.all() or not keep.any():
+        return total
+    return tuple(float(v) for v in parts[keep].total_bounds)
+
+
 def base_map(bounds_wgs84, basemap: str = "none", *, base_url_path: str = "", attribution: str = "",
-             height: str | int = "100%", scale: bool = True, **kw):
-    """A folium Map fitted to ``bounds_wgs84`` = (min_lon, min_lat, max_lon, max_lat), e.g. ``gdf.total_bounds``.
+             height: str | int = "100%", scale: bool = True, legend_space: int = 0, **kw):
+    """A folium Map fitted to ``bounds_wgs84`` = (min_lon, min_lat, max_lon, max_lat), e.g. ``bulk_bounds(gdf)``.
 
     ``basemap``: 'none' (no tiles: draws offline), 'basemapde' (BKG) or 'osm'. Leaflet comes from the project's
     static folder (see :mod:`sozialraum.maps.assets`). Extra keywords go to ``folium.Map``.
     ``attribution``: extra attribution (e.g. data sources) shown in the map corner.
+    ``legend_space``: pixels kept free on the right when fitting (a legend in the bottom-right corner then does
+    not cover the areas there).
     """
     import folium
     from branca.element import Element
@@ -74,7 +107,8 @@ def base_map(bounds_wgs84, basemap: str = "none", *, base_url_path: str = "", at
         _add_attribution(m, attribution)
     if scale:
         _Script("L.control.scale({imperial: false}).addTo(%(map)s);").add_to(m)
-    m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], padding=(8, 8))
+    m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], padding_top_left=(8, 8),
+                 padding_bottom_right=(max(8, int(legend_space)), 8))
     return m
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from sozialraum.maps.base import base_map
+from sozialraum.maps.base import base_map, bulk_bounds
 from sozialraum.maps.legend import Legend, LegendRow, hatch_defs
 
 # ColorBrewer YlOrRd (colour-blind safe, print friendly) and viridis reversed (projector, high contrast)
@@ -127,12 +127,13 @@ def choropleth(gdf_wgs84, values, classification, *, tooltip_fields: Mapping[str
                suppressed_mask=None, unscored_mask=None, hotspot_labels=None, providers=None,
                basemap: str = "none", title: str = "", palette: str = "standard", reverse: bool = False,
                selected: str | None = None, base_url_path: str = "", attribution: str = "",
-               legend: bool = True, bounds=None, legend_large: bool = False, **map_kw):
+               legend: bool = True, bounds=None, legend_large: bool = False, reasons=None, **map_kw):
     """A folium Map of ``values`` (aligned with the rows of ``gdf_wgs84``) in the classes of ``classification``.
 
     ``classification``: object with ``bins``, ``labels`` and ``assign(values)`` (sozialraum.analysis.classify).
     ``tooltip_fields``: German label → preformatted strings per area (default: name only).
     ``suppressed_mask`` / ``unscored_mask``: areas drawn hatched grey / plain grey with the reason in the tooltip.
+    ``reasons``: per area, why it is not scored or has no value (replaces the generic text in the tooltip).
     ``hotspot_labels``: per-area labels of a hot-spot test; hot spots get a thick black, cold spots a blue outline.
     ``providers``: DataFrame with lon, lat, service_type, name (drawn as CircleMarkers by type, see points.py).
     ``bounds``: (min_lon, min_lat, max_lon, max_lat) to show instead of all areas (e.g. one area in focus).
@@ -154,14 +155,15 @@ def choropleth(gdf_wgs84, values, classification, *, tooltip_fields: Mapping[str
     colours = class_colours(len(classification.labels), palette, reverse=reverse)
     hot = [hotspot_kind(x) for x in hotspot_labels] if hotspot_labels is not None else [None] * n
 
+    why = [str(r) if isinstance(r, str) else "" for r in reasons] if reasons is not None else [""] * n
     fills, status = [], []
     for i in range(n):
         if suppressed[i]:
             fills.append(SUPPRESSED_FILL), status.append(SUPPRESSED_REASON)
         elif unscored[i]:
-            fills.append(UNSCORED_FILL), status.append(UNSCORED_REASON)
+            fills.append(UNSCORED_FILL), status.append(f"nicht bewertet: {why[i]}" if why[i] else UNSCORED_REASON)
         elif classes[i] < 0:
-            fills.append(MISSING_FILL), status.append(MISSING_REASON)
+            fills.append(MISSING_FILL), status.append(f"{MISSING_REASON}: {why[i]}" if why[i] else MISSING_REASON)
         else:
             fills.append(colours[classes[i]]), status.append("")
     names = gdf_wgs84["name"].astype(str).tolist() if "name" in gdf_wgs84.columns else [""] * n
@@ -184,7 +186,7 @@ def choropleth(gdf_wgs84, values, classification, *, tooltip_fields: Mapping[str
     fields = ["name"] + [f"t{j}" for j in range(len(tips))] + (["hinweis"] if any(status) else []) + \
         (["hotspot"] if hotspot_labels is not None else [])
 
-    m = base_map(gdf_wgs84.total_bounds if bounds is None else bounds, basemap, base_url_path=base_url_path, attribution=attribution, **map_kw)
+    m = base_map(bulk_bounds(gdf_wgs84) if bounds is None else bounds, basemap, base_url_path=base_url_path, attribution=attribution, **map_kw)
     m.get_root().html.add_child(folium.Element(hatch_defs()))
     # hover outline by CSS instead of folium's highlight_function (which sends a style table per area)
     m.get_root().header.add_child(folium.Element(

@@ -13,11 +13,13 @@ MODELS = {  # German label: "short name: what it does"
     "mclp": "Maximale Abdeckung: k Standorte, möglichst viele Menschen in Reichweite",
     "pmedian": "p-Median: k Standorte, im Mittel möglichst kurze Wege",
     "lscp": "Mengenüberdeckung: möglichst wenige Standorte, alle in Reichweite",
+    "mclp_cap": "Abdeckung mit Kapazität: k Standorte, möglichst viele Menschen in Reichweite und in den Sprechstunden",
 }
 MODELS_EN = {
     "mclp": "Maximal covering: k sites, most people within reach",
     "pmedian": "p-median: k sites, shortest mean walk",
     "lscp": "Set cover: fewest sites, everyone within reach",
+    "mclp_cap": "Capacitated covering: k sites, most people within reach and within the consultation hours",
 }
 
 

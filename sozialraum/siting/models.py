@@ -33,8 +33,19 @@ from scipy import sparse
 
 from sozialraum.errors import SolverError
 from sozialraum.siting._highs import solve_mip
-from sozialraum.siting.core import (MODELS, SitingResult, _canonical, _check_k, _fixed, _limit, _weights,
-                                    covered_mask, nearest_assignment, pattern)
+from sozialraum.siting.core import (
+    MODELS,
+    SitingResult,
+    _canonical,
+    _check_k,
+    _fixed,
+    _limit,
+    _weights,
+    covered_mask,
+    nearest_assignment,
+    pattern,
+)
+from sozialraum.siting.mclp import mclp_curve
 from sozialraum.siting.pmedian import pmedian_objective, solve_pmedian, solve_pmedian_refined
 
 __all__ = ["MODELS", "SitingResult", "solve_mclp", "solve_lscp", "solve_pmedian", "solve_pmedian_refined",
@@ -46,50 +57,26 @@ def solve_mclp(cover, weights, k: int, fixed=(), time_limit: float | None = None
                mip_rel_gap: float = 1e-9, start=None) -> SitingResult:
     """Maximal covering: open ``k`` new sites (plus ``fixed``) to maximise the weight within reach.
 
-    ``start``: optional iterable of candidate indices (a feasible selection) used as MIP start.
+    ``start``: optional iterable of candidate indices (a feasible selection) used as MIP start. Demand points
+    reaching the same candidates are merged and bounds may prove a greedy answer optimal before HiGHS runs
+    (``sozialraum.siting.mclp``).
     """
     p = pattern(cover)
     n_dem, n_cand = p.shape
     w = _weights(weights, n_dem)
     f = _fixed(fixed, n_cand)
     k = _check_k(k, n_cand - len(f))
-    base = covered_mask(p, f) if len(f) else np.zeros(n_dem, dtype=bool)
-    rows = np.flatnonzero((w > 0) & ~base & (np.diff(p.indptr) > 0))
-    sub = p[rows]  # demand rows still to be won
-    m = len(rows)
-    # columns: x_0..x_{n_cand-1}, y_0..y_{m-1};  rows: y_i - sum_j a_ij x_j <= 0 (m rows), sum_{free} x_j = k
-    free = np.ones(n_cand)
-    free[f] = 0.0
-    a = sparse.bmat([[-sub, sparse.identity(m, format="csr")],
-                     [sparse.csr_matrix(free[None, :]), None]], format="csc")
-    lower = np.zeros(n_cand + m)
-    lower[f] = 1.0
-    upper = np.ones(n_cand + m)
-    cost = np.concatenate([np.zeros(n_cand), w[rows]])
-    x0 = None
-    if start is not None:
-        s_idx = np.asarray(sorted(set(int(j) for j in start) | set(f.tolist())), dtype=np.int64)
-        xs = np.zeros(n_cand)
-        xs[s_idx] = 1.0
-        x0 = np.concatenate([xs, (sub @ xs > 0).astype(float)])
-    ans = solve_mip(a, cost, lower, upper, np.concatenate([np.full(m, -np.inf), [k]]),
-                    np.concatenate([np.zeros(m), [k]]), np.arange(n_cand), maximize=True,
-                    time_limit=_limit(time_limit), mip_rel_gap=mip_rel_gap, start=x0, what="Maximale Abdeckung")
-    chosen = set(np.flatnonzero(ans.x[:n_cand] > 0.5).tolist())
-    pt = p.T.tocsr()
+    point = mclp_curve(p, w, [k], f, _limit(time_limit), mip_rel_gap=mip_rel_gap, start=start, chain=False)[k]
+    return mclp_result(cover, w, point, f)
 
-    def score(rest):
-        unc = ~covered_mask(p, rest)
-        won = pt @ (w * unc)
-        return float(w[~unc].sum()) + won
 
-    total = float(w.sum())
-    chosen = _canonical(chosen, set(f.tolist()), n_cand, score, True, 1e-9 * max(1.0, total))
-    selected = tuple(sorted(chosen))
-    covered = float(w[covered_mask(p, selected)].sum())
-    assignment, _ = nearest_assignment(_cost_or_pattern(cover), selected)
-    return SitingResult("mclp", selected, covered, covered, total, assignment, ans.seconds, ans.status, ans.gap,
-                        tuple(f.tolist()))
+def mclp_result(cover, weights, point, fixed) -> SitingResult:
+    """The ``SitingResult`` of an MCLP answer (``CurvePoint``): coverage and each point's nearest chosen site."""
+    w = np.asarray(weights, dtype="float64")
+    assignment, _ = nearest_assignment(_cost_or_pattern(cover), point.selected)
+    covered = float(w[covered_mask(pattern(cover), point.selected)].sum())
+    return SitingResult("mclp", point.selected, covered, covered, float(w.sum()),
+                        assignment, point.seconds, point.status, point.gap, tuple(int(j) for j in fixed))
 
 
 def _cost_or_pattern(matrix) -> sparse.csr_matrix:

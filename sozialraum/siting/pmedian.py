@@ -254,7 +254,8 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
     n_h = min(4 * n, n_cand)
     rest_h = np.full(len(w), np.inf) if n_h >= n_cand else \
         _row_max(sparse.csr_matrix(travel.nearest(origins, targets, n_h)))
-    first = greedy_pmedian(wide, w, k, fixed, rest_cost=rest_h)
+    # the start's substitution passes get at most a third of the time (a city-size instance would spend minutes)
+    first = greedy_pmedian(wide, w, k, fixed, rest_cost=rest_h, deadline=time.perf_counter() + limit / 3)
     best = _true_value(travel, origins, targets, w, np.asarray(first, dtype=np.int64))
     best = (best[0], first, best[1], best[2])
     lower, seconds, cut = -np.inf, 0.0, None
@@ -266,7 +267,10 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
 
         def improve(opened):  # the relaxation's open sites, improved by substitution: often a better start
             nonlocal best
-            other = greedy_pmedian(wide, w, k, fixed, rest_cost=rest_h, start=np.flatnonzero(opened))
+            if time.perf_counter() > t_end:
+                return
+            other = greedy_pmedian(wide, w, k, fixed, rest_cost=rest_h, start=np.flatnonzero(opened),
+                                   deadline=t_end)
             v, a, c = _true_value(travel, origins, targets, w, np.asarray(other, dtype=np.int64))
             if v < best[0] - 1e-9 * max(1.0, v):
                 best = (v, other, a, c)
@@ -375,11 +379,12 @@ def _refine(travel, origins, targets, w, k, fixed, n, t_end, max_rounds, start):
 
 
 def greedy_pmedian(cost, weights, k: int, fixed=(), *, rest_cost=None, max_passes: int = 5,
-                   start=None) -> tuple[int, ...]:
+                   start=None, deadline: float | None = None) -> tuple[int, ...]:
     """Start solution: greedy (add the free candidate that lowers the model value most, ties → lower index),
     then vertex substitution passes. Handed to HiGHS as a MIP start, so a time-limited solve is never worse
     than this. ``start``: a site set (``k`` new plus the fixed ones) to improve by substitution instead of
-    the greedy construction."""
+    the greedy construction. ``deadline`` (``time.perf_counter()`` value): no further substitution step after
+    it (the answer so far is kept)."""
     c = sparse.csr_matrix(cost, dtype="float64")
     w = np.asarray(weights, dtype="float64")
     f = _fixed(fixed, c.shape[1])
@@ -397,6 +402,8 @@ def greedy_pmedian(cost, weights, k: int, fixed=(), *, rest_cost=None, max_passe
     for _ in range(max_passes):
         improved = False
         for s_ in sorted(chosen - set(f.tolist())):
+            if deadline is not None and time.perf_counter() > deadline:
+                return tuple(sorted(chosen))
             rest_set = chosen - {s_}
             scores = _swap_scores(c, w, rest_set, is_fixed, has_rest, unlisted_fixed, rest)
             scores[list(chosen)] = np.inf

@@ -234,6 +234,12 @@ def _prepare(batch: Batch, epsg: int | None, simplify_m: float, file: str | None
         _require_columns(gdf, [id_col] + POINT_TABLES[table][1][:2], table)
         epsg = _check_crs(gdf, epsg, table)
         _duplicates(gdf, [id_col], table)
+        if "capacity" in gdf.columns:
+            cap = pd.to_numeric(gdf["capacity"], errors="coerce")
+            bad = gdf.loc[cap < 0, id_col].astype(str).tolist()
+            if bad:
+                raise InputError([Problem(file, f"negative Kapazität {cap[gdf[id_col].astype(str) == b].iloc[0]:g} "
+                                                f"bei {b!r}", column="capacity") for b in bad[:20]])
         frames[table] = _point_rows(gdf, table)
     return frames, epsg, provenance, notes
 
@@ -300,9 +306,7 @@ def _check_integrity(con: duckdb.DuckDBPyConnection) -> None:
 def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute roll-ups of counts to parent levels and rates at every level (inside the caller's transaction)."""
     con.execute("DELETE FROM observations WHERE derived")
-    pairs = con.execute(
-        "SELECT level, parent_level FROM area_levels WHERE parent_level IS NOT NULL ORDER BY hierarchy, rank"
-    ).fetchall()
+    pairs = con.execute(read_sql("rollup_order.sql")).fetchall()
     rollup = read_sql("rollup.sql")
     for child, parent in pairs:
         con.execute(rollup, {"child": child, "parent": parent})

@@ -1,0 +1,1 @@
+"""Mobile consultation rota: which venue on which weekday at what time (exact covering model, see ``model``)."""

@@ -1,0 +1,165 @@
+"""The rota on a store: villages (areas of a level) weighted with safe counts, candidate venues, a main site
+(Jobcenter site) → ``RotaPlan`` (sessions, k-curve over staff days, day routes), ready to show or export.
+
+Travel is the labelled straight-line fallback of ``sozialraum.rota.travel`` unless the caller passes its own
+car and bus minutes. People figures are sums of safe weights (published counts; a suppressed cell enters with a
+stand-in from published numbers, ``sozialraum.access.present.safe_counts``), rounded to tens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sozialraum.errors import InputError
+from sozialraum.rota.model import (
+    WEEKDAYS,
+    RotaProblem,
+    RotaResult,
+    rota_k_curve,
+    solve_rota,
+)
+
+RHYTHMS = {"weekly": "wöchentlich", "fortnightly": "14-täglich"}
+
+
+@dataclass(frozen=True)
+class RotaPlan:
+    parameters: dict
+    summary: dict
+    sessions: pd.DataFrame  # day, weekday, start, end, venue_id, venue, venue_type, x, y, people, n_villages, villages
+    days: pd.DataFrame  # day, weekday, depart, back, work_min, drive_min, n_sessions
+    k_curve: pd.DataFrame  # staff_days, covered_share, covered, added
+
+
+def slots_from_text(text: str, session_min: float) -> tuple[np.ndarray, np.ndarray]:
+    from sozialraum.rota.travel import clock
+
+    start = np.array([clock(s) for s in str(text).split(",") if s.strip()], dtype="float64")
+    if not len(start) or np.any(np.diff(start) <= 0):
+        raise InputError(f"Zeitfenster {text!r}: bitte aufsteigende Anfangszeiten, z. B. 09:00, 11:30, 14:00.")
+    end = start + float(session_min)
+    if end[-1] > 24 * 60:
+        raise InputError("Die letzte Sprechstunde endet nach Mitternacht.")
+    return start, end
+
+
+def frames(problem: RotaProblem, result: RotaResult, curve: list[dict], *, venues: pd.DataFrame,
+           village_names: list[str]) -> dict:
+    """Frames to show from a solved rota. ``venues``: venue_id, name, venue_type, x, y in model order."""
+    from sozialraum.access.present import round_people
+    from sozialraum.rota.travel import clock_text
+
+    w = np.asarray(problem.weights, dtype="float64")
+    reach = np.asarray(problem.reach, dtype=bool)
+    rows = []
+    for v, d, t in result.sessions:
+        served = reach[:, v, d, t] if reach.ndim == 4 else reach[:, v, t]
+        served = served & (w > 0)
+        names = [village_names[i] for i in np.flatnonzero(served)]
+        rows.append({"day": d, "weekday": WEEKDAYS[d], "start": clock_text(problem.slot_start[t]),
+                     "end": clock_text(problem.slot_end[t]), "venue_id": venues["venue_id"].iloc[v],
+                     "venue": venues["name"].iloc[v], "venue_type": venues["venue_type"].iloc[v],
+                     "x": float(venues["x"].iloc[v]), "y": float(venues["y"].iloc[v]),
+                     "people": round_people(w[served].sum()), "n_villages": len(names),
+                     "villages": "; ".join(names)})
+    sessions = pd.DataFrame(rows, columns=["day", "weekday", "start", "end", "venue_id", "venue", "venue_type", "x",
+                                           "y", "people", "n_villages", "villages"])
+    day_rows = []
+    for d in result.days_used:
+        mine = [s for s in result.sessions if s[1] == d]
+        first, last = mine[0], mine[-1]
+        depart = problem.slot_start[first[2]] - problem.car_out[first[0]]
+        day_rows.append({"day": d, "weekday": WEEKDAYS[d], "depart": clock_text(depart),
+                         "back": clock_text(problem.slot_end[last[2]] + problem.car_back[last[0]]),
+                         "work_min": round(result.work_minutes[d]), "drive_min": round(result.drive_minutes[d]),
+                         "n_sessions": len(mine)})
+    days = pd.DataFrame(day_rows, columns=["day", "weekday", "depart", "back", "work_min", "drive_min",
+                                           "n_sessions"])
+    k_curve = pd.DataFrame({"staff_days": [r["staff_days"] for r in curve],
+                            "covered_share": [r["covered_share"] for r in curve],
+                            "covered": round_people([r["covered_weight"] for r in curve]),
+                            "added": round_people([r["added_weight"] for r in curve])})
+    return {"sessions": sessions, "days": days, "k_curve": k_curve}
+
+
+def _level(con, level: str | None, target: str) -> str:
+    from sozialraum.store import read
+
+    levels = read.levels(con)
+    if level is not None:
+        if level not in set(levels["level"]):
+            raise InputError(f"Gebietsebene {level!r} gibt es in der Datenbank nicht.")
+        return level
+    have = set(read.indicators_available(con)["indicator"]) if len(levels) else set()
+    for lv in levels.sort_values("rank")["level"]:
+        if target in have and read.periods(con, indicator=target, level=lv):
+            return str(lv)
+    raise InputError(f"Keine Gebietsebene mit Werten für {target!r}.")
+
+
+def plan_rota(con, *, level: str | None = None, period: str | None = None, target_indicator: str = "rlb",
+              staff_days: int = 2, bus_minutes: float = 45, base: str | None = None, rhythm: str = "weekly",
+              settings: dict | None = None, time_limit: float | None = None,
+              k_curve_max: int | None = None) -> RotaPlan:
+    """The rota for the villages of ``level`` (default: the finest level with values of the target group)."""
+    from sozialraum.access.present import round_people, safe_counts
+    from sozialraum.rota.travel import (
+        FALLBACK_NOTE,
+        slot_reach,
+        straight_minutes,
+        windows,
+    )
+    from sozialraum.settings import resolve
+    from sozialraum.store import read
+
+    if rhythm not in RHYTHMS:
+        raise InputError(f"Rhythmus {rhythm!r} unbekannt; möglich: {', '.join(RHYTHMS)}")
+    s = resolve(settings)
+    limit = float(time_limit if time_limit is not None else s["solver_time_limit_s"])
+    level = _level(con, level, target_indicator)
+    areas = read.areas(con, level)
+    counts = safe_counts(con, level, period, target_indicator, threshold=s["suppression_threshold"])
+    weights = areas["area_key"].astype(str).map(counts).fillna(0.0).to_numpy(dtype="float64")
+    pts = areas.geometry.representative_point()
+    vxy = np.column_stack([pts.x, pts.y])
+    venues = read.candidate_venues(con).sort_values("venue_id").reset_index(drop=True)
+    if venues.empty:
+        raise InputError("Es gibt keine möglichen Orte für Sprechstunden (Kandidatenorte).")
+    sites = read.jobcenter_sites(con)
+    if sites.empty:
+        raise InputError("Es gibt keinen Hauptstandort (Jobcenter-Standort), von dem das Team losfährt.")
+    if base is not None:
+        sites = sites[sites["site_id"].astype(str) == str(base)]
+        if sites.empty:
+            raise InputError(f"Hauptstandort {base!r} gibt es nicht (Jobcenter-Standorte: siehe 'sozialraum list').")
+    home = sites.iloc[0]
+    cxy = venues[["x", "y"]].to_numpy(dtype="float64")
+    hxy = np.array([[float(home["x"]), float(home["y"])]])
+    car = {"detour": float(s["rota_rural_detour"]), "speed_kmh": float(s["rota_car_speed_kmh"])}
+    start, end = slots_from_text(s["rota_slots"], float(s["rota_session_min"]))
+    bus = straight_minutes(vxy, cxy, detour=float(s["rota_rural_detour"]), speed_kmh=float(s["rota_bus_speed_kmh"]))
+    walk = straight_minutes(vxy, cxy, detour=float(s["detour_factor"]), speed_kmh=float(s["walking_speed_kmh"]))
+    reach3 = slot_reach(bus, walk, start, end, budget_min=float(bus_minutes), service=windows(s["rota_bus_hours"]))
+    n_days = int(s["rota_weekdays"])
+    problem = RotaProblem(weights=weights, reach=np.repeat(reach3[:, :, None, :], n_days, axis=2),
+                          slot_start=start, slot_end=end, car_out=straight_minutes(hxy, cxy, **car)[0],
+                          car_back=straight_minutes(cxy, hxy, **car)[:, 0],
+                          car_between=straight_minutes(cxy, cxy, **car), day_minutes=float(s["rota_day_minutes"]),
+                          staff_days=int(staff_days))
+    results = {int(staff_days): solve_rota(problem, time_limit=limit)}
+    result = results[int(staff_days)]
+    curve = rota_k_curve(problem, max(int(k_curve_max if k_curve_max is not None else staff_days), 0),
+                         time_limit=limit, results=results)
+    out = frames(problem, result, curve, venues=venues, village_names=areas["name"].astype(str).tolist())
+    summary = {"status": result.status, "gap": result.gap, "solve_seconds": result.solve_seconds,
+               "covered_share": result.covered_share, "covered": round_people(result.covered_weight),
+               "total": round_people(result.total_weight), "n_sessions": len(result.sessions),
+               "days_used": len(result.days_used), "base_id": str(home["site_id"]), "base": str(home["name"]),
+               "travel": FALLBACK_NOTE, "rhythm_label": RHYTHMS[rhythm],
+               "areas_estimated": list(counts.attrs.get("estimated", []))}
+    params = {"level": level, "period": period, "target_indicator": target_indicator, "staff_days": int(staff_days),
+              "bus_minutes": float(bus_minutes), "base": base, "rhythm": rhythm, "settings": dict(settings or {})}
+    return RotaPlan(parameters=params, summary=summary, **out)
