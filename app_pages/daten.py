@@ -1,14 +1,14 @@
 """Seite „Daten": Dateien hochladen, Spalten zuordnen, prüfen, Änderungen ansehen, übernehmen; Quellenliste.
 
-Ablauf: Upload (Größe, Dateityp und ZIP-Archive werden in ``sozialraum.io.upload`` geprüft) → Spalten
-zuordnen → „Prüfen" (liest und validiert mit ``sozialraum.io.loader.*_part``, schreibt nichts) → Vorschau
-der Änderungen je Tabelle → „Übernehmen" (``replace_source``: alles oder nichts).
+Ablauf: Upload (Größe, Dateityp und ZIP-Archive werden in ``sozialraum.io.upload`` geprüft) → bei Statistik der
+Import-Assistent (``app_pages.wizard_stats``: Tabelle finden, Gebiete zuordnen, Spalten zuordnen, prüfen,
+Vorschau, übernehmen, Rezept speichern); bei Flächen und Punkten Spalten zuordnen → „Prüfen" → Vorschau →
+„Übernehmen" (``replace_source``: alles oder nichts).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,7 +18,9 @@ import streamlit as st
 
 from app_pages.common import (clear_caches, format_period, get_con, levels, setting, setting_input, sources, tr,
                               writing)
-from app_pages.daten_forms import build_batch, mapping_form, problems_frame, read_columns
+from app_pages.daten_forms import build_batch, mapping_form, read_columns
+from app_pages.wizard_common import show_problems as _show_problems
+from app_pages.wizard_common import source_form
 from sozialraum.errors import InputError
 
 KINDS = {
@@ -32,6 +34,12 @@ FILE_TYPES = {"areas": ["geojson", "json", "gpkg", "zip"], "statistics": ["csv",
 
 st.title(tr("Daten", "Data"))
 con = get_con()
+try:  # own indicators back into `indicators` (init_schema rewrites that table from the registry)
+    from sozialraum.indicators.own import restore
+
+    restore(con)
+except Exception:  # noqa: BLE001 - a read-only store: nothing to restore
+    pass
 with st.sidebar.expander(tr("Grenzen für Uploads", "Upload limits")):
     for _name in UPLOAD_SETTINGS:
         setting_input(_name, st, key=f"daten_{_name}")
@@ -67,29 +75,6 @@ def _stage(upload):
     return held["staged"], digest
 
 
-def _source_form(upload_name: str) -> dict:
-    st.subheader(tr("3. Quelle beschreiben", "3. Describe the source"))
-    stem = re.sub(r"[^a-z0-9]+", "_", Path(upload_name).stem.lower()).strip("_") or "upload"
-    c1, c2 = st.columns(2)
-    out = {
-        "source_id": c1.text_input(tr("Kennung der Quelle", "Source id"), value=stem, key="src_id",
-                                   help=tr("Eine erneute Übernahme mit derselben Kennung ersetzt die alten Zeilen "
-                                           "dieser Quelle.", "Re-importing the same id replaces its rows.")),
-        "title": c2.text_input(tr("Titel", "Title"), value=Path(upload_name).stem, key="src_title"),
-        "publisher": c1.text_input(tr("Herausgeber", "Publisher"), key="src_publisher"),
-        "licence": c2.text_input(tr("Lizenz", "Licence"), key="src_licence", placeholder="z. B. dl-de/by-2-0"),
-        "attribution": c1.text_input(tr("Quellenvermerk", "Attribution"), key="src_attribution"),
-        "reference_date": c2.text_input(tr("Stichtag", "Reference date"), key="src_date", placeholder="2024-12-31"),
-    }
-    return out
-
-
-def _show_problems(exc: InputError) -> None:
-    st.error(tr(f"Die Prüfung hat {len(exc.problems)} Problem(e) gefunden. Es wurde nichts gespeichert.",
-                f"Validation found {len(exc.problems)} problem(s). Nothing was saved."))
-    st.table(problems_frame(exc).set_index("Datei"))
-
-
 with tab_load:
     kind = st.radio(tr("1. Was möchten Sie laden?", "1. What do you want to load?"), list(KINDS),
                     format_func=lambda k: tr(*KINDS[k]), key="upload_kind")
@@ -99,7 +84,11 @@ with tab_load:
         help=tr(f"Höchstens {setting('upload_max_mb')} MB. ZIP-Archive werden auf Pfade, verschachtelte "
                 "Archive und Entpackgröße geprüft.", "Size and zip archives are checked."))
     staged = _stage(upload) if upload is not None else None
-    if staged is not None:
+    if staged is not None and kind == "statistics":
+        from app_pages.wizard_stats import run as run_wizard
+
+        run_wizard(con, staged[0], staged[1], upload.name, levels())
+    elif staged is not None:
         staged, digest = staged
         try:
             columns, sample = _columns(str(staged.path), kind, digest)
@@ -111,7 +100,7 @@ with tab_load:
         st.dataframe(sample, hide_index=True, width="stretch", height=160)
         st.subheader(tr("2. Spalten zuordnen", "2. Map columns"))
         mapping = mapping_form(kind, columns, staged, levels())
-        source = _source_form(upload.name)
+        source = source_form(upload.name, key=f"src_{digest}", step=tr("3. ", "3. "))
         if st.button(tr("Prüfen", "Validate"), type="secondary", key="validate"):
             with st.spinner(tr("Datei wird gelesen und geprüft …", "Reading and validating …")):
                 try:

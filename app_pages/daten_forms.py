@@ -120,7 +120,7 @@ def build_batch(con, kind: str, path: Path, mapping: dict, source: dict) -> Prep
         from sozialraum.io.shapes import read_vector
 
         epsg = loader.target_epsg_for(con, None, read_vector(path) if loader._metric(con) is None else None)
-        opts = {k: v for k, v in mapping.items() if k in ("parent", "key_width") and v}
+        opts = {k: v for k, v in mapping.items() if k in ("parent", "parent_slice", "key_width") and v}
         levels, gdf, notes = loader.areas_part(
             path, level=mapping["level"], label=mapping["label"], key=mapping["key"], name=mapping["name"],
             target_epsg=epsg, hierarchy=mapping.get("hierarchy"), rank=int(mapping.get("rank", 0)),
@@ -129,7 +129,8 @@ def build_batch(con, kind: str, path: Path, mapping: dict, source: dict) -> Prep
             known = set(area_keys(con, mapping["parent_level"]))
             check = gdf.assign(row=range(1, len(gdf) + 1))[["parent_key", "row"]].rename(
                 columns={"parent_key": "area_key"})
-            loader.check_keys(check, known, mapping["parent_level"], path.name, column=mapping.get("parent"))
+            loader.check_keys(check, known, mapping["parent_level"], path.name,
+                              column=mapping.get("parent") or mapping["key"])
         return Prepared(info, Batch(levels=levels, areas=gdf), tuple(notes))
     if kind == "statistics":
         opts = {k: mapping[k] for k in ("indicators", "period", "period_column", "indicator_column", "value_column",
@@ -193,8 +194,16 @@ def mapping_form(kind: str, columns: list[str], staged, levels_frame: pd.DataFra
                               format_func=lambda v: level_labels.get(v, v), key="map_parent_level")
         if parent != NONE:
             out["parent_level"] = parent
-            out["parent"] = _col(c2, tr("Spalte mit dem Schlüssel des Obergebiets", "Parent key column"),
-                                 columns, "map_parent", r"parent.*|ober.*|bezirk.*")
+            how = c2.radio(tr("Obergebiet steht …", "Parent is …"), ["column", "prefix"], horizontal=True,
+                           format_func=lambda v: tr("in einer Spalte", "in a column") if v == "column"
+                           else tr("am Anfang des Schlüssels", "the key's first characters"), key="map_parent_how")
+            if how == "column":
+                out["parent"] = _col(c2, tr("Spalte mit dem Schlüssel des Obergebiets", "Parent key column"),
+                                     columns, "map_parent", r"parent.*|ober.*|bezirk.*|bez.*")
+            else:
+                n = c2.number_input(tr("Obergebiet = die ersten N Zeichen des Schlüssels", "Parent = first N chars"),
+                                    1, 30, 2, key="map_parent_chars")
+                out["parent_slice"] = [0, int(n)]
             row = levels_frame[levels_frame["level"] == parent].iloc[0]
             out["hierarchy"], out["rank"] = row["hierarchy"], int(row["rank"]) - 1
         else:

@@ -101,7 +101,8 @@ def test_demo_refuses_a_store_with_other_sources_unless_forced(tmp_path, capsys)
     con = connect(path, read_only=True)
     assert [r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()] == ["musterstadt"]
     con.close()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["stadt.duckdb"]  # no temporary file left behind
+    # no temporary file left behind (the demo's street network and timetable folder belongs beside the store)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stadt.duckdb", "stadt.network"]
     # the demo over the demo needs no --force
     code, text = _run(capsys, "demo", "--db", path)
     assert code == 0, text

@@ -5,6 +5,7 @@ Errors are raised as ``InputError``; ``sozialraum.cli.main`` prints them without
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -121,11 +122,25 @@ def import_areas(file, level, label, key, name, parent_level, parent, parent_cha
 
 @click.command("import-stats")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--ebene", "level", required=True, help="Gebietsebene, zu der die Schlüssel gehören.")
-@click.option("--schluessel", "key", required=True, help="Spalte mit dem Gebietsschlüssel.")
+@click.option("--ebene", "level", required=True, help="Gebietsebene, zu der die Zeilen gehören.")
+@click.option("--schluessel", "key", required=True,
+              help="Spalte, über die die Zeilen den Gebieten zugeordnet werden (Schlüssel, Name oder Nummer; "
+                   "ohne Kopfzeile: 'Spalte 1', 'Spalte 2' …).")
+@click.option("--abgleich", "match", default="schluessel", show_default=True,
+              help="Wie Zeilen Gebiete finden: 'schluessel' (die Spalte enthält die Gebietsschlüssel), 'name' "
+                   "(Gebietsnamen, vereinheitlicht: Groß/klein, Umlaute, '_', führende Nummern wie '04 ') oder "
+                   "'vorlage:STGT{:02d}' (Nummer in der Spalte → Schlüssel nach Vorlage).")
+@click.option("--nicht-gefunden", "on_unmatched", type=click.Choice(["stop", "auslassen"]), default="stop",
+              show_default=True,
+              help="Zeilen ohne passendes Gebiet: 'stop' bricht ab und listet sie, 'auslassen' lässt sie aus und "
+                   "listet sie. Summenzeilen (Stadt, Bezirk, 'insgesamt', Summe der Zeilen darüber) und Zeilen "
+                   "ohne Schlüssel werden immer ausgelassen und gemeldet.")
 @click.option("--indikator", "indicators", multiple=True,
-              help="Zuordnung indikator=spalte (mehrfach; 'ew_u15=unter6+6bis15' summiert Spalten). "
+              help="Zuordnung indikator=spalte (mehrfach; 'ew_u15=unter6+6bis15' summiert Spalten; "
+                   "'ew_gesamt=EW_{jahr}' liest Jahre aus den Spalten EW_2018, EW_2019 … als Zeiträume). "
                    "Im Langformat: indikator=Text in der Indikatorspalte.")
+@click.option("--anteil", "shares", multiple=True,
+              help="Indikator, dessen Spalte einen Anteil 0–1 enthält (wird ×100 als Prozent gespeichert).")
 @click.option("--zeitraum", "period", default=None, help="Fester Zeitraum, z. B. 2024 oder 2024-12-31.")
 @click.option("--zeitraum-spalte", "period_column", default=None, help="Spalte mit dem Zeitraum.")
 @click.option("--indikator-spalte", "indicator_column", default=None, help="Langformat: Spalte mit dem Indikator.")
@@ -134,32 +149,95 @@ def import_areas(file, level, label, key, name, parent_level, parent, parent_cha
               help="Zahl, die 'kein Wert' bedeutet, z. B. -9999 (mehrfach möglich).")
 @click.option("--schluessel-stellen", "key_width", type=int, default=None,
               help="Zahlen-Schlüssel mit führenden Nullen auf diese Stellenzahl auffüllen (z. B. 4: 101 → 0101).")
-@click.option("--blatt", "sheet", default=None, help="Tabellenblatt einer Excel-Datei.")
-@click.option("--kopfzeile", "header_row", type=int, default=1, help="Zeile mit den Spaltennamen (Standard 1).")
+@click.option("--blatt", "sheet", default=None, help="Tabellenblatt einer Excel-Datei (Standard: das erste).")
+@click.option("--kopfzeile", "header_row", type=int, default=None,
+              help="Zeile mit den Spaltennamen; 0 = die Datei hat keine Kopfzeile. Ohne Angabe werden Titelzeilen, "
+                   "zweizeilige Köpfe und Anmerkungen unter der Tabelle erkannt.")
+@click.option("--kopfzeilen", "header_rows", default=None,
+              help="Zweizeiliger Kopf, z. B. '4,5' (die Namen werden zusammengesetzt).")
+@click.option("--datenzeilen", "data_rows", default=None, help="Datenbereich, z. B. '6-15'.")
+@click.option("--rezept-speichern", "save_recipe", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Die Angaben als Rezept (TOML) speichern; nächstes Jahr: sozialraum recipe DATEI --data-dir ….")
 @_source_options
 @_confirm_option
 @_db_option
-def import_stats(file, level, key, indicators, period, period_column, indicator_column, value_column, sentinels,
-                 key_width, sheet, header_row, source_id, title, publisher, licence, reference_date, confirm, db):
+def import_stats(file, level, key, match, on_unmatched, indicators, shares, period, period_column,
+                 indicator_column, value_column, sentinels, key_width, sheet, header_row, header_rows, data_rows,
+                 save_recipe, source_id, title, publisher, licence, reference_date, confirm, db):
     """Kennzahlen aus CSV oder Excel (XLSX) einlesen, breit oder lang.
 
-    Versteht ';' und ',' als Trennzeichen, Dezimalkomma, UTF-8 mit/ohne BOM und cp1252. Die Marker der
-    Bundesagentur ('*' gesperrt; '-', 'x', '.' kein Wert) werden gekennzeichnet, nie als Zahl gelesen.
-    Unbekannte Gebietsschlüssel werden mit Zeilennummer gemeldet, bevor etwas geschrieben wird.
+    Versteht ';', ',' und Tab als Trennzeichen, Dezimalkomma (auch in Anführungszeichen in Komma-Dateien),
+    Tausenderpunkte, UTF-8 mit/ohne BOM und cp1252. Die Marker der Bundesagentur ('*' gesperrt; '-', 'x', '.'
+    kein Wert) werden gekennzeichnet, nie als Zahl gelesen; zusammengeklebte Zahlen (aus PDF) werden gemeldet.
+    Jede Zeile, die keinem Gebiet zugeordnet werden kann, wird mit Zeilennummer und ähnlichen Namen gemeldet.
     Platzhalter wie -9999, -1 oder 99999 gelten als „kein Wert“. Unmögliche Werte (negative Anzahlen, Quoten über
     100 %, Teilgruppe größer als die Gesamtzahl, …) brechen den Import ab; zweifelhafte Werte nur mit
     --bestaetigen (dann als „unsicher“ markiert).
+
+    Beispiel: sozialraum import-stats profile.xlsx --blatt "Profile 2022" --ebene stadtteil --schluessel
+    Stadtteil --abgleich name --nicht-gefunden auslassen --indikator "ew_gesamt=Bevölkerung insgesamt"
+    --zeitraum 2022 --quelle profile-2022
     """
     from sozialraum.io.loader import import_statistics
 
+    entry = stats_entry(file, level=level, key=key, match=match, on_unmatched=on_unmatched, indicators=indicators,
+                        shares=shares, period=period, period_column=period_column,
+                        indicator_column=indicator_column, value_column=value_column, sentinels=sentinels,
+                        sheet=sheet, header_row=header_row, header_rows=header_rows, data_rows=data_rows,
+                        key_width=key_width)
+    source = _source(source_id, title, publisher, licence, reference_date, file)
+    options = {k: v for k, v in entry.items() if k not in ("file", "level", "key")}
     with _connect(db) as con:
-        report = import_statistics(
-            con, file, source=_source(source_id, title, publisher, licence, reference_date, file), level=level,
-            key=key, indicators=_pairs(indicators, "--indikator") or None, period=period,
-            period_column=period_column, indicator_column=indicator_column, value_column=value_column,
-            sentinels=list(sentinels), key_width=key_width, sheet=sheet, header_row=header_row,
-            confirm_warnings=confirm)
+        report = import_statistics(con, file, source=source, level=level, key=key, confirm_warnings=confirm,
+                                   **options)
     click.echo(str(report))
+    if save_recipe is not None:
+        from sozialraum.io.recipe_toml import dump, statistics_recipe
+
+        save_recipe.write_text(dump(statistics_recipe(source, entry)), encoding="utf-8")
+        click.echo(f"Rezept gespeichert: {save_recipe} (Dateien relativ zu: {Path(file).parent})")
+
+
+def stats_entry(file, *, level, key, match, on_unmatched, indicators, shares, period, period_column,
+                indicator_column, value_column, sentinels, sheet, header_row, header_rows, data_rows,
+                key_width=None) -> dict:
+    """The options of one statistics import, as a recipe entry (see ``sozialraum.io.recipe``)."""
+    from sozialraum.errors import InputError
+
+    entry: dict = {"file": Path(file).name, "level": level, "key": key}
+    if match and match != "schluessel":
+        entry["match"] = match
+    if on_unmatched == "auslassen":
+        entry["on_unmatched"] = "skip"
+    entry["indicators"] = _pairs(indicators, "--indikator") or None
+    if shares:
+        unknown = [s for s in shares if s not in (entry["indicators"] or {})]
+        if unknown:
+            raise InputError(f"--anteil nennt Indikatoren ohne Spalte: {', '.join(unknown)}")
+        entry["scale"] = {s: 100.0 for s in shares}
+    for name, value in (("period", period), ("period_column", period_column),
+                        ("indicator_column", indicator_column), ("value_column", value_column), ("sheet", sheet)):
+        if value is not None:
+            entry[name] = value
+    if sentinels:
+        entry["sentinels"] = list(sentinels)
+    if key_width:
+        entry["key_width"] = int(key_width)
+    if header_rows:
+        try:
+            entry["header_rows"] = [int(x) for x in header_rows.split(",") if x.strip()]
+        except ValueError:
+            raise InputError(f"--kopfzeilen: '{header_rows}' ist keine Liste von Zeilennummern wie '4,5'") from None
+    if data_rows:
+        m = re.fullmatch(r"\s*(\d+)\s*[-–]\s*(\d+)\s*", data_rows)
+        if not m:
+            raise InputError(f"--datenzeilen: '{data_rows}' hat nicht die Form '6-15'")
+        entry["first_row"], entry["last_row"] = int(m.group(1)), int(m.group(2))
+    if header_row is not None:
+        entry["header_row"] = header_row
+    elif not header_rows and not data_rows:
+        entry["header_row"] = "auto"
+    return entry
 
 
 @click.command("import-points")

@@ -112,28 +112,130 @@ def import_areas(con, path, *, source: SourceInfo, level: str, label: str, key: 
 
 # --- statistics ------------------------------------------------------------------------------------------
 
-def statistics_part(path, *, level: str, key: str, **options) -> pd.DataFrame:
-    """Observations (``OBSERVATION_COLUMNS`` + ``row``, ``file``, ``column``) read and checked against the
-    registry; placeholder numbers (-9999, …) turned into "no value" (see ``frame.attrs['notes']``); nothing
-    written."""
+def statistics_part(path, *, level: str, key: str, match: str | None = None, on_unmatched: str = "stop",
+                    areas: dict[str, str] | None = None, totals=(), known_indicators=None,
+                    **options) -> pd.DataFrame:
+    """Observations (``OBSERVATION_COLUMNS`` + ``row``) read and checked against the registry; nothing written.
+
+    ``match``: how rows find their area — ``None``/``"schluessel"`` (the key column holds the area keys),
+    ``"name"`` (normalised names) or ``"vorlage:STGT{:02d}"`` (a key template); with a method other than the
+    plain key, ``areas`` (area key → name of ``level``) is required and ``totals`` names rows that are totals.
+    ``on_unmatched``: ``"stop"`` (InputError listing every row that matches no area) or ``"skip"`` (such
+    rows are left out and listed in ``frame.attrs["notes"]``).
+    """
     from sozialraum.indicators.registry import INDICATORS
     from sozialraum.io.plausibility import clean_sentinels
     from sozialraum.io.tables import read_statistics
 
-    frame = read_statistics(path, key=key, **options)
-    unknown = sorted(set(frame["indicator"]) - set(INDICATORS))
+    if on_unmatched not in ("stop", "skip"):
+        raise InputError(f"Unbekannte Regel für nicht zugeordnete Zeilen: {on_unmatched!r} (stop oder skip)")
+    matcher = None
+    if areas is not None or (match and match.lower() not in ("schluessel", "schlüssel", "key")) \
+            or on_unmatched == "skip":
+        if areas is None:
+            raise InputError("Für den Abgleich fehlen die Gebiete der Ebene", file=Path(path).name)
+        matcher = make_matcher(areas, match, on_unmatched, Path(path).name, totals=totals, level=level,
+                               column=key, value_columns=_value_columns(options.get("indicators")),
+                               repeats_ok=bool(options.get("period_column") or options.get("indicator_column")))
+    frame = read_statistics(path, key=key, match=matcher, **options)
+    known = set(INDICATORS) if known_indicators is None else set(known_indicators)
+    unknown = sorted(set(frame["indicator"]) - known)
     if unknown:
         raise InputError([Problem(Path(path).name, f"unbekannter Indikator {u!r} (bekannt: "
-                                  f"{', '.join(sorted(INDICATORS))})") for u in unknown][:MAX_PROBLEMS])
+                                  f"{', '.join(sorted(known))})") for u in unknown][:MAX_PROBLEMS])
+    notes = frame.attrs.get("notes", []) + published_notes(frame, Path(path).name)
     frame.insert(0, "level", level)
     frame["numerator"] = float("nan")
     frame["denominator"] = float("nan")
     frame["file"] = Path(path).name
     frame["column"] = _source_columns(frame, options)
-    frame, notes = clean_sentinels(frame, default_file=Path(path).name)
+    frame, sentinel_notes = clean_sentinels(frame, default_file=Path(path).name)
     frame = frame[OBSERVATION_COLUMNS + PROVENANCE_COLUMNS]
-    frame.attrs["notes"] = [str(n) for n in notes]
+    frame.attrs["notes"] = notes + [str(n) for n in sentinel_notes]
     return frame
+
+
+def published_notes(frame: pd.DataFrame, file: str) -> list[str]:
+    """Rates imported as published values: kept as they are, never summed to coarser levels (and a rate that the
+    store would otherwise derive from counts is not re-derived where a published value exists)."""
+    from sozialraum.indicators.registry import INDICATORS
+
+    rates = sorted(i for i in set(frame["indicator"]) if i in INDICATORS and INDICATORS[i].kind != "count")
+    return [f"{file}: {INDICATORS[i].label_de} ({i}) als veröffentlichter Wert übernommen – nicht zu größeren "
+            "Gebieten zusammengefasst" for i in rates]
+
+
+def _value_columns(indicators) -> list[str]:
+    cols = []
+    for v in (indicators or {}).values():
+        cols += [v] if isinstance(v, str) else list(v)
+    return cols
+
+
+def make_matcher(areas: dict[str, str], method: str | None, on_unmatched: str, file: str, *, totals=(),
+                 level: str = "", column: str | None = None, value_columns=(), repeats_ok: bool = False):
+    """The ``match`` callable for ``read_statistics``: matches rows, stops or skips (see ``statistics_part``)."""
+    from sozialraum.io.matching import STATUS_DE, match_rows, parse_method
+
+    try:
+        parsed = parse_method(method)
+    except ValueError as exc:
+        raise InputError(str(exc), file=file) from exc
+
+    def text(t, s, g):
+        if s == "unmatched":
+            zero = leading_zero_hint(t, set(areas)) if parsed.kind == "key" else ""
+            if zero:
+                return f"unbekannter Gebietsschlüssel {t!r} auf Ebene {level!r}{zero}"
+            head = (f"unbekannter Gebietsschlüssel {t!r} auf Ebene {level!r}" if parsed.kind == "key"
+                    else f"„{t}“: kein Gebiet dieses Namens auf Ebene {level!r}" if parsed.kind == "name"
+                    else f"„{t}“: kein Gebiet zur Vorlage {parsed.template!r} auf Ebene {level!r}")
+            return head + (f" – meinten Sie: {g}?" if g else "")
+        return f"„{t}“: {STATUS_DE[s]}" + (f" ({g})" if g else "")
+
+    def run(raw: pd.DataFrame, cells: pd.Series):
+        table = match_rows(cells, areas, parsed, totals=totals, values=row_values(raw, value_columns),
+                           repeats_ok=repeats_ok)
+        bad = table.problems()
+        if len(bad) and on_unmatched == "stop":
+            raise InputError([Problem(file, text(t, s, g), row=int(r), column=column)
+                              for r, t, s, g in zip(bad["row"], bad["text"], bad["status"], bad["suggestions"])
+                              ][:MAX_PROBLEMS])
+        return table.keys().reindex(raw.index), table.notes(file)
+
+    return run
+
+
+def row_values(raw: pd.DataFrame, columns) -> pd.Series | None:
+    """The first value column that reads as numbers (unreadable cells NaN), for recognising sum rows."""
+    import math
+
+    from sozialraum.io.tables import YEAR, detect_decimal, expand_years, parse_number
+
+    for col in columns:
+        if YEAR in col:
+            found = expand_years(col, raw.columns)
+            col = found[max(found)] if found else None
+        if col is None or col not in raw.columns:
+            continue
+        decimal = detect_decimal(raw, [col])
+        out = []
+        for cell in raw[col]:
+            try:
+                out.append(parse_number(cell, decimal)[0])
+            except ValueError:
+                out.append(math.nan)
+        return pd.Series(out, index=raw.index)
+    return None
+
+
+def area_names(con, level: str) -> dict[str, str]:
+    return dict(con.execute("SELECT area_key, name FROM areas WHERE level = ? ORDER BY area_key", [level]).fetchall())
+
+
+def total_names(con, level: str) -> list[str]:
+    """Names of the areas of every other level (the city, Bezirke …): rows named like them are totals."""
+    return [r[0] for r in con.execute("SELECT DISTINCT name FROM areas WHERE level <> ?", [level]).fetchall()]
 
 
 def _source_columns(frame: pd.DataFrame, options: dict) -> list[str]:
@@ -142,7 +244,7 @@ def _source_columns(frame: pd.DataFrame, options: dict) -> list[str]:
         return [str(options["value_column"])] * len(frame)
     mapping = {k: (v if isinstance(v, str) else "+".join(map(str, v)))
                for k, v in (options.get("indicators") or {}).items()}
-    return [mapping.get(i, i) for i in frame["indicator"]]
+    return [mapping.get(i, i).replace("{jahr}", str(p)) for i, p in zip(frame["indicator"], frame["period"])]
 
 
 def check_keys(frame: pd.DataFrame, known: set[str], level: str, file: str, column: str | None = None) -> None:
@@ -169,12 +271,24 @@ def leading_zero_hint(key: str, known: set[str]) -> str:
 def import_statistics(con, path, *, source: SourceInfo, level: str, key: str, confirm_warnings: bool = False,
                       **options) -> ImportReport:
     """Read a statistics table and replace ``source`` with it (see the module docstring)."""
-    frame = statistics_part(path, level=level, key=key, **options)
+    frame = statistics_part(path, level=level, key=key, areas=area_names(con, level),
+                            totals=total_names(con, level), known_indicators=known_indicators(con), **options)
     check_keys(frame, _store_keys(con, level), level, Path(path).name, column=key)
     counts = replace_source(con, _with_file(source, path), Batch(observations=frame),
                             confirm_warnings=confirm_warnings)
     notes = frame.attrs.get("notes", []) + flag_notes(frame, Path(path).name)
     return ImportReport(source.source_id, counts, tuple(notes))
+
+
+def known_indicators(con) -> set[str]:
+    """The registry's indicators and the store's own ones (restored into ``indicators`` if needed)."""
+    from sozialraum.indicators.own import restore
+    from sozialraum.indicators.registry import INDICATORS
+
+    if not _read_only(con):
+        restore(con)
+
+    return set(INDICATORS) | {r[0] for r in con.execute("SELECT indicator FROM indicators").fetchall()}
 
 
 def flag_notes(frame: pd.DataFrame, file: str) -> list[str]:
@@ -220,6 +334,13 @@ def import_points(con, path, *, source: SourceInfo, table: str, inside_level: st
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
+
+def _read_only(con) -> bool:
+    try:
+        return bool(con.execute("SELECT current_setting('access_mode')").fetchone()[0] == "read_only")
+    except Exception:  # noqa: BLE001 - any DuckDB without the setting
+        return False
+
 
 def _metric(con):
     from sozialraum.store.connection import metric_epsg

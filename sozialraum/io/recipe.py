@@ -25,6 +25,16 @@ File layout (paths relative to ``data_dir``)::
     [source.statistics.indicators]
     mss_s1 = "S1"                       # indicator key = column (a list of columns is summed)
 
+    Options of a statistics entry for files that are not tidy (the import wizard writes them):
+    sheet = "Profile 2022"              # an Excel sheet
+    header_row = 1                      # the header row; 0 = no header ("Spalte 1", …); omitted with
+    header_rows = [4, 5]                #   header_rows/first_row/last_row: a detected or given layout
+    first_row = 6; last_row = 15        # the data range (spreadsheet row numbers)
+    match = "name"                      # or "schluessel" (default) or "vorlage:STGT{:02d}" (key template)
+    on_unmatched = "skip"               # "stop" (default): unmatched rows stop the import; "skip": listed
+    scale = { kinderarmut = 100 }       # shares 0–1 imported as percentages
+    EW_{jahr} in a column name          # years across columns: one period per year found
+
     [[source.points]]                   # options of sozialraum.io.points.read_points
     file = "…csv"; table = "providers"; x = "lon"; y = "lat"; crs = "EPSG:4326"; id = "id"
     id_prefix = "kita:"; inside_level = "berlin_plr"   # drop (and report) points outside that level
@@ -108,7 +118,7 @@ def _allowed() -> dict[str, set[str]]:
         return set(inspect.signature(f).parameters) - {"path"}
 
     return {"areas": (params(read_areas) | AREA_KEYS) - {"target_epsg"},
-            "statistics": params(read_statistics) | {"file", "level"},
+            "statistics": params(read_statistics) | {"file", "level", "on_unmatched"},
             "points": (params(read_points) | {"file", "inside_level"}) - {"target_epsg"}}
 
 
@@ -170,10 +180,16 @@ def read_recipe(con, recipe_path: str | Path, data_dir: str | Path) -> list[Part
         frames = []
         for entry in s.get("statistics", []):
             opts = {k: v for k, v in entry.items() if k not in ("file", "level")}
-            frame = loader.statistics_part(_file(data_dir, entry), level=entry["level"], **opts)
-            known = (set(areas_by_level[entry["level"]]["area_key"]) if entry["level"] in areas_by_level
-                     else loader._store_keys(con, entry["level"]))
-            loader.check_keys(frame, known, entry["level"], Path(entry["file"]).name, column=entry["key"])
+            lvl = entry["level"]
+            if lvl in areas_by_level:
+                gdf = areas_by_level[lvl]
+                names = dict(zip(gdf["area_key"], gdf["name"]))
+                totals = [n for other, g in areas_by_level.items() if other != lvl for n in g["name"]]
+            else:
+                names, totals = loader.area_names(con, lvl), loader.total_names(con, lvl)
+            frame = loader.statistics_part(_file(data_dir, entry), level=lvl, areas=names, totals=totals,
+                                           known_indicators=loader.known_indicators(con), **opts)
+            loader.check_keys(frame, set(names), lvl, Path(entry["file"]).name, column=entry["key"])
             frames.append(frame)
             part.notes += frame.attrs.get("notes", []) + loader.flag_notes(frame, Path(entry["file"]).name)
         if frames:

@@ -39,6 +39,9 @@ MAX_PROBLEMS = 50
 _GERMAN = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
 _ENGLISH = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?$|^[+-]?\.\d+$")
 _PLAIN_DOT = re.compile(r"^[+-]?\d+\.(?:\d{1,2}|\d{4,})$")  # a dot that cannot be a thousands separator
+_COMMA_DECIMAL = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),(?:\d{1,2}|\d{4,})$|^[+-]?\d{1,3}(?:\.\d{3})+,\d+$")
+_SPACED = re.compile(r"^[+-]?\d{1,3}(?:\s\d{3})+(?:[.,]\d+)?$")  # "1 234" or "12 345,5": thousands spaces
+_GLUED = re.compile(r"^[+-]?\d+(?:[.,]\d+){2,}$|^[+-]?\d{1,3}(?:\.\d{3})*\.\d{4,}$|^\d+(?:\s+\d+)+$")
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -178,6 +181,12 @@ def _read_xlsx(path: Path, sheet, header_row: int) -> pd.DataFrame:
 def detect_decimal(raw: pd.DataFrame, columns: list[str]) -> str:
     """',' or '.' for the text cells of ``columns`` (see the module docstring)."""
     if raw.attrs.get("separator") == ",":
+        # a comma-separated file uses a decimal point unless a value plainly has a decimal comma: "48,3"
+        # (quoted) or "1.234,5"; then thousands dots ("2.370") are German, too
+        for col in columns:
+            for cell in raw[col]:
+                if isinstance(cell, str) and _COMMA_DECIMAL.match(cell.strip()):
+                    return ","
         return "."
     saw_dot = False
     for col in columns:
@@ -203,7 +212,11 @@ def parse_number(cell, decimal: str = ",", sentinels=()) -> tuple[float, str | N
         if math.isnan(value):
             return math.nan, "missing"
     else:
-        s = str(cell).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+        s = str(cell).strip().replace("\u00a0", " ").replace("\u202f", " ")
+        if re.search(r"\d\s+\d", s) and not _SPACED.match(s):
+            raise ValueError(f"{str(cell)!r} ist keine Zahl: vermutlich zusammengeklebte Zahlen (z. B. aus einer "
+                             "PDF-Tabelle kopiert)")
+        s = s.replace(" ", "")
         if s in SUPPRESSED_MARKERS:
             return math.nan, "suppressed"
         if s in MISSING_MARKERS:
@@ -212,6 +225,9 @@ def parse_number(cell, decimal: str = ",", sentinels=()) -> tuple[float, str | N
             value = float(s.replace(".", "").replace(",", "."))
         elif decimal == "." and _ENGLISH.match(s):
             value = float(s.replace(",", ""))
+        elif _GLUED.match(s):
+            raise ValueError(f"{str(cell)!r} ist keine Zahl: vermutlich zusammengeklebte Zahlen (z. B. aus einer "
+                             "PDF-Tabelle kopiert)")
         else:
             raise ValueError(f"{str(cell)!r} ist keine Zahl"
                              + (" (Dezimalkomma erwartet)" if decimal == "," and _ENGLISH.match(s) else ""))
@@ -287,24 +303,89 @@ def apply_filters(raw: pd.DataFrame, filters: dict | None) -> pd.DataFrame:
     return raw
 
 
+def load_table(path: str | Path, *, sheet: str | int | None = None, header_row: int | None = 1,
+               header_rows=None, first_row: int | None = None, last_row: int | None = None) -> pd.DataFrame:
+    """The raw table: ``header_row`` N (classic), or the detected layout (``header_row=None``) with corrections
+    (``header_rows=[]`` = no header row; ``header_row=0`` means the same)."""
+    from sozialraum.io import layout
+
+    if header_row == "auto":
+        header_row = None
+    if header_row == 0:
+        header_rows = []
+    if header_row is not None and header_row > 0 and header_rows is None and first_row is None and last_row is None:
+        return read_raw(path, sheet=sheet, header_row=header_row)
+    return layout.read_table(path, sheet=sheet, header_rows=header_rows, first_row=first_row, last_row=last_row)
+
+
+YEAR = "{jahr}"
+
+
+def expand_years(template: str, columns) -> dict[str, str]:
+    """Period → column for a column template such as ``"Anzahl_{jahr}"`` (years across columns)."""
+    if YEAR not in template:
+        return {}
+    head, tail = template.split(YEAR, 1)
+    pattern = re.compile(re.escape(head) + r"((?:19|20)\d\d)" + re.escape(tail) + "$", re.IGNORECASE)
+    out = {}
+    for c in columns:
+        m = pattern.match(str(c).strip())
+        if m:
+            out[m.group(1)] = c
+    return out
+
+
+def year_groups(columns) -> dict[str, dict[str, str]]:
+    """Templates with ``{jahr}`` found in column names (≥ 2 years each): ``{"Anzahl_{jahr}": {"2018": …}}``."""
+    groups: dict[str, dict[str, str]] = {}
+    for c in columns:
+        m = re.match(r"^(.*?)((?:19|20)\d\d)(.*)$", str(c).strip())
+        if m and not re.search(r"\d$", m.group(1)) and not re.match(r"^\d", m.group(3)):
+            groups.setdefault(m.group(1) + YEAR + m.group(3), {})[m.group(2)] = c
+    return {t: g for t, g in groups.items() if len(g) >= 2}
+
+
 def read_statistics(path: str | Path, *, key: str, indicators: dict[str, str | list[str]] | None = None,
                     period: str | None = None, period_column: str | None = None,
                     indicator_column: str | None = None, value_column: str | None = None,
                     sentinels=(), decimal: str = "auto", key_width: int | None = None,
                     key_slice: list[int] | None = None, filters: dict | None = None,
-                    sheet: str | int | None = None, header_row: int = 1) -> pd.DataFrame:
+                    sheet: str | int | None = None, header_row: int | None = 1, header_rows=None,
+                    first_row: int | None = None, last_row: int | None = None, match=None,
+                    scale: dict[str, float] | None = None) -> pd.DataFrame:
     """Long frame ``area_key, indicator, period, value, flag, row`` (see the module docstring).
 
     Wide: ``indicators`` maps indicator key → column (or list of columns to sum; the sum is missing when any
-    part is, suppressed when any part is suppressed). Long: ``indicator_column`` and ``value_column``;
-    ``indicators`` then optionally maps indicator key → the text used in the file.
-    Period: a fixed ``period`` or a ``period_column``.
+    part is, suppressed when any part is suppressed); a column ``"Anzahl_{jahr}"`` stands for every column
+    ``Anzahl_2018``, ``Anzahl_2019`` … (years across columns become periods). Long: ``indicator_column`` and
+    ``value_column``; ``indicators`` then optionally maps indicator key → the text used in the file.
+    Period: a fixed ``period`` or a ``period_column`` (not needed when every column has a year).
+    ``match``: a callable ``(raw, key texts) -> (Series of area keys or None per row, notes)`` that replaces the
+    key column's text (rows with None are left out); see ``sozialraum.io.matching``.
+    ``scale``: indicator → factor (e.g. 100 for shares 0–1 imported as percentages).
+    ``frame.attrs["notes"]`` lists what was left out or flagged.
     """
-    raw = apply_filters(read_raw(path, sheet=sheet, header_row=header_row), filters)
+    raw = apply_filters(load_table(path, sheet=sheet, header_row=header_row, header_rows=header_rows,
+                                   first_row=first_row, last_row=last_row), filters)
     file = raw.attrs.get("file")
-    if (period is None) == (period_column is None):
+    layout = raw.attrs.get("layout")
+    notes: list[str] = [f"{file}: {n}" for n in (layout.notes if layout is not None else ())]
+    templated = indicator_column is None and indicators and all(
+        any(YEAR in c for c in ([v] if isinstance(v, str) else v)) for v in indicators.values())
+    if (period is None) == (period_column is None) and not templated:
         raise InputError("Bitte genau eins angeben: einen festen Zeitraum oder eine Zeitraum-Spalte", file=file)
-    keys = clean_keys(raw, key, key_width=key_width, key_slice=key_slice)
+    if match is not None:
+        if key not in raw.columns:
+            raise InputError(Problem(file, f"Schlüsselspalte fehlt (vorhanden: {', '.join(map(str, raw.columns))})",
+                                     column=key))
+        cells = pd.Series([key_text(c, key_width, key_slice) for c in raw[key]], index=raw.index, dtype=object)
+        matched, match_notes = match(raw, cells)
+        notes += match_notes
+        keep = matched.notna().values
+        raw = _subset(raw, keep)
+        keys = pd.Series(list(matched[keep]), index=raw.index, dtype=object)
+    else:
+        keys = clean_keys(raw, key, key_width=key_width, key_slice=key_slice)
     if period_column is not None:
         periods = clean_keys(raw, period_column)
     else:
@@ -313,16 +394,29 @@ def read_statistics(path: str | Path, *, key: str, indicators: dict[str, str | l
     if indicator_column is None:
         if not indicators:
             raise InputError("Keine Indikatoren zugeordnet (Indikator = Spalte)", file=file)
+        if decimal == "auto":
+            cols_all = [c for v in indicators.values() for c in ([v] if isinstance(v, str) else v)]
+            cols_all = [x for c in cols_all for x in (expand_years(c, raw.columns).values() if YEAR in c else [c])
+                        if x in raw.columns]
+            decimal = detect_decimal(raw, cols_all) if cols_all else ","
         problems: list[Problem] = []
         for ind, cols in indicators.items():
             cols = [cols] if isinstance(cols, str) else list(cols)
-            try:
-                values, flags = _sum_columns(raw, cols, decimal, sentinels)
-            except InputError as exc:
-                problems += exc.problems
-                continue
-            parts.append(pd.DataFrame({"area_key": keys.values, "indicator": ind, "period": periods.values,
-                                       "value": values, "flag": flags, "row": raw.index.astype(int)}))
+            for per, these in _by_period(cols, raw, file, problems):
+                try:
+                    values, flags = _sum_columns(raw, these, decimal, sentinels)
+                except InputError as exc:
+                    problems += exc.problems
+                    continue
+                if scale and ind in scale:
+                    values = values * float(scale[ind])
+                for i in glued_suspects(values):  # the plausibility check at the write boundary warns, too
+                    notes.append(f"{file}: Zeile {int(raw.index[i])}, Spalte {', '.join(these)}: "
+                                 f"{format_plain(values[i])} sieht nach zusammengeklebten Zahlen aus (PDF?) – "
+                                 "bitte prüfen")
+                part_periods = periods.values if per is None else [per] * len(raw)
+                parts.append(pd.DataFrame({"area_key": keys.values, "indicator": ind, "period": part_periods,
+                                           "value": values, "flag": flags, "row": raw.index.astype(int)}))
         if problems:
             raise InputError(problems[:MAX_PROBLEMS])
         frame = pd.concat(parts, ignore_index=True)
@@ -341,7 +435,59 @@ def read_statistics(path: str | Path, *, key: str, indicators: dict[str, str | l
     frame["flag"] = pd.Series([f if isinstance(f, str) else None for f in frame["flag"]], index=frame.index,
                               dtype=object)
     _reject_duplicates(frame, file)
+    frame.attrs["notes"] = notes
+    frame.attrs["file"] = file
     return frame
+
+
+def format_plain(x: float) -> str:
+    return f"{x:,.0f}".replace(",", ".") if float(x).is_integer() else f"{x}".replace(".", ",")
+
+
+def glued_suspects(values: np.ndarray) -> list[int]:
+    """Positions of whole numbers that look like two numbers of the column written without a gap (a PDF
+    extraction): at least 50 times the column's median, and their digits split into two parts that both lie
+    within a factor 20 of the median."""
+    vals = np.asarray(values, dtype="float64")
+    ok = vals[np.isfinite(vals)]
+    if len(ok) < 4:
+        return []
+    med = float(np.median(ok))
+    if med < 10:
+        return []
+    out = []
+    for i, v in enumerate(vals):
+        if not np.isfinite(v) or v < 50 * med or not float(v).is_integer():
+            continue
+        digits = str(int(v))
+        if any(med / 20 <= int(digits[:k]) <= med * 20 and med / 20 <= int(digits[k:]) <= med * 20
+               and digits[k] != "0" for k in range(1, len(digits))):
+            out.append(i)
+    return out
+
+
+def _subset(raw: pd.DataFrame, keep) -> pd.DataFrame:
+    attrs = dict(raw.attrs)
+    out = raw[keep]
+    out.attrs.update(attrs)
+    return out
+
+
+def _by_period(cols: list[str], raw: pd.DataFrame, file, problems: list) -> list[tuple[str | None, list[str]]]:
+    """[(period or None, columns)]: columns with ``{jahr}`` are expanded to one entry per year found."""
+    if not any(YEAR in c for c in cols):
+        return [(None, cols)]
+    per_col = [expand_years(c, raw.columns) if YEAR in c else None for c in cols]
+    years = sorted({y for m in per_col if m for y in m})
+    if not years:
+        problems.append(Problem(file, f"keine Spalte passt zur Vorlage {cols[0]!r} (Jahreszahl statt {YEAR})",
+                                column=cols[0]))
+        return []
+    out = []
+    for y in years:
+        these = [m[y] if m is not None else c for c, m in zip(cols, per_col) if m is None or y in m]
+        out.append((y, these))
+    return out
 
 
 def _sum_columns(raw, cols, decimal, sentinels):
