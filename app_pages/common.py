@@ -288,6 +288,21 @@ def writing(note: str = ""):
         clear_caches()
 
 
+@contextlib.contextmanager
+def scratch():
+    """``with common.scratch() as con:`` — a connection for dry runs that write and roll back (plausibility checks
+    before an import): a throw-away copy of a store folder's snapshot, or the app's own connection to a single
+    file."""
+    from sozialraum.store import snapshots
+
+    snap = snapshot()
+    if snap is not None and snap.version:
+        with snapshots.scratch(snap.store) as con:
+            yield con
+    else:
+        yield get_con()
+
+
 def clear_caches() -> None:
     """Call after writing to the store (upload, scenario) so every page sees the new data."""
     st.cache_data.clear()

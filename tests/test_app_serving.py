@@ -257,3 +257,37 @@ def test_an_empty_language_control_does_not_crash_the_app(data):
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.title[0].value == "Überblick"
+
+
+def test_wizard_dry_run_and_commit_work_on_a_read_only_snapshot(data, tmp_path):
+    """The wizard's plausibility dry run writes and rolls back: it runs on a scratch copy, never on the published
+    snapshot; the commit becomes a new version."""
+    from streamlit.testing.v1 import AppTest
+
+    csv = tmp_path / "alo.csv"
+    csv.write_text("Gebiet;Arbeitslose\nr0c0;12\nr1c1;30\n", encoding="utf-8")
+
+    def wizard(path: str):
+        import streamlit as st
+
+        from app_pages import common
+        from app_pages.wizard_commit import prepare
+        from pathlib import Path
+
+        from sozialraum.store.write import replace_source
+
+        entry = {"file": "alo.csv", "level": "zelle", "key": "Gebiet", "period": "2024",
+                 "indicators": {"arbeitslose": "Arbeitslose"}, "header_row": 1}
+        info, batch, notes, report = prepare(common.get_con(), Path(path), {"source_id": "alo", "title": "ALO"},
+                                             entry)
+        with common.writing("Upload alo") as con:
+            counts = replace_source(con, info, batch, confirm_warnings=True)
+        st.success(f"{counts}")
+
+    before = snapshots.current(data / "gitterstadt").version
+    at = AppTest.from_function(wizard, args=(str(csv),), default_timeout=90).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert snapshots.current(data / "gitterstadt").version == before + 1
+    con = snapshots.open_current(data / "gitterstadt")
+    assert con.execute("SELECT count(*) FROM observations WHERE source_id = 'alo' AND NOT derived").fetchone()[0] == 2
+    con.close()

@@ -289,6 +289,29 @@ def writing(target: str | Path, *, note: str = "", wait_s: float | None = None, 
     prune(target, keep)
 
 
+@contextlib.contextmanager
+def scratch(target: str | Path):
+    """A throw-away read-write copy of the published snapshot, for dry runs (``check_sources``) that write inside
+    a transaction and roll back — a published snapshot is opened read-only and must not be written to."""
+    import tempfile
+
+    from sozialraum.store.connection import connect
+
+    snap = current(target)
+    if snap is None:
+        raise FileNotFoundError(f"Unter {target} gibt es noch keinen Datenstand.")
+    folder = Path(tempfile.mkdtemp(prefix="sozialraum-probe-"))
+    try:
+        shutil.copyfile(snap.path, folder / "probe.duckdb")
+        con = connect(folder / "probe.duckdb")
+        try:
+            yield con
+        finally:
+            con.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _connect_plain(path: Path):
     import duckdb
 
