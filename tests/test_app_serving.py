@@ -268,17 +268,17 @@ def test_wizard_dry_run_and_commit_work_on_a_read_only_snapshot(data, tmp_path):
     csv.write_text("Gebiet;Arbeitslose\nr0c0;12\nr1c1;30\n", encoding="utf-8")
 
     def wizard(path: str):
+        from pathlib import Path
+
         import streamlit as st
 
         from app_pages import common
         from app_pages.wizard_commit import prepare
-        from pathlib import Path
-
         from sozialraum.store.write import replace_source
 
         entry = {"file": "alo.csv", "level": "zelle", "key": "Gebiet", "period": "2024",
                  "indicators": {"arbeitslose": "Arbeitslose"}, "header_row": 1}
-        info, batch, notes, report = prepare(common.get_con(), Path(path), {"source_id": "alo", "title": "ALO"},
+        info, batch, _notes, _report = prepare(common.get_con(), Path(path), {"source_id": "alo", "title": "ALO"},
                                              entry)
         with common.writing("Upload alo") as con:
             counts = replace_source(con, info, batch, confirm_warnings=True)
