@@ -35,10 +35,13 @@ target = st.sidebar.selectbox(tr("Zielgruppe", "Target group"), list(target_labe
                               index=list(target_labels).index("rlb") if "rlb" in target_labels else 0,
                               format_func=target_labels.get)
 period = period_select(level, target)
+mode = setting_input("travel_mode", st.sidebar, key="angebote_mode")
 budget = setting_input("travel_budget_min", st.sidebar, key="angebote_budget")
 with st.sidebar.expander(tr("Wegmodell", "Travel model")):
     settings = {name: setting_input(name, st, key=f"angebote_{name}")
-                for name in ("detour_factor", "walking_speed_kmh", "demand_grid_m")}
+                for name in ("detour_factor", "walking_speed_kmh", "cycling_speed_kmh", "car_speed_kmh",
+                             "transit_weekday", "transit_depart", "transit_max_walk_m", "demand_grid_m")}
+settings["travel_mode"] = mode
 
 all_providers = providers()
 if all_providers.empty:
@@ -61,11 +64,20 @@ with st.expander(tr("Filter", "Filters"), expanded=True):
     barrier_free = c4.toggle(tr("nur barrierefrei", "barrier-free only"), key="angebote_bf")
 flt = data.ProviderFilter(tuple(types) if types else None, tuple(verbaende), tuple(coops), bool(barrier_free))
 shown = data.filter_providers(all_providers, flt)
-radius_m = data._travel(tuple(sorted(settings.items()))).radius_m(float(budget))
-st.caption(tr(f"{len(shown)} von {len(all_providers)} Angeboten · {fmt_number(budget)} Minuten Fußweg "
-              f"≈ {fmt_number(radius_m)} m Luftlinie (Umwegfaktor {fmt_number(settings['detour_factor'], 2)}, "
-              f"{fmt_number(settings['walking_speed_kmh'], 1)} km/h)",
-              f"{len(shown)} of {len(all_providers)} services · {budget:g} min walk ≈ {radius_m:,.0f} m"))
+travel = data._travel(tuple(sorted(settings.items())))
+radius_m = travel.radius_m(float(budget))
+if radius_m is not None:
+    no_net = tr(" – kein Straßennetz gebaut", " – no street network built") if mode != "luftlinie" else ""
+    st.caption(tr(f"{len(shown)} von {len(all_providers)} Angeboten · {fmt_number(budget)} Minuten "
+                  f"≈ {fmt_number(radius_m)} m Luftlinie (Umwegfaktor {fmt_number(settings['detour_factor'], 2)}, "
+                  f"{fmt_number(travel.speed_kmh, 1)} km/h){no_net}",
+                  f"{len(shown)} of {len(all_providers)} services · {budget:g} min ≈ {radius_m:,.0f} m "
+                  f"straight line{no_net}"))
+else:
+    st.caption(tr(f"{len(shown)} von {len(all_providers)} Angeboten · {fmt_number(budget)} Minuten auf dem "
+                  f"{travel.label}" + ("" if travel.info.fictional else " · Daten: © OpenStreetMap-Mitwirkende"),
+                  f"{len(shown)} of {len(all_providers)} services · {budget:g} min on the street network "
+                  f"({mode}) · data: © OpenStreetMap contributors"))
 view = st.radio(tr("Ansicht", "View"), list(VIEWS), format_func=lambda v: tr(*VIEWS[v]), horizontal=True,
                 key="angebote_view")
 
@@ -88,8 +100,12 @@ try:
                           "gewählt sind (sonst überdecken sie die Karte).",
                           f"Catchments are drawn for at most {MAX_CATCHMENT_TYPES} service types."))
         draw = catchments and n_types <= MAX_CATCHMENT_TYPES
+        net_catchments = data.catchments(level, period, target, flt, budget, settings) \
+            if draw and radius_m is None else None
+        osm_credit = radius_m is None and not travel.info.fictional
         m = provider_map(areas_web(level), shown, radius_m=radius_m if draw else None, budget_min=float(budget),
-                         basemap=setting("basemap"))
+                         basemap=setting("basemap"), catchments=net_catchments,
+                         attribution="Wege: © OpenStreetMap-Mitwirkende" if osm_credit else "")
         show_map(m, key="angebote_map")
         with st.expander(tr("Liste der Angebote", "List of services")):
             st.dataframe(pd.DataFrame({

@@ -42,8 +42,9 @@ def filter_providers(providers: pd.DataFrame, f: ProviderFilter) -> pd.DataFrame
 
 def _travel(travel_settings: tuple):
     from sozialraum.access.travel import model_from_settings
+    from sozialraum.network import store_network_dir
 
-    return model_from_settings(dict(travel_settings))
+    return model_from_settings(dict(travel_settings), network_dir=store_network_dir(get_con()))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -102,3 +103,23 @@ def _need_gap(version, level, period, target, f: ProviderFilter, need, budget, s
 def need_gap(level, period, target, f: ProviderFilter, need: str, budget: float, settings: dict):
     return _need_gap(data_version(), level, period, target, f, need, float(budget),
                      tuple(sorted(settings.items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _catchments(version, level, period, target, f: ProviderFilter, budget, settings_items: tuple):
+    from sozialraum.network.catchments import catchments_frame
+    from sozialraum.store import read
+    from sozialraum.store.connection import metric_epsg
+
+    s = dict(settings_items)
+    _, dem = demand(level, period, target, s)
+    prov = filter_providers(read.providers(get_con()), f).reset_index(drop=True)
+    dxy = dem[["x", "y"]].to_numpy(dtype="float64")
+    reach = _travel(settings_items).minutes(dxy, prov[["x", "y"]].to_numpy(dtype="float64"), budget)
+    return catchments_frame(reach, dxy, float(s["demand_grid_m"]), prov[["service_type", "name"]],
+                            crs=metric_epsg(get_con()))
+
+
+def catchments(level, period, target, f: ProviderFilter, budget: float, settings: dict):
+    """Network catchments of the filtered providers (GeoDataFrame, WGS84): the demand-grid cells within budget."""
+    return _catchments(data_version(), level, period, target, f, float(budget), tuple(sorted(settings.items())))

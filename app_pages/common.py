@@ -35,8 +35,16 @@ CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "osm": ("OpenStreetMap", "OpenStreetMap"),
     },
     "travel_mode": {
-        "walk": ("Fußweg", "Walking"),
-        "matrix": ("Eigene Kostenmatrix", "Own cost matrix"),
+        "luftlinie": ("Luftlinie (zu Fuß)", "Straight line (walking)"),
+        "walk": ("zu Fuß", "Walking"),
+        "bike": ("Fahrrad", "Bicycle"),
+        "car": ("Auto", "Car"),
+        "transit": ("ÖPNV", "Public transport"),
+    },
+    "transit_weekday": {
+        "mo": ("Montag", "Monday"), "di": ("Dienstag", "Tuesday"), "mi": ("Mittwoch", "Wednesday"),
+        "do": ("Donnerstag", "Thursday"), "fr": ("Freitag", "Friday"), "sa": ("Samstag", "Saturday"),
+        "so": ("Sonntag", "Sunday"),
     },
 }
 
@@ -248,6 +256,21 @@ def get_con():
     if held is None or held[0] != key or held[1] is not root:
         _local.held = held = (key, root, root.cursor())
     return held[2]
+
+
+TRAVEL_SETTINGS = ("travel_mode", "detour_factor", "walking_speed_kmh", "cycling_speed_kmh", "car_speed_kmh",
+                   "transit_weekday", "transit_depart", "transit_max_walk_m")
+
+
+def travel_model(overrides: dict | None = None):
+    """The travel model of the current settings: the store's street network when one is built for the chosen
+    mode, else the straight line („Luftlinie“)."""
+    from sozialraum.access.travel import model_from_settings
+    from sozialraum.network import store_network_dir
+
+    values = {name: setting(name) for name in TRAVEL_SETTINGS}
+    values.update(overrides or {})
+    return model_from_settings(values, network_dir=store_network_dir(get_con()))
 
 
 def data_version() -> str:

@@ -119,7 +119,8 @@ point = geom.representative_point()
 near = profile.nearest_by_type(point.x, point.y, common.providers(),
                                detour=float(common.setting("detour_factor")),
                                speed_kmh=float(common.setting("walking_speed_kmh")),
-                               budget_min=float(common.setting("travel_budget_min")))
+                               budget_min=float(common.setting("travel_budget_min")),
+                               travel=common.travel_model())
 if near.empty:
     st.info(tr("Noch keine Angebote geladen.", "No services loaded yet."))
 else:
@@ -127,11 +128,11 @@ else:
     st.dataframe(pd.DataFrame({
         tr("Art", "Type"): near["Art"], tr("Nächstes Angebot", "Nearest"): near["Nächstes Angebot"],
         tr("Luftlinie", "Distance"): near["Entfernung_m"].map(profile.distance_text),
-        tr("Fußweg (min)", "Walk (min)"): near["Gehminuten"].map(lambda v: fmt_number(v)),
+        tr("Minuten", "Minutes"): near["Gehminuten"].map(lambda v: fmt_number(v)),
         tr(f"Anzahl in {budget} min", f"Number within {budget} min"): near["Anzahl_im_Zeitbudget"],
     }), hide_index=True, width="stretch", height=35 * (len(near) + 1) + 3)
-    st.caption(tr("Gemessen vom Gebietsmittelpunkt: Luftlinie × Umwegfaktor bei Gehgeschwindigkeit (Einstellungen).",
-                  "From the area's centre: straight line × detour factor at walking speed."))
+    st.caption(tr(f"Gemessen vom Gebietsmittelpunkt: {common.travel_model().label} (Einstellungen).",
+                  f"From the area's centre: {common.travel_model().label}."))
 
 built = mapdata.choropleth_for(level, NEED_INDEX, period, scheme="mss", k=4, basemap=common.setting("basemap"),
                                with_providers=True, selected=area, bounds=profile.padded_bounds(geom_web, 0.25))

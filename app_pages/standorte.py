@@ -15,7 +15,8 @@ from sozialraum.charts import print_config
 from sozialraum.errors import InputError, SolverError
 from sozialraum.services import VENUE_TYPES
 
-SETTING_NAMES = ("detour_factor", "walking_speed_kmh", "demand_grid_m", "solver_time_limit_s", "pmedian_nearest",
+SETTING_NAMES = ("travel_mode", "detour_factor", "walking_speed_kmh", "cycling_speed_kmh", "car_speed_kmh",
+                 "demand_grid_m", "solver_time_limit_s", "pmedian_nearest",
                  "max_new_sites")
 CAPACITY_SETTINGS = ("site_hours_outreach", "site_hours_jobcenter", "cases_per_hour", "contacts_per_person_year",
                      "working_weeks")

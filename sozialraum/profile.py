@@ -67,11 +67,13 @@ def profile_table(area: pd.DataFrame, references: dict[str, pd.DataFrame | None]
 
 
 def nearest_by_type(x: float, y: float, providers: pd.DataFrame, *, detour: float, speed_kmh: float,
-                    budget_min: float) -> pd.DataFrame:
+                    budget_min: float, travel=None) -> pd.DataFrame:
     """Per service type: the nearest provider (name, straight-line metres, walking minutes) and how many lie
     within ``budget_min`` walking minutes (straight line × detour at walking speed) of the point (x, y).
 
-    ``providers``: columns service_type, name, x, y in the same metric CRS as (x, y).
+    ``providers``: columns service_type, name, x, y in the same metric CRS as (x, y). ``travel``: a network
+    model (``sozialraum.access.travel.NetworkModel``) whose minutes replace the straight line (a provider it
+    cannot reach within its search range gets no minutes).
     """
     cols = ["service_type", "Art", "Nächstes Angebot", "Entfernung_m", "Gehminuten", "Anzahl_im_Zeitbudget"]
     if providers is None or providers.empty:
@@ -79,13 +81,22 @@ def nearest_by_type(x: float, y: float, providers: pd.DataFrame, *, detour: floa
     px, py = providers["x"].to_numpy(float), providers["y"].to_numpy(float)
     dist = np.hypot(px - x, py - y)
     minutes = dist * detour / (speed_kmh * 1000.0 / 60.0)
+    if travel is not None and hasattr(travel, "nearest") and not hasattr(travel, "detour"):
+        from sozialraum.access.travel import NEAREST_BUDGET_MIN
+
+        budget = NEAREST_BUDGET_MIN[travel.mode]
+        if travel.mode == "transit":  # one isochrone around the point instead of one per provider
+            reach = travel.minutes(np.c_[px, py], np.array([[x, y]]), budget).toarray()[:, 0]
+        else:
+            reach = travel.minutes(np.array([[x, y]]), np.c_[px, py], budget).toarray()[0]
+        minutes = np.where(reach > 0, reach, np.inf)
     frame = providers.assign(_d=dist, _m=minutes)
     rows = []
     for service_type, part in frame.groupby("service_type", sort=False):
-        best = part.loc[part["_d"].idxmin()]
+        best = part.loc[part["_m"].idxmin()] if np.isfinite(part["_m"]).any() else part.loc[part["_d"].idxmin()]
         rows.append({"service_type": service_type, "Art": SERVICE_TYPES.get(service_type, service_type),
                      "Nächstes Angebot": best["name"], "Entfernung_m": float(best["_d"]),
-                     "Gehminuten": float(best["_m"]), "Anzahl_im_Zeitbudget": int((part["_m"] <= budget_min).sum())})
+                     "Gehminuten": float(best["_m"]) if np.isfinite(best["_m"]) else np.nan, "Anzahl_im_Zeitbudget": int((part["_m"] <= budget_min).sum())})
     order = {k: i for i, k in enumerate(SERVICE_TYPES)}
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values("service_type", key=lambda s: s.map(lambda v: order.get(v, 99))).reset_index(drop=True)

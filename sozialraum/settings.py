@@ -70,8 +70,12 @@ SETTINGS: dict[str, Setting] = {
                 group="Hot Spots", minimum=0, maximum=2**31 - 1, step=1, label_en="Random seed"),
         # --- Erreichbarkeit
         Setting("travel_mode", "Verkehrsmittel", "walk",
-                "Fußweg (Luftlinie × Umwegfaktor bei Gehgeschwindigkeit) oder eine eigene Kostenmatrix.",
-                group="Erreichbarkeit", choices=("walk", "matrix"), label_en="Travel mode"),
+                "Zu Fuß, Fahrrad oder Auto auf dem Straßennetz, wenn für die Datenbank eines gebaut ist "
+                "(`sozialraum network build`), ÖPNV mit Fahrplan (GTFS) und Fußwegen zu den Haltestellen; sonst und "
+                "bei „Luftlinie“ gerade Linie × Umwegfaktor bei der Geschwindigkeit des Verkehrsmittels (überall "
+                "als „Luftlinie“ gekennzeichnet).",
+                group="Erreichbarkeit", choices=("luftlinie", "walk", "bike", "car", "transit"),
+                label_en="Travel mode"),
         Setting("detour_factor", "Umwegfaktor", 1.3,
                 "Verhältnis von tatsächlichem Weg zu Luftlinie.",
                 group="Erreichbarkeit", minimum=1.0, maximum=2.5, step=0.05, label_en="Detour factor"),
@@ -79,6 +83,26 @@ SETTINGS: dict[str, Setting] = {
                 "Durchschnittliche Gehgeschwindigkeit für die Umrechnung von Wegen in Minuten.",
                 unit="km/h", group="Erreichbarkeit", minimum=2.0, maximum=7.0, step=0.1,
                 label_en="Walking speed"),
+        Setting("cycling_speed_kmh", "Radgeschwindigkeit", 15.0,
+                "Durchschnittliche Geschwindigkeit mit dem Fahrrad (auf dem Straßennetz: auf gewöhnlichen Wegen; "
+                "Steigungen kennt das Netz nicht).",
+                unit="km/h", group="Erreichbarkeit", minimum=5.0, maximum=30.0, step=0.5, label_en="Cycling speed"),
+        Setting("car_speed_kmh", "Autogeschwindigkeit (nur Luftlinie)", 30.0,
+                "Durchschnittsgeschwindigkeit des Autos, wenn kein Straßennetz gebaut ist (Luftlinie). Auf dem "
+                "Straßennetz gelten die Geschwindigkeiten nach Straßenart und Tempolimit.",
+                unit="km/h", group="Erreichbarkeit", minimum=10.0, maximum=80.0, step=5.0,
+                label_en="Car speed (straight line)"),
+        Setting("transit_weekday", "ÖPNV: Wochentag", "di",
+                "Wochentag der Fahrt (der erste solche Tag im Gültigkeitszeitraum des Fahrplans).",
+                group="Erreichbarkeit", choices=("mo", "di", "mi", "do", "fr", "sa", "so"),
+                label_en="Transit: weekday"),
+        Setting("transit_depart", "ÖPNV: Abfahrtszeit", "08:00",
+                "Uhrzeit (HH:MM), zu der die Fahrt beginnt; Takte und Betriebszeiten des Fahrplans gelten.",
+                group="Erreichbarkeit", label_en="Transit: departure time"),
+        Setting("transit_max_walk_m", "ÖPNV: längster Fußweg zur Haltestelle", 800.0,
+                "Höchstens so viele Meter zu Fuß zur ersten und von der letzten Haltestelle.",
+                unit="m", group="Erreichbarkeit", minimum=100, maximum=3000, step=50,
+                label_en="Transit: maximum walk to a stop"),
         Setting("travel_budget_min", "Zeitbudget", 15,
                 "Wie viele Minuten Weg gelten als „erreichbar“.",
                 unit="min", group="Erreichbarkeit", minimum=5, maximum=60, step=5, label_en="Travel budget"),

@@ -94,12 +94,15 @@ def test_demo_refuses_a_store_with_other_sources_unless_forced(tmp_path, capsys)
     code, text = _run(capsys, "demo", "--db", path, "--keep-other-sources")
     assert code == 0, text
     con = connect(path, read_only=True)
-    assert {r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()} == {"gitter", "musterstadt"}
+    # the demo's data and its (fictional) street network
+    assert {r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()} == {"gitter", "musterstadt",
+                                                                                        "osm_netz"}
     con.close()
     code, text = _run(capsys, "demo", "--db", path, "--force")
     assert code == 0, text
     con = connect(path, read_only=True)
-    assert [r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()] == ["musterstadt"]
+    assert sorted(r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()) == ["musterstadt",
+                                                                                          "osm_netz"]
     con.close()
     # no temporary file left behind (the demo's street network and timetable folder belongs beside the store)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stadt.duckdb", "stadt.network"]

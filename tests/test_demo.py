@@ -219,9 +219,11 @@ def test_jobcenter_sites_and_venues(demo):
 
 def test_source_is_fictional(demo):
     con, _ = demo
-    src = read.sources(con)
-    assert len(src) == 1 and bool(src.fictional.iloc[0])
-    assert "fiktiv" in src.title.iloc[0] and src.licence.iloc[0] == "CC0"
+    src = read.sources(con).set_index("source_id")
+    # the demo data and its (generated, fictional) street network built through sozialraum.network
+    assert set(src.index) == {"musterstadt", "osm_netz"} and src.fictional.all()
+    assert "fiktiv" in src.loc["musterstadt", "title"] and src.loc["musterstadt", "licence"] == "CC0"
+    assert pd.isna(src.loc["osm_netz", "attribution"])  # no OSM data in it, so no OSM attribution
     assert read.is_fictional(con)
 
 

@@ -26,6 +26,22 @@ def reached(reach: sparse.spmatrix) -> np.ndarray:
     return np.diff(sparse.csr_matrix(reach).indptr) > 0
 
 
+def reach_by_type(travel, dxy: np.ndarray, providers: pd.DataFrame, types, budget_min: float) -> dict:
+    """Service type -> sparse minutes (demand × that type's providers, in the providers' order).
+
+    One travel-model call for all providers of the requested types, sliced per type: a network model then
+    searches from every demand point once (and caches one matrix) instead of once per type.
+    """
+    sel = providers[providers["service_type"].isin(list(types))]
+    out = {}
+    if len(sel) and len(dxy):
+        full = sparse.csr_matrix(travel.minutes(dxy, sel[["x", "y"]].to_numpy(dtype="float64"), budget_min))
+        st = sel["service_type"].to_numpy()
+        for stype in types:
+            out[stype] = full[:, np.flatnonzero(st == stype)].tocsr()
+    return out
+
+
 def coverage_by_type(demand: pd.DataFrame, providers: pd.DataFrame, travel, budget_min: float,
                      service_types=None) -> Coverage:
     """``demand``: frame with area_key, x, y, weight (see ``demand_points``); ``providers``: service_type, x, y.
@@ -39,10 +55,11 @@ def coverage_by_type(demand: pd.DataFrame, providers: pd.DataFrame, travel, budg
     keys = demand["area_key"].astype(str).to_numpy()
     area_order = pd.unique(keys)
     rows_area, rows_city = [], []
+    reach = reach_by_type(travel, dxy, providers, types, budget_min)
     for stype in types:
         sub = providers[providers["service_type"] == stype]
         if len(sub):
-            mask = reached(travel.minutes(dxy, sub[["x", "y"]].to_numpy(dtype="float64"), budget_min))
+            mask = reached(reach[stype])
         else:
             mask = np.zeros(len(dxy), dtype=bool)
         frame = pd.DataFrame({"area_key": keys, "target": w, "covered": np.where(mask, w, 0.0)})

@@ -48,12 +48,15 @@ def two_step_fca(demand: pd.DataFrame, providers: pd.DataFrame, travel, budget_m
     keys = demand["area_key"].astype(str).to_numpy()
     order = list(pd.unique(keys))
     out = []
+    from sozialraum.access.coverage import reach_by_type
+
+    by_type = reach_by_type(travel, dxy, providers, types, budget_min)
     for stype in types:
         sub = providers[providers["service_type"] == stype]
         cap = (pd.to_numeric(sub[capacity_col], errors="coerce").to_numpy(dtype="float64")
                if capacity_col in sub.columns else np.full(len(sub), np.nan))
         if len(sub):
-            reach = travel.minutes(dxy, sub[["x", "y"]].to_numpy(dtype="float64"), budget_min)
+            reach = by_type[stype]
         else:
             reach = sparse.csr_matrix((len(dxy), 0))
         if len(sub) and np.isfinite(cap).all():

@@ -17,11 +17,13 @@ from sozialraum.access.present import published_counts, round_people, safe_count
 from sozialraum.access.travel import model_from_settings
 
 
-def _setup(settings, travel, budget_min):
+def _setup(settings, travel, budget_min, con=None):
+    from sozialraum.network import store_network_dir
     from sozialraum.settings import resolve
 
     s = resolve(settings)
-    travel = travel if travel is not None else model_from_settings(settings)
+    net = store_network_dir(con) if con is not None else None
+    travel = travel if travel is not None else model_from_settings(settings, network_dir=net)
     budget = float(budget_min if budget_min is not None else s["travel_budget_min"])
     return s, travel, budget
 
@@ -69,7 +71,7 @@ def coverage_for_store(con, level: str, period: str | None, target_indicator: st
     """
     from sozialraum.services import SERVICE_TYPES
 
-    s, travel, budget = _setup(settings, travel, budget_min)
+    s, travel, budget = _setup(settings, travel, budget_min, con)
     areas, demand = demand or load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"],
                                           threshold=s["suppression_threshold"])
     prov = _providers(con, service_types, providers)
@@ -95,7 +97,7 @@ def fca_for_store(con, level: str, period: str | None, target_indicator: str = "
     """2SFCA supply per person of the target group (or a count of reachable providers) per area and type,
     with area names; the city-wide row has area_key None and name 'Gesamt'. ``providers``/``demand`` as in
     ``coverage_for_store``."""
-    s, travel, budget = _setup(settings, travel, budget_min)
+    s, travel, budget = _setup(settings, travel, budget_min, con)
     areas, demand = demand or load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"],
                                           threshold=s["suppression_threshold"])
     prov = _providers(con, service_types, providers)
@@ -125,7 +127,7 @@ def need_gap_for_store(con, level: str, period: str | None, *, need: str = "stat
     uncovered (≈ people out of reach, rounded to tens; NaN where the count is suppressed).
     ``providers``/``demand`` as in ``coverage_for_store``.
     """
-    s, travel, budget = _setup(settings, travel, budget_min)
+    s, travel, budget = _setup(settings, travel, budget_min, con)
     areas, demand = demand or load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"],
                                           threshold=s["suppression_threshold"])
     prov = _providers(con, service_types, providers).assign(service_type="alle")

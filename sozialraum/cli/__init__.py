@@ -19,6 +19,8 @@ SUBCOMMANDS: dict[str, str] = {
     "need-index": "sozialraum.cli.need_cmd:need_index",
     "hotspots": "sozialraum.cli.need_cmd:hotspots",
     "site": "sozialraum.cli.site_cmd:site",
+    "network": "sozialraum.cli.network_cmd:network",
+    "travel-matrix": "sozialraum.cli.network_cmd:travel_matrix",
     "rota": "sozialraum.cli.rota_cmd:rota",
     "report": "sozialraum.cli.export_cmd:report",
     "export": "sozialraum.cli.export_cmd:export",

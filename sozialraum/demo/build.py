@@ -123,12 +123,36 @@ def build_demo(con, seed: int = DEFAULT_SEED) -> dict:
     return info
 
 
-def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True, force: bool = False) -> dict:
+def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True, force: bool = False,
+                  street_network: bool = True) -> dict:
     """Create the store file at ``path`` with Musterstadt (see ``build_store_file`` for ``overwrite`` and
-    ``force``). The street network and the GTFS feed are written beside it (``network_dir(path)``)."""
-    info = build_store_file(path, lambda con: build_demo(con, seed=seed), overwrite=overwrite, force=force)
+    ``force``). The street network and the GTFS feed are written beside it (``network_dir(path)``); with
+    ``street_network`` the routing network is built from that OSM file through
+    ``sozialraum.network.build_network`` (as for a planner's own extract) and recorded in the store as the
+    fictional source ``osm_netz``."""
+    def build(con):
+        info = build_demo(con, seed=seed)
+        _networks(con, Path(path), seed, info, street_network)
+        return info
+
+    return build_store_file(path, build, overwrite=overwrite, force=force)
+
+
+def _networks(con, path: Path, seed: int, info: dict, street_network: bool) -> None:
+    """Write the demo's OSM and GTFS files beside ``path`` and (``street_network``) build the routing network
+    from them into the store ``con`` (MLD: the generated street grid contracts very slowly with CH, see
+    docs/ROUTING.md)."""
+    import time
+
     info["network"] = write_demo_network(network_dir(path), seed)  # street network (OSM) and GTFS beside it
-    return info
+    own = con.execute("SELECT count(*) FROM sources WHERE source_id = 'osm_netz' AND NOT fictional").fetchone()[0]
+    if street_network and not own:  # a planner's own network in the same store is never replaced by the demo's
+        from sozialraum.network import build_network
+
+        start = time.perf_counter()
+        info["street_network"] = build_network(info["network"]["osm"], con=con, out_dir=network_dir(path),
+                                               fictional=True, algorithm="MLD")
+        info["network_seconds"] = time.perf_counter() - start
 
 
 def build_store_file(path: str | Path, build, *, overwrite: bool = True, force: bool = False,
@@ -222,7 +246,8 @@ def _refuse_other_sources(path: Path, source_id: str = SOURCE_ID, label: str = "
                          "mit --db eine andere Datei angeben (oder --force, um sie zu ersetzen).") from exc
     try:
         try:
-            rows = con.execute("SELECT source_id, title FROM sources WHERE source_id <> ? ORDER BY 1",
+            rows = con.execute("SELECT source_id, title FROM sources WHERE source_id <> ? "
+                               "AND NOT (source_id = 'osm_netz' AND fictional) ORDER BY 1",  # the demo's network
                                [source_id]).fetchall()
         except duckdb.Error:
             tables = con.execute("SELECT count(*) FROM information_schema.tables").fetchone()[0]

@@ -17,6 +17,7 @@ from sozialraum.maps.points import point_features, type_colour
 from sozialraum.services import COOPERATION_FORMS, SERVICE_TYPES
 
 AREA_OUTLINE = {"color": "#7a7a7a", "weight": 0.8, "fillColor": "#ffffff", "fillOpacity": 0.0}
+NETWORK_CATCHMENT_CLASS = "sr-catchment-net"  # catchment polygons on the street network (browser tests)
 MAX_CATCHMENTS = 600  # more circles than this make the map slow and unreadable
 PROVIDER_CLASS = "sr-provider"
 CATCHMENT_CLASS = "sr-catchment"
@@ -122,12 +123,31 @@ def add_catchments(m, points: pd.DataFrame, radius_m: float, *, colour: str | No
     return m
 
 
+def add_catchment_polygons(m, catchments, *, fill_opacity: float = 0.10, name: str = "Einzugsbereiche (Netz)"):
+    """Catchment polygons on the street network (``sozialraum.network.catchments``; GeoDataFrame in WGS84 with a
+    ``service_type`` column), coloured by service type."""
+    import folium
+
+    if catchments is None or not len(catchments):
+        return m
+    group = folium.FeatureGroup(name=name)
+    for t, geom in zip(catchments["service_type"].astype(str), catchments.geometry):
+        c = type_colour(t)
+        folium.GeoJson(geom.__geo_interface__, interactive=False,
+                       style_function=lambda _f, c=c: {"color": c, "weight": 0.6, "fillColor": c,
+                                                       "fillOpacity": fill_opacity,
+                                                       "className": NETWORK_CATCHMENT_CLASS}).add_to(group)
+    group.add_to(m)
+    return m
+
+
 def metres_label(radius_m: float) -> str:
     return f"{radius_m:,.0f} m".replace(",", ".")
 
 
 def provider_map(areas_web, providers: pd.DataFrame, *, radius_m: float | None = None, basemap: str = "none",
-                 base_url_path: str = "", attribution: str = "", budget_min: float | None = None):
+                 base_url_path: str = "", attribution: str = "", budget_min: float | None = None,
+                 catchments=None, catchment_label: str = ""):
     """Area outlines, providers coloured by service type and (optionally) their walking catchments."""
     from sozialraum.maps.base import base_map
 
@@ -135,6 +155,7 @@ def provider_map(areas_web, providers: pd.DataFrame, *, radius_m: float | None =
     add_area_outlines(m, areas_web)
     if radius_m:
         add_catchments(m, providers, radius_m)
+    add_catchment_polygons(m, catchments)
     add_providers(m, providers)
     present = set(providers["service_type"].astype(str)) if len(providers) else set()
     rows = [LegendRow(type_colour(t), label) for t, label in SERVICE_TYPES.items() if t in present]
@@ -144,6 +165,9 @@ def provider_map(areas_web, providers: pd.DataFrame, *, radius_m: float | None =
         if len(providers) > MAX_CATCHMENTS:
             text += f", nur die ersten {MAX_CATCHMENTS}"
         rows.append(LegendRow("transparent", text, outline="#555555"))
+    if catchments is not None and len(catchments):
+        rows.append(LegendRow("transparent", catchment_label or f"Einzugsbereich: {budget_min:g} min auf dem "
+                              "Straßennetz (erreichte Wohnraster-Zellen)", outline="#555555"))
     if rows:
         Legend("Angebote", rows).add_to(m)
     return m

@@ -144,7 +144,10 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     if model not in MODELS:
         raise InputError(f"Unbekanntes Modell {model!r}; möglich: {', '.join(MODELS)}")
     s = resolve(settings)
-    travel = travel if travel is not None else model_from_settings(settings)
+    if travel is None:
+        from sozialraum.network import store_network_dir
+
+        travel = model_from_settings(settings, network_dir=store_network_dir(con))
     limit = float(s["solver_time_limit_s"])
     threshold = s["suppression_threshold"]
     areas, demand = load_demand(con, level, period, target_indicator, spacing_m=s["demand_grid_m"],

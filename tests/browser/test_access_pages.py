@@ -51,12 +51,24 @@ def test_angebote_map_shows_providers_and_areas(app, level_sizes):
 
 
 def test_angebote_catchments_for_one_service_type(app):
+    """The demo has a street network: catchments are network polygons by default, circles in „Luftlinie“ mode."""
     app.open("angebote", level="ms_planungsraum")
     app.page.get_by_text("Angebotsart", exact=True).wait_for()
     combo = app.page.locator("[data-testid='stMultiSelect']").first
     combo.click()
     app.page.get_by_role("option", name="Schuldnerberatung (§ 16a Nr. 2)").click()
     app.page.keyboard.press("Escape")
+    app.wait_idle()
+    frame = map_with(app, "auf dem Straßennetz")
+    frame.locator(".sr-catchment-net").first.wait_for(state="attached")
+    markers, polygons = frame.locator(".sr-provider").count(), frame.locator(".sr-catchment-net").count()
+    assert 0 < polygons <= markers and frame.locator(".sr-catchment").count() == 0  # no circles on the network
+    app.screenshot("angebote_einzugsbereiche_netz")
+    # the same scenario in straight-line mode
+    box = app.page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']",
+                           has=app.page.get_by_text("Verkehrsmittel", exact=True)).first
+    box.locator("input").click()
+    app.page.get_by_role("option", name="Luftlinie (zu Fuß)").click()
     app.wait_idle()
     frame = map_with(app, "15 min Fußweg")
     frame.locator(".sr-catchment").first.wait_for(state="attached")

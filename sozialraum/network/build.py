@@ -1,0 +1,204 @@
+"""Build the street network of a store once: clip the OSM extract, run the engine's build tools for each
+mode, write ``network.json`` and record the network as a source (ODbL, with its attribution) in the store."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sozialraum.errors import InputError
+
+MODES = ("walk", "bike", "car")
+SOURCE_ID = "osm_netz"
+ATTRIBUTION = "© OpenStreetMap-Mitwirkende"
+LICENCE = "ODbL 1.0 (Open Database License)"
+META = "network.json"
+DEFAULT_MARGIN_M = 3000.0
+
+
+@dataclass(frozen=True)
+class NetworkInfo:
+    path: Path
+    network_id: str
+    modes: tuple[str, ...]
+    osm_file: str
+    box: tuple[float, float, float, float] | None
+    epsg: int | None
+    build_seconds: dict[str, float] = field(default_factory=dict)
+    fictional: bool = False
+    transit_dates: tuple[str | None, str | None] = (None, None)  # the GTFS calendar's first and last day
+
+    def base(self, mode: str) -> Path:
+        return self.path / mode / "network.osrm"
+
+
+def db_file(con) -> Path | None:
+    """The file of the store ``con`` is connected to (None for an in-memory store)."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return Path(row[0]).resolve() if row and row[0] else None
+
+
+def default_dir(con) -> Path | None:
+    """Where a store's network lives: beside the database file, ``<stem>.network/`` (where the demo also writes
+    its OSM and GTFS files, ``sozialraum.demo.network.network_dir``)."""
+    f = db_file(con)
+    return f.with_name(f.stem + ".network") if f else None
+
+
+def read_info(path: Path | str) -> NetworkInfo | None:
+    meta = Path(path) / META
+    if not meta.exists():
+        return None
+    try:
+        d = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    from sozialraum.network import valhalla_engine
+    from sozialraum.network.osrm_engine import built
+
+    modes = tuple(m for m in d.get("modes", ()) if (m == "transit" and valhalla_engine.built(Path(path)))
+                  or (m != "transit" and built(Path(path) / m / "network.osrm")))
+    box = tuple(d["box"]) if d.get("box") else None
+    return NetworkInfo(Path(path), d["network_id"], modes, d.get("osm_file", ""), box, d.get("epsg"),
+                       d.get("build_seconds", {}), bool(d.get("fictional", False)),
+                       tuple(d.get("transit_dates") or (None, None)))
+
+
+def store_network_dir(con) -> Path | None:
+    """The network built for this store (recorded as source ``osm_netz`` and present beside the database)."""
+    try:
+        row = con.execute("SELECT count(*) FROM sources WHERE source_id = ?", [SOURCE_ID]).fetchone()
+    except Exception:  # noqa: BLE001 - a store without the sources table has no network
+        return None
+    path = default_dir(con)
+    if not row or not row[0] or path is None:
+        return None
+    info = read_info(path)
+    return path if info is not None and info.modes else None
+
+
+def _store_box(con, margin_m: float) -> tuple[float, float, float, float] | None:
+    from sozialraum.store.connection import metric_epsg
+
+    epsg = metric_epsg(con)
+    row = con.execute("SELECT min(ST_XMin(geom)), min(ST_YMin(geom)), max(ST_XMax(geom)), max(ST_YMax(geom)) "
+                      "FROM areas").fetchone()
+    if epsg is None or row is None or row[0] is None:
+        return None
+    from pyproj import Transformer
+
+    t = Transformer.from_crs(int(epsg), 4326, always_xy=True)
+    x0, y0, x1, y1 = row[0] - margin_m, row[1] - margin_m, row[2] + margin_m, row[3] + margin_m
+    lons, lats = t.transform([x0, x0, x1, x1], [y0, y1, y0, y1])
+    return (min(lons), min(lats), max(lons), max(lats))
+
+
+def _network_id(osm_path: Path, box, modes) -> str:
+    h = hashlib.sha256()
+    st = osm_path.stat()
+    h.update(f"{osm_path.name}|{st.st_size}|{st.st_mtime_ns}|{box}|{modes}|{time.time_ns()}".encode())
+    return h.hexdigest()[:16]
+
+
+def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin_m: float = DEFAULT_MARGIN_M,
+                  out_dir=None, modes=MODES, fictional: bool = False, threads: int = 2,
+                  algorithm: str = "CH") -> NetworkInfo:
+    """Build the network for ``modes`` from an OSM extract (``.osm.pbf`` or ``.osm``) into ``out_dir``.
+
+    ``clip_to``: "store" (the areas of ``con`` plus ``margin_m``; no clipping when the store has no areas), a box
+    (lon0, lat0, lon1, lat1) or None (the whole extract); only PBF files are clipped (``.osm`` XML is used
+    whole). ``out_dir``: default beside the database of ``con``.
+    ``algorithm``: "CH" (default: slower build, matrices 2–4 times faster) or "MLD" (build in seconds on any
+    network; the demo uses it, its generated street grid contracts very slowly). See docs/ROUTING.md.
+    With ``con`` the network is recorded as source ``osm_netz`` (licence ODbL, attribution
+    "© OpenStreetMap-Mitwirkende"). ``gtfs_path``: a GTFS zip; public transport ("transit") is then built with
+    Valhalla on the same (unclipped, PBF) extract.
+    """
+    from sozialraum.network import osrm_engine
+    from sozialraum.network.clip import clip_osm
+
+    osm_path = Path(osm_path)
+    if gtfs_path is not None and not Path(gtfs_path).exists():
+        raise InputError(f"GTFS-Datei nicht gefunden: {gtfs_path}")
+    if gtfs_path is not None and not osm_path.name.endswith(".pbf"):
+        raise InputError("Für ÖPNV (GTFS) wird der OSM-Auszug als .osm.pbf gebraucht.")
+    if not osm_path.exists():
+        raise InputError(f"OSM-Datei nicht gefunden: {osm_path}")
+    if not (osm_path.name.endswith(".pbf") or osm_path.name.endswith(".osm")):
+        raise InputError(f"{osm_path.name}: erwartet wird ein OpenStreetMap-Auszug (.osm.pbf oder .osm).")
+    bad = [m for m in modes if m not in MODES]
+    if bad:
+        raise InputError(f"Unbekannte Verkehrsmittel: {', '.join(bad)} (möglich: {', '.join(MODES)})")
+    if out_dir is None:
+        out_dir = default_dir(con) if con is not None else None
+        if out_dir is None:
+            raise InputError("Kein Zielordner für das Netz: eine Datenbankdatei oder out_dir angeben.")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    box = None
+    if not osm_path.name.endswith(".pbf"):
+        clip_to = None  # OSM XML (small hand-made files): used whole, DuckDB reads only PBF
+    if isinstance(clip_to, str) and clip_to == "store":
+        box = _store_box(con, margin_m) if con is not None else None
+    elif clip_to is not None:
+        box = tuple(float(v) for v in clip_to)
+    epsg = None
+    if con is not None:
+        from sozialraum.store.connection import metric_epsg
+
+        epsg = metric_epsg(con)
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    source = osm_path
+    if box is not None:
+        source = out_dir / "clipped.osm"
+        counts = clip_osm(osm_path, box, source)
+        if counts["ways"] == 0:
+            raise InputError(f"{osm_path.name}: im Gebiet der Datenbank (mit {margin_m:g} m Rand) liegen keine "
+                             "Straßen. Passt der OSM-Auszug zu den Gebieten?")
+    seconds["clip"] = round(time.perf_counter() - t0, 3)
+    for mode in modes:
+        t = time.perf_counter()
+        osrm_engine.build(source, out_dir, mode, threads=threads, algorithm=algorithm)
+        seconds[mode] = round(time.perf_counter() - t, 3)
+    if box is not None:
+        source.unlink(missing_ok=True)
+    dates = (None, None)
+    if gtfs_path is not None:
+        from sozialraum.network import valhalla_engine
+
+        t = time.perf_counter()
+        d = valhalla_engine.build_transit(osm_path, Path(gtfs_path), out_dir)
+        dates = (d["first"], d["last"])
+        seconds["transit"] = round(time.perf_counter() - t, 3)
+        modes = (*modes, "transit")
+    info = NetworkInfo(out_dir, _network_id(osm_path, box, modes), tuple(modes), osm_path.name, box, epsg,
+                       seconds, fictional, dates)
+    (out_dir / META).write_text(json.dumps({
+        "network_id": info.network_id, "engine": f"osrm-bindings ({algorithm})", "modes": list(modes),
+        "osm_file": osm_path.name, "box": list(box) if box else None, "epsg": epsg, "build_seconds": seconds,
+        "fictional": fictional, "attribution": ATTRIBUTION, "licence": LICENCE, "transit_dates": list(dates),
+    }, indent=1), encoding="utf-8")
+    for stale in (out_dir / "matrices").glob("*.npz") if (out_dir / "matrices").exists() else ():
+        stale.unlink()
+    if con is not None:
+        record_source(con, info, Path(gtfs_path).name if gtfs_path is not None else None)
+    return info
+
+
+def record_source(con, info: NetworkInfo, gtfs_name: str | None = None) -> None:
+    from sozialraum.store.write import Batch, SourceInfo, replace_source
+
+    title = "Straßen- und Wegenetz (OpenStreetMap)" if not info.fictional else \
+        "Straßen- und Wegenetz der Musterstadt (fiktiv, im OpenStreetMap-Format)"
+    replace_source(con, SourceInfo(
+        source_id=SOURCE_ID, title=title,
+        publisher=None if info.fictional else "OpenStreetMap-Mitwirkende",
+        licence=None if info.fictional else LICENCE,
+        attribution=None if info.fictional else ATTRIBUTION,
+        reference_date=time.strftime("%Y-%m-%d"),
+        url=None if info.fictional else "https://www.openstreetmap.org/copyright",
+        files=(info.osm_file, *((gtfs_name,) if gtfs_name else ())), fictional=info.fictional), Batch())

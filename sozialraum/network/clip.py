@@ -1,0 +1,57 @@
+"""Clip an OSM extract to a box (the store's areas plus a margin) before the engine builds on it.
+
+A planner's extract is often a whole Land; the engine only needs the streets around the store's areas. DuckDB
+spatial reads the PBF; the streets (``highway=*`` ways with a node in the box, kept whole) and their nodes are
+written as OSM XML, which the engine's build tools read like a PBF.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+BATCH = 50_000
+
+
+def _tags(keys, values) -> str:
+    if not keys:
+        return ""
+    return "".join(f"<tag k={quoteattr(str(k))} v={quoteattr(str(v))}/>" for k, v in zip(keys, values))
+
+
+def _statements(sql: str) -> list[str]:
+    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in body.split(";") if s.strip()]
+
+
+def clip_osm(osm_path: Path, box: tuple[float, float, float, float], out_path: Path) -> dict:
+    """Write the streets of ``osm_path`` within ``box`` (lon0, lat0, lon1, lat1) to ``out_path`` (.osm XML)."""
+    from sozialraum.store import connect
+    from sozialraum.store.connection import read_sql
+
+    folder = Path(__file__).parent
+    con = connect(":memory:")
+    try:
+        params = {"path": str(osm_path), "x0": box[0], "y0": box[1], "x1": box[2], "y1": box[3]}
+        for statement in _statements(read_sql("clip.sql", folder)):
+            con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
+        counts = {"nodes": 0, "ways": 0}
+        with open(out_path, "w", encoding="utf-8") as f:
+            f.write("<?xml version='1.0' encoding='UTF-8'?>\n<osm version=\"0.6\" generator=\"sozialraum\">\n")
+            cur = con.execute(read_sql("clip_nodes.sql", folder))
+            while rows := cur.fetchmany(BATCH):
+                for nid, lat, lon, k, v in rows:
+                    tags = _tags(k, v)
+                    f.write(f'<node id="{nid}" version="1" lat="{lat:.7f}" lon="{lon:.7f}"'
+                            + (f">{tags}</node>\n" if tags else "/>\n"))
+                counts["nodes"] += len(rows)
+            cur = con.execute(read_sql("clip_ways.sql", folder))
+            while rows := cur.fetchmany(BATCH):
+                for wid, refs, k, v in rows:
+                    nds = "".join(f'<nd ref="{r}"/>' for r in refs)
+                    f.write(f'<way id="{wid}" version="1">{nds}{_tags(k, v)}</way>\n')
+                counts["ways"] += len(rows)
+            f.write("</osm>\n")
+    finally:
+        con.close()
+    return counts
