@@ -362,3 +362,22 @@ def test_sigkill_of_the_real_cli_import_at_random_times(cli_store):
         assert not [p for p in store.iterdir() if p.name.startswith(".tmp-")]
 
     kill_after()
+
+
+def test_a_stores_network_folder_sits_beside_the_store_for_every_snapshot(tmp_path):
+    from sozialraum.network.build import default_dir
+
+    store = tmp_path / "stadt"
+    _write(store, 100)
+    con = snapshots.open_current(store)
+    assert default_dir(con) == (tmp_path / "stadt.network").resolve()  # like the demo's network_dir(store)
+    con.close()
+    with snapshots.writing(store) as con:  # the writer's temporary file belongs to the same store
+        assert default_dir(con) == (tmp_path / "stadt.network").resolve()
+    plain = tmp_path / "alt.duckdb"
+    _write(plain, 100)
+    from sozialraum.store import connect
+
+    con = connect(plain, read_only=True)
+    assert default_dir(con) == (tmp_path / "alt.network").resolve()
+    con.close()

@@ -121,6 +121,14 @@ def versions(store: str | Path) -> list[Snapshot]:
     return out
 
 
+def store_of(file: str | Path) -> Path | None:
+    """The store folder a snapshot file (published or being written) belongs to, else None."""
+    file = Path(file)
+    if (_VERSION.match(file.name) or file.name.startswith(TMP_PREFIX)) and (file.parent / MANIFEST).exists():
+        return file.parent
+    return None
+
+
 def list_stores(data_dir: str | Path) -> list[Snapshot]:
     """The stores (folders with a published snapshot) in ``data_dir``, by name."""
     data_dir = Path(data_dir)
