@@ -65,6 +65,7 @@ PAGES = [
             url_path="angebote"),
     st.Page("app_pages/standorte.py", title=tr("Standortplanung", "Site planning"), icon=":material/target:",
             url_path="standorte"),
+    st.Page("app_pages/rota.py", title=tr("Mobile Beratung", "Mobile consultation"), icon=":material/directions_bus:", url_path="mobil"),
     st.Page("app_pages/profil.py", title=tr("Gebietsprofil", "Area profile"), icon=":material/description:", url_path="profil"),
     st.Page("app_pages/daten.py", title=tr("Daten", "Data"), icon=":material/database:", url_path="daten"),
     st.Page("app_pages/export.py", title=tr("Berichte & Export", "Reports & export"), icon=":material/picture_as_pdf:", url_path="export"),

@@ -303,8 +303,10 @@ def show_caseload(plan) -> None:
 
 def _radius(plan) -> float:
     from sozialraum.access.travel import model_from_settings
+    from sozialraum.network import store_network_dir
 
-    return model_from_settings(plan.parameters.get("settings") or {}).radius_m(float(plan.parameters["budget_min"]))
+    model = model_from_settings(plan.parameters.get("settings") or {}, network_dir=store_network_dir(get_con()))
+    return model.radius_m(float(plan.parameters["budget_min"]))  # None on a network: no straight-line circles
 
 
 if plan is not None:

@@ -167,6 +167,13 @@ SETTINGS: dict[str, Setting] = {
         Setting("rota_bus_speed_kmh", "Rota: Busgeschwindigkeit (Ersatzannahme)", 20.0,
                 "Ohne Fahrplan: mittlere Reisegeschwindigkeit mit dem Bus, Halte und Warten eingeschlossen.",
                 unit="km/h", group="Mobile Beratung", minimum=5, maximum=60, step=1, label_en="Bus speed"),
+        Setting("rural_car_min", "Ländliche Erreichbarkeit: Minuten mit dem Auto", 30,
+                "Als erreichbar zählt ein Beratungsort, der höchstens so viele Minuten mit dem Auto entfernt ist.",
+                unit="min", group="Mobile Beratung", minimum=5, maximum=120, step=5, label_en="Minutes by car"),
+        Setting("rural_transit_min", "Ländliche Erreichbarkeit: Minuten mit Bus und zu Fuß", 60,
+                "Als ohne Auto erreichbar zählt ein Beratungsort, der höchstens so viele Minuten mit Bus/Bahn und "
+                "zu Fuß entfernt ist (zur Zeit der Sprechstunde).",
+                unit="min", group="Mobile Beratung", minimum=5, maximum=180, step=5, label_en="Minutes by bus/walk"),
         # --- Daten / Upload
         Setting("upload_max_mb", "Höchstgröße eines Uploads", 50,
                 "Größere Dateien werden abgelehnt.", unit="MB", group="Daten", minimum=1, maximum=500, step=1,

@@ -120,7 +120,8 @@ def test_methods_read_labels_and_values_from_settings(report):
     flat = re.sub(r"\s+", " ", text)
     for name in ["detour_factor", "walking_speed_kmh", "travel_budget_min", "suppression_threshold"]:
         assert SETTINGS[name].label.split()[0] in flat, name
-    assert "Umwegfaktor 1,30" in flat and "4,5 km/h" in flat
+    # the demo store has its generated street network: reach is measured on it, and the methods say so
+    assert "Wege: Straßennetz" in flat and "Luftlinie ×" not in flat
 
 
 @needs_tools

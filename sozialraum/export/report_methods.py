@@ -93,12 +93,10 @@ def methods_section(ctx: ReportContext, doc: Document, siting: dict | None = Non
          "keine gesperrte Zahl erschließen. Personenzahlen solcher Modelle sind auf Zehner gerundet; Gebiete mit "
          "gesperrter Fallzahl werden darin nicht beziffert.</p>"),
         "<h3>Erreichbarkeit (Wegemodell)</h3>",
-        f"<p>Fußwege: Luftlinie im metrischen Koordinatensystem × Umwegfaktor {cell(v['detour_factor'], None, 2)}, "
-        f"umgerechnet mit {cell(v['walking_speed_kmh'], None, 1)} km/h in Minuten. Als erreichbar gilt, was "
-        f"innerhalb von {cell(v['travel_budget_min'], None, 0)} Minuten liegt. Die Bewohnerschaft eines Gebiets "
+        "<p>" + esc(_travel_text(ctx)) + f" Als erreichbar gilt, was innerhalb von "
+        f"{cell(v['travel_budget_min'], None, 0)} Minuten liegt. Die Bewohnerschaft eines Gebiets "
         f"wird auf Rasterpunkte im Abstand von {cell(v['demand_grid_m'], None, 0)} m verteilt, sodass ein Gebiet "
-        "auch teilweise erreichbar sein kann. Statt des Fußwegmodells kann eine eigene Reisezeitmatrix "
-        "(z. B. aus einem Routing- oder ÖPNV-Modell) verwendet werden.</p>",
+        "auch teilweise erreichbar sein kann.</p>",
     ]
     if siting:
         parts.append("<h3>Standortplanung</h3><p>" + esc(siting.get("text", "")) + "</p>")
@@ -107,6 +105,25 @@ def methods_section(ctx: ReportContext, doc: Document, siting: dict | None = Non
     parts.append(table(params, widths={"Bereich": "22mm", "Einstellung": "45mm", "Wert": "24mm"}, small=True))
     parts.append("</section>")
     doc.add("".join(parts))
+
+
+def _travel_text(ctx: ReportContext) -> str:
+    """The travel model the report's reach figures use: the store's street network for the chosen mode, or the
+    straight line ("Luftlinie") × detour factor when no network is built."""
+    from sozialraum.access.travel import model_from_settings, travel_label
+    from sozialraum.network import store_network_dir
+
+    try:
+        network = store_network_dir(ctx.con)
+    except Exception:  # noqa: BLE001 - a store without a network folder (e.g. in memory) uses the straight line
+        network = None
+    model = model_from_settings(ctx.settings, network_dir=network)
+    label = travel_label(model)
+    if label.startswith("Luftlinie"):
+        detour = cell(ctx.settings["detour_factor"], None, 2)
+        return (f"Wege: {label} (Luftlinie im metrischen Koordinatensystem × Umwegfaktor {detour}, in Minuten "
+                "umgerechnet; kein Straßennetz geladen).")
+    return f"Wege: {label}; Kartendaten © OpenStreetMap-Mitwirkende (ODbL)."
 
 
 def _need_inputs(ctx: ReportContext) -> str:

@@ -42,11 +42,21 @@ File layout (paths relative to ``data_dir``)::
     name = "name"; traeger = "sponsor_name"; capacity = "places"; address = ["street", "zip_code"]
     [source.points.values]
     service_type = "kita"
+
+    [[source.points]]                   # a few points written in the recipe itself instead of a file
+    table = "jobcenter_sites"; x = "lon"; y = "lat"; crs = "EPSG:4326"; id = "id"
+    rows = [{ id = "jc-1", name = "Jobcenter Meiningen", lon = 10.41, lat = 50.57 }]
+    [source.points.columns]
+    name = "name"
+    # ``rows`` (a list of tables, one per point) takes the place of ``file``; the rows go through the same
+    # checks as a CSV (coordinates, CRS, swapped axes, required fields). Messages name "<source id>: rows".
 """
 
 from __future__ import annotations
 
+import tempfile
 import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,7 +106,7 @@ def load_recipe(path: str | Path) -> dict:
                 problems.append(Problem(path.name, f"Quelle Nr. {i}: '{required}' fehlt"))
         for kind in ("areas", "statistics", "points"):
             for j, entry in enumerate(s.get(kind, []), 1):
-                if "file" not in entry:
+                if "file" not in entry and not (kind == "points" and entry.get("rows")):
                     problems.append(Problem(path.name, f"Quelle {s.get('id')}: {kind} Nr. {j} ohne 'file'"))
         problems += _unknown_options(s, path.name)
     dups = sorted({i for i in ids if ids.count(i) > 1 and i})
@@ -119,7 +129,7 @@ def _allowed() -> dict[str, set[str]]:
 
     return {"areas": (params(read_areas) | AREA_KEYS) - {"target_epsg"},
             "statistics": params(read_statistics) | {"file", "level", "on_unmatched"},
-            "points": (params(read_points) | {"file", "inside_level"}) - {"target_epsg"}}
+            "points": (params(read_points) | {"file", "inside_level", "rows"}) - {"target_epsg"}}
 
 
 def _unknown_options(source: dict, file: str) -> list[Problem]:
@@ -142,6 +152,21 @@ def _file(data_dir: Path, entry: dict) -> Path:
     return p
 
 
+@contextmanager
+def _points_file(data_dir: Path, entry: dict, source_id: str):
+    """The entry's file, or its inline ``rows`` written to a temporary CSV (read like any other CSV)."""
+    if "file" in entry:
+        yield _file(data_dir, entry)
+        return
+    rows = entry["rows"]
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise InputError(f"Quelle {source_id}: 'rows' muss eine Liste von Tabellen sein ({{ id = …, … }})")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{source_id}-rows.csv"
+        pd.DataFrame(rows).astype(str).to_csv(path, index=False)
+        yield path
+
+
 def read_recipe(con, recipe_path: str | Path, data_dir: str | Path) -> list[Part]:
     """Read and validate every source of the recipe; nothing is written."""
     from sozialraum.store import read
@@ -156,7 +181,8 @@ def read_recipe(con, recipe_path: str | Path, data_dir: str | Path) -> list[Part
     for s in doc["source"]:
         info = SourceInfo(s["id"], s["title"], **{k: (str(s[k]) if k in s else None) for k in SOURCE_FIELDS
                                                   if k != "title"},
-                          files=tuple(e["file"] for k in ("areas", "statistics", "points") for e in s.get(k, [])))
+                          files=tuple(e["file"] for k in ("areas", "statistics", "points") for e in s.get(k, [])
+                                      if "file" in e))
         part = Part(info, Batch())
         levels, areas = [], []
         for entry in s.get("areas", []):
@@ -196,7 +222,7 @@ def read_recipe(con, recipe_path: str | Path, data_dir: str | Path) -> list[Part
             part.batch.observations = pd.concat(frames, ignore_index=True)
         points: dict[str, list] = {}
         for entry in s.get("points", []):
-            opts = {k: v for k, v in entry.items() if k not in ("file", "table", "inside_level")}
+            opts = {k: v for k, v in entry.items() if k not in ("file", "table", "inside_level", "rows")}
             opts.setdefault("id_prefix", f"{s['id']}:")
             inside = None
             if entry.get("inside_level"):
@@ -205,9 +231,9 @@ def read_recipe(con, recipe_path: str | Path, data_dir: str | Path) -> list[Part
                 if inside is None:
                     inside = read.areas(con, lvl)
                 if not len(inside):
-                    raise InputError(f"Gebietsebene {lvl!r} für Punkte aus {entry['file']} ist unbekannt")
-            gdf, notes = loader.points_part(_file(data_dir, entry), table=entry["table"], target_epsg=epsg,
-                                            inside=inside, **opts)
+                    raise InputError(f"Gebietsebene {lvl!r} für Punkte aus {entry.get('file', 'rows')} ist unbekannt")
+            with _points_file(data_dir, entry, s["id"]) as file:
+                gdf, notes = loader.points_part(file, table=entry["table"], target_epsg=epsg, inside=inside, **opts)
             points.setdefault(entry["table"], []).append(gdf)
             part.notes += notes
         for table, gdfs in points.items():

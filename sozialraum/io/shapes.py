@@ -1,8 +1,10 @@
 """Area polygons from GeoJSON, GeoPackage, Shapefile and zipped Shapefile.
 
 ``read_areas(path, *, key, name, target_epsg, parent=None, parent_slice=None, key_slice=None, key_width=None,
-layer=None, parent_replace=None) -> AreasRead``
+layer=None, parent_replace=None, filters=None) -> AreasRead``
     Reads one layer, checks and cleans it and reprojects it to ``target_epsg`` (a metric CRS).
+    ``filters`` keeps only the features whose column equals a text (a list: any of them), as for tables —
+    e.g. ``{"SN_L": "16", "SN_K": "66"}`` for the Gemeinden of one Kreis; row numbers then count the kept rows.
 
     - The CRS comes from the file (``.prj``, GeoPackage metadata, a GeoJSON ``crs`` member such as
       ``urn:ogc:def:crs:EPSG::25833``; a GeoJSON without one is WGS84 by RFC 7946). A file without any CRS is
@@ -224,7 +226,7 @@ def repair_polygons(geoms, keys, file: str) -> tuple[list, list[str]]:
 def read_areas(path: str | Path, *, key: str, name: str, target_epsg: int, parent: str | None = None,
                parent_slice: list[int] | None = None, key_slice: list[int] | None = None,
                key_width: int | None = None, layer: str | None = None,
-               parent_replace: dict[str, str] | None = None, extent=None) -> AreasRead:
+               parent_replace: dict[str, str] | None = None, extent=None, filters: dict | None = None) -> AreasRead:
     """Read, check, repair and reproject one layer of areas (see the module docstring); ``extent``: the
     store's lon/lat bounds for the swapped-axes check (default: Germany)."""
     import geopandas as gpd
@@ -232,6 +234,8 @@ def read_areas(path: str | Path, *, key: str, name: str, target_epsg: int, paren
     path = Path(path)
     file = path.name
     raw = read_vector(path, layer)
+    if filters:
+        raw = _filtered(raw, filters, file)
     _require(raw, [key, name, parent], file)
     keys = [key_text(c, key_width, key_slice) for c in raw[key]]
     names = ["" if pd.isna(c) else str(c).strip() for c in raw[name]]
@@ -265,3 +269,15 @@ def read_areas(path: str | Path, *, key: str, name: str, target_epsg: int, paren
                            geometry=geoms, crs=metric.crs)
     return AreasRead(gdf=gdf, repaired=tuple(repaired), replaced_parents=replaced,
                      source_crs=raw.crs.to_string())
+
+
+def _filtered(raw, filters: dict, file: str):
+    """The features matching ``filters`` (see ``sozialraum.io.tables.apply_filters``); none left is an error."""
+    from sozialraum.io.tables import apply_filters
+
+    raw.attrs["file"] = file
+    kept = apply_filters(raw, filters).reset_index(drop=True)
+    if not len(kept):
+        shown = ", ".join(f"{k} = {v}" for k, v in filters.items())
+        raise InputError(f"Kein Gebiet erfüllt den Filter ({shown})", file=file)
+    return kept

@@ -197,12 +197,13 @@ def record_source(con, info: NetworkInfo, gtfs_name: str | None = None) -> None:
     from sozialraum.store.write import Batch, SourceInfo, replace_source
 
     title = "Straßen- und Wegenetz (OpenStreetMap)" if not info.fictional else \
-        "Straßen- und Wegenetz der Musterstadt (fiktiv, im OpenStreetMap-Format)"
+        "Straßen- und Wegenetz (fiktiv, vom Programm erzeugt, im OpenStreetMap-Format)"
     replace_source(con, SourceInfo(
         source_id=SOURCE_ID, title=title,
         publisher=None if info.fictional else "OpenStreetMap-Mitwirkende",
-        licence=None if info.fictional else LICENCE,
-        attribution=None if info.fictional else ATTRIBUTION,
+        licence="CC0" if info.fictional else LICENCE,
+        attribution=("Fiktives, vom Programm erzeugtes Straßennetz und Fahrplan (keine OpenStreetMap-Daten)"
+                     if info.fictional else ATTRIBUTION),
         reference_date=time.strftime("%Y-%m-%d"),
         url=None if info.fictional else "https://www.openstreetmap.org/copyright",
         files=(info.osm_file, *((gtfs_name,) if gtfs_name else ())), fictional=info.fictional), Batch())

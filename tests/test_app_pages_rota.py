@@ -1,0 +1,75 @@
+"""AppTest of the page „Mobile Beratung" on the Musterstadt demo: the rota renders with map, timetable, k-curve and
+downloads; every people figure is rounded to tens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def _run(query: dict | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page("app_pages/rota.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_rota_page_shows_plan_timetable_and_curve(demo_db):
+    at = _run()
+    assert [t.value for t in at.title] == ["Mobile Beratung"]
+    assert any("Luftlinie" in i.value for i in at.info)
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Sprechstunden je Woche"]) >= 1
+    assert int(metrics["Personen (≈)"].replace(".", "")) % 10 == 0
+    table = at.dataframe[0].value
+    assert {"Wochentag", "Beginn", "Ort", "erreichbar aus", "Personen (≈)"} <= set(table.columns)
+    assert all(int(v.replace(".", "")) % 10 == 0 for v in table["Personen (≈)"] if v != "–")
+    assert len(table) == int(metrics["Sprechstunden je Woche"])
+    assert at.get("plotly_chart")
+
+
+def _share(at, label: str) -> float:
+    return float(next(m.value for m in at.metric if m.label == label).replace(" %", "").replace(",", "."))
+
+
+def test_more_team_days_never_reach_fewer(demo_db):
+    at = _run()
+    one = _share(at, "Zielgruppe erreichbar")
+    at.number_input(key="rota_staff_days").set_value(3).run()
+    assert not at.exception
+    assert _share(at, "Zielgruppe erreichbar") >= one
+
+
+def test_rural_reach_tab(demo_db):
+    at = _run()
+    labels = [m.label for m in at.metric]
+    assert "ohne Auto nicht erreichbar (≈ Personen)" in labels
+    assert any("Luftlinie" in i.value and "Bus/zu Fuß" in i.value for i in at.info)
+    table = next(d.value for d in at.dataframe if "Bus/zu Fuß" in d.value.columns)
+    assert len(table) == 100  # the Planungsräume of Musterstadt
+    assert all(v == "–" or int(v.replace(".", "")) % 10 == 0 for v in table["ohne Auto nicht erreichbar (≈)"])
+    # a tight bus budget leaves people without car-free access; a wide car budget reaches more than the bus
+    at.number_input(key="rural_transit_min").set_value(10).run()
+    assert not at.exception
+    assert _share(at, "mit dem Auto in 30 min") >= _share(at, "mit Bus/zu Fuß in 10 min")
+
+
+def test_no_venues_gives_a_german_hint(tmp_path, monkeypatch):
+    from test_app_pages_store import build_grid_store
+
+    from sozialraum.store import connect
+
+    path = tmp_path / "g.duckdb"
+    build_grid_store(path)
+    con = connect(path)
+    con.execute("DELETE FROM candidate_venues")
+    con.close()
+    monkeypatch.setenv("SOZIALRAUM_DB", str(path))
+    at = _run()
+    assert any("Kandidatenorte" in w.value for w in at.warning)
