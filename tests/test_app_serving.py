@@ -208,7 +208,7 @@ def test_read_only_file_falls_back_to_viewing_with_a_notice(grid_file, tmp_path,
     assert not at.exception and any("schreibgeschützt" in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("page", ["ueberblick", "bedarf", "angebote", "standorte", "profil", "export", "daten",
+@pytest.mark.parametrize("page", ["ueberblick", "bedarf", "angebote", "standorte", "rota", "profil", "export", "daten",
                                   "stores"])
 def test_every_page_reads_a_store_folder_read_only(data, page):
     at = app()
