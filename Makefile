@@ -4,7 +4,9 @@
 PYTHON ?= $(shell sh tools/find_python.sh)
 VENV   := .venv
 BIN    := $(VENV)/bin
-DB     ?= data/sozialraum.duckdb
+# The stores live in folders under $(DATA) (one per city, each with versioned snapshots); the demo city has its own.
+DATA   ?= data
+DEMO   := $(DATA)/musterstadt
 PORT   ?= 8501
 
 .PHONY: run test install install-test demo demo-kreis bench clean
@@ -25,17 +27,18 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-$(DB): | $(VENV)/.installed
-	$(BIN)/sozialraum demo --db $(DB)
+$(DEMO)/current.json: | $(VENV)/.installed
+	$(BIN)/sozialraum demo --db $(DEMO)
 
 demo: $(VENV)/.installed
-	$(BIN)/sozialraum demo --db $(DB)
+	$(BIN)/sozialraum demo --db $(DEMO)
 
 demo-kreis: $(VENV)/.installed
-	$(BIN)/sozialraum demo --kreis --db $(dir $(DB))musterkreis.duckdb
+	$(BIN)/sozialraum demo --kreis --db $(DATA)/musterkreis
 
-run: $(VENV)/.installed $(DB)
-	SOZIALRAUM_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+# SOZIALRAUM_DB=path (a store folder or a single .duckdb file) still pins the app to one store.
+run: $(VENV)/.installed $(DEMO)/current.json
+	SOZIALRAUM_DATA=$(DATA) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -44,4 +47,4 @@ bench: $(VENV)/.installed-test
 	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(DB) $(basename $(DB)).network test-output
+	rm -rf $(VENV) $(DEMO) $(DEMO).network test-output

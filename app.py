@@ -1,6 +1,7 @@
 """Sozialraum-Dashboard — Streamlit entry point: the shared frame, drawn once, and the page navigation.
 
-Run with ``streamlit run app.py`` (database: ``$SOZIALRAUM_DB`` or ``data/sozialraum.duckdb``).
+Run with ``streamlit run app.py``. Stores: the folders in ``$SOZIALRAUM_DATA`` (default ``data/``), one per city,
+switched in the sidebar; ``$SOZIALRAUM_DB`` fixes one store folder or a single DuckDB file. Roles: app_pages/roles.py.
 """
 
 import streamlit as st
@@ -11,18 +12,21 @@ _presenting = st.query_params.get("praesentation") in ("1", "true", "ja")
 st.set_page_config(page_title="Sozialraum-Dashboard", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="collapsed" if _presenting else "expanded")
 
-from app_pages import common, frame  # noqa: E402  (after set_page_config)
+from app_pages import common, frame, roles  # noqa: E402  (after set_page_config)
 from app_pages.common import tr  # noqa: E402
 
 view.init()
+role = roles.login_gate()  # shared deployment: log in first; local mode: planner without login
 
 # --- sidebar: language and presentation mode (shared by every page)
+# Only assigned before the widget exists: assigning after it raised StreamlitWidgetAlreadyInstantiatedError when the
+# control came back empty (clicking the chosen segment again; seen 15 times in bench/bench_load.py under load).
 if "lang" not in st.session_state:
     st.session_state["lang"] = view.get("lang", "de")
+elif not st.session_state.get("lang"):
+    st.session_state["lang"] = "de"
 st.sidebar.segmented_control("Sprache / Language", ["de", "en"], key="lang",
                              format_func=lambda v: {"de": "Deutsch", "en": "English"}[v])
-if not st.session_state.get("lang"):
-    st.session_state["lang"] = "de"
 view.set(lang=None if common.lang() == "de" else common.lang())
 
 if "presentation_toggle" not in st.session_state:
@@ -32,6 +36,26 @@ st.sidebar.toggle(tr("Präsentationsmodus", "Presentation mode"), key="presentat
                           "Der Link (URL) enthält die Einstellung und kann weitergegeben werden.",
                           "Large type, high contrast, colour-blind-safe colours, no sidebar."))
 view.set(praesentation="1" if st.session_state["presentation_toggle"] else None)
+
+# --- sidebar: which city / store (the folders in the data folder), unless $SOZIALRAUM_DB fixes one
+_stores = common.store_choices() if common.fixed_target() is None else {}
+if _stores:
+    if st.session_state.get("_store_pending") in _stores:  # a store just created on the page „Städte & Datenstände“
+        st.session_state["store"] = st.session_state.pop("_store_pending")
+        st.session_state.pop("_snapshot", None)
+    if st.session_state.get("store") not in _stores:
+        st.session_state["store"] = common.store_target().name if common.store_target().name in _stores \
+            else next(iter(_stores))
+
+    def _switch_store():
+        st.session_state.pop("_snapshot", None)
+        view.set(level=None, area=None, indicator=None, period=None, scenario=None)
+
+    st.sidebar.selectbox(tr("Stadt / Kreis", "City / district"), list(_stores), key="store",
+                         format_func=lambda k: _stores.get(k, k), on_change=_switch_store,
+                         help=tr("Jede Stadt hat ihren eigenen Datenbestand; die Musterstadt ist fiktiv.",
+                                 "Each city has its own store; Musterstadt is fictional."))
+common.sync_snapshot()
 
 PAGES = [
     st.Page("app_pages/ueberblick.py", title=tr("Überblick", "Overview"), icon=":material/home:", url_path="ueberblick",
@@ -45,7 +69,12 @@ PAGES = [
     st.Page("app_pages/profil.py", title=tr("Gebietsprofil", "Area profile"), icon=":material/description:", url_path="profil"),
     st.Page("app_pages/daten.py", title=tr("Daten", "Data"), icon=":material/database:", url_path="daten"),
     st.Page("app_pages/export.py", title=tr("Berichte & Export", "Reports & export"), icon=":material/picture_as_pdf:", url_path="export"),
+    st.Page("app_pages/stores.py", title=tr("Städte & Datenstände", "Cities & versions"), icon=":material/folder_open:",
+            url_path="staedte"),
 ]
+# roles: viewers see maps, profiles, reports and exports; imports and store management need a planner
+NEEDS = {"daten": "planner", "staedte": "planner"}
+PAGES = [p for p in PAGES if roles.rank(role) >= roles.rank(NEEDS.get(p.url_path, "viewer"))]
 
 page = st.navigation(PAGES, position="top" if view.presentation() else "sidebar")
 common.follow_page_request()
@@ -61,10 +90,10 @@ if view.presentation():
 
 st.sidebar.caption(tr("Sozialraum-Dashboard für Sozialplanung, Jobcenter und Wohlfahrtsverbände",
                       "Social-area dashboard for planners, Jobcenters and welfare associations"))
-if common.db_path().exists():
+if common.has_store():
     common.fictional_notice()
 
 page.run()
 
-if common.db_path().exists():
+if common.has_store():
     frame.sources_footer()

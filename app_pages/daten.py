@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import clear_caches, format_period, get_con, levels, setting, setting_input, sources, tr
+from app_pages.common import (clear_caches, format_period, get_con, levels, setting, setting_input, sources, tr,
+                              writing)
 from app_pages.daten_forms import build_batch, mapping_form, read_columns
 from app_pages.wizard_common import show_problems as _show_problems
 from app_pages.wizard_common import source_form
@@ -127,7 +128,8 @@ with tab_load:
 
                 with st.spinner(tr("Daten werden gespeichert …", "Saving …")):
                     try:
-                        counts = replace_source(con, prepared.source, prepared.batch)
+                        with writing(f"Upload {prepared.source.source_id}") as wcon:
+                            counts = replace_source(wcon, prepared.source, prepared.batch)
                     except InputError as exc:
                         _show_problems(exc)
                     else:

@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
-    areas_web, clear_caches, data_version, fmt_number, get_con, level_select, period_select,
-    setting, setting_input, show_map, target_group_labels, tr,
+    areas_web, can_write, clear_caches, data_version, fmt_number, get_con, level_select, period_select,
+    setting, setting_input, show_map, target_group_labels, tr, writing,
 )
 from app_pages.standorte_scenarios import MODEL_LABELS, scenario_section
 from sozialraum.charts import print_config
@@ -315,11 +315,12 @@ if plan is not None:
         c1, c2 = st.columns([3, 1])
         name = c1.text_input(tr("Szenario speichern unter", "Save scenario as"), key="standorte_name",
                              placeholder=tr("z. B. 3 Sprechstunden, 15 Minuten", "e.g. 3 offices, 15 min"))
-        if c2.form_submit_button(tr("Speichern", "Save")):
+        if c2.form_submit_button(tr("Speichern", "Save"), disabled=not can_write()):
             from sozialraum.siting import scenarios
 
             try:
-                scenarios.save(con, name, plan)
+                with writing(f"Szenario {name}") as wcon:
+                    scenarios.save(wcon, name, plan)
                 clear_caches()
                 st.success(tr(f"Szenario „{name}“ gespeichert.", f"Scenario '{name}' saved."))
             except InputError as exc:

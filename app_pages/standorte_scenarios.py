@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import clear_caches, data_version, fmt_number, format_period, get_con, tr
+from app_pages.common import (can_write, clear_caches, data_version, fmt_number, format_period, get_con, tr,
+                              writing)
+from sozialraum.errors import InputError
 from sozialraum.charts import print_config
 from sozialraum.siting.core import MODELS, MODELS_EN
 
@@ -72,8 +74,13 @@ def scenario_section(con, target_labels: dict[str, str]) -> None:
         st.session_state["standorte_loaded"] = scenarios.load(con, pick)
         st.session_state["standorte_loaded_name"] = names[pick]
         st.rerun()
-    if c3.button(tr("Löschen", "Delete"), key="standorte_delete"):
-        scenarios.delete(con, pick)
+    if c3.button(tr("Löschen", "Delete"), key="standorte_delete", disabled=not can_write()):
+        try:
+            with writing(f"Szenario {names[pick]} gelöscht") as wcon:
+                scenarios.delete(wcon, pick)
+        except InputError as exc:
+            st.error(str(exc))
+            return
         if st.session_state.get("standorte_loaded_name") == names[pick]:
             st.session_state.pop("standorte_loaded", None)
         clear_caches()

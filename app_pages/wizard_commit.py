@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import clear_caches, tr
+from app_pages.common import clear_caches, scratch, tr, writing
 from app_pages.wizard_common import problem_table, recipe_folder, show_problems
 from sozialraum.errors import InputError
 
@@ -27,7 +27,8 @@ def prepare(con, path: Path, source: dict, entry: dict):
     notes.append(f"{path.name}: {len(frame)} Werte für {frame['area_key'].nunique()} Gebiete, "
                  f"{frame['indicator'].nunique()} Kennzahlen, Zeiträume {', '.join(sorted(frame['period'].unique()))}")
     batch = Batch(observations=frame)
-    report = check_sources(con, [(info, batch)])
+    with scratch() as probe:  # the dry run writes and rolls back: never on the published, read-only snapshot
+        report = check_sources(probe, [(info, batch)])
     return info, batch, notes, report
 
 
@@ -77,7 +78,8 @@ def check_and_commit(con, path: Path, source: dict, entry: dict, digest: str, st
 
         with st.spinner(tr("Daten werden gespeichert …", "Saving …")):
             try:
-                counts = replace_source(con, info, batch, confirm_warnings=confirm)
+                with writing(f"Upload {info.source_id}") as wcon:
+                    counts = replace_source(wcon, info, batch, confirm_warnings=confirm)
             except InputError as exc:
                 show_problems(exc)
                 return

@@ -187,6 +187,15 @@ SETTINGS: dict[str, Setting] = {
         Setting("zip_max_unpacked_mb", "Höchstgröße eines entpackten ZIP-Archivs", 500,
                 "Summe der entpackten Dateigrößen; größere Archive werden abgelehnt.",
                 unit="MB", group="Daten", minimum=1, maximum=5000, step=10, label_en="Maximum unpacked size"),
+        # --- Betrieb (Datenstände, mehrere Nutzer)
+        Setting("store_keep_versions", "Aufbewahrte Datenstände", 5,
+                "So viele veröffentlichte Datenstände je Stadt bleiben als Dateien erhalten; auf jeden davon kann "
+                "mit 'sozialraum store rollback' zurückgegangen werden. Ältere werden beim Veröffentlichen gelöscht.",
+                group="Betrieb", minimum=1, maximum=100, step=1, label_en="Data versions kept"),
+        Setting("store_write_wait_s", "Wartezeit auf einen laufenden Import", 30,
+                "Schreibt gerade ein anderer Import in dieselbe Stadt, wartet ein zweiter so lange und bricht "
+                "dann mit einer Meldung ab (nie eine Mischung beider Importe). 0 = sofort abbrechen.",
+                unit="s", group="Betrieb", minimum=0, maximum=3600, step=5, label_en="Wait for a running import"),
     ]
 }
 

@@ -10,6 +10,7 @@ import click
 # name -> "module:function"; each module imports its heavy libraries inside the command.
 SUBCOMMANDS: dict[str, str] = {
     "demo": "sozialraum.cli.demo_cmd:demo",
+    "store": "sozialraum.cli.store_cmd:store",
     "recipe": "sozialraum.cli.import_cmd:recipe",
     "import-areas": "sozialraum.cli.import_cmd:import_areas",
     "import-stats": "sozialraum.cli.import_cmd:import_stats",
@@ -53,7 +54,7 @@ def cli():
     """Sozialraum-Dashboard auf der Kommandozeile: Daten einlesen, Bedarf berechnen, Standorte planen,
     Berichte erzeugen.
 
-    Die Datenbank ist eine DuckDB-Datei (Standard: data/sozialraum.duckdb oder $SOZIALRAUM_DB).
+    Jede Stadt hat einen Datenordner (data/<stadt>, --db); die fiktive Musterstadt liegt in data/musterstadt.
     """
 
 

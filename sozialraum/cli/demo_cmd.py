@@ -12,8 +12,9 @@ def _number(value: float, digits: int = 0) -> str:
 
 
 @click.command("demo")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
-              help="Datenbankdatei (Standard: data/sozialraum.duckdb oder $SOZIALRAUM_DB).")
+@click.option("--db", "db_path", type=click.Path(), default=None,
+              help="Datenordner oder Datenbankdatei (Standard: data/musterstadt, ein eigener Ordner nur für die "
+                   "Demo).")
 @click.option("--seed", type=int, default=None, show_default=False,
               help="Startwert des Zufallsgenerators; gleicher Startwert ergibt dieselbe Stadt (Standard: 2024).")
 @click.option("--keep-other-sources", is_flag=True,
@@ -34,14 +35,15 @@ def demo(db_path: str | None, seed: int | None, keep_other_sources: bool, force:
     mit anderen eingelesenen Daten nur mit --force. Alle Daten sind erfunden.
     """
     from sozialraum.demo import DEFAULT_SEED, build_demo_db
-    from sozialraum.store import default_db_path
+    from sozialraum.store.connection import demo_store_path
 
     if kreis:
         from sozialraum.demo_kreis.build import build_and_describe
 
-        click.echo("\n".join(build_and_describe(db_path, seed, keep_other_sources, force)))
+        kreis_path = db_path or str(demo_store_path().with_name("musterkreis"))  # its own store folder
+        click.echo("\n".join(build_and_describe(kreis_path, seed, keep_other_sources, force)))
         return
-    path = db_path or default_db_path()
+    path = db_path or demo_store_path()
     info = build_demo_db(path, seed=DEFAULT_SEED if seed is None else seed, overwrite=not keep_other_sources,
                          force=force)
     lv = info["levels"]

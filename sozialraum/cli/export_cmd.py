@@ -69,7 +69,7 @@ def _size(n: int) -> str:
 @click.command("report")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Zieldatei, z. B. bericht.pdf")
-@click.option("--db", default=None, help="DuckDB-Datei (Standard: $SOZIALRAUM_DB oder data/sozialraum.duckdb; "
+@click.option("--db", default=None, help="Datenordner einer Stadt oder DuckDB-Datei (Standard: $SOZIALRAUM_DB, sonst data/musterstadt; "
                                          "fehlt sie, wird die fiktive Musterstadt verwendet).")
 @click.option("--scenario", default=None, help="Name oder Kennung eines gespeicherten Standort-Szenarios "
                                                "(Standard: ein berechnetes Standardszenario).")
@@ -113,7 +113,7 @@ def report(out, db, scenario, areas, level, period, basemap, no_siting):
 @click.option("--level", default=None, help="Gebietsebene (Standard: die feinste Ebene mit Kennzahlen).")
 @click.option("--period", default=None, help="Stichtag (Standard: der neueste).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zieldatei")
-@click.option("--db", default=None, help="DuckDB-Datei (Standard: $SOZIALRAUM_DB oder data/sozialraum.duckdb).")
+@click.option("--db", default=None, help="Datenordner einer Stadt oder DuckDB-Datei (Standard: $SOZIALRAUM_DB, sonst data/musterstadt).")
 def export(what, fmt, level, period, out, db):
     """Daten exportieren – jede Zahl geprüft nach der Geheimhaltungsregel (gesperrte Werte: * bzw. leer)."""
     from sozialraum.export.data_export import export_data

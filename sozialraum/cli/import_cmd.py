@@ -10,11 +10,12 @@ from pathlib import Path
 
 import click
 
-DB_HELP = "DuckDB-Datei (Standard: data/sozialraum.duckdb oder $SOZIALRAUM_DB)."
+DB_HELP = ("Datenordner einer Stadt, z. B. data/wiesbaden, oder eine einzelne DuckDB-Datei "
+           "(Standard: $SOZIALRAUM_DB, sonst data/$SOZIALRAUM_STORE).")
 
 
 def _db_option(f):
-    return click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    return click.option("--db", "db", type=click.Path(path_type=Path), default=None,
                         help=DB_HELP)(f)
 
 
@@ -35,9 +36,11 @@ def _source_options(f):
 
 
 def _connect(db):
-    from sozialraum.store import connect, default_db_path
+    """``with _connect(db) as con:`` — writes a new snapshot, published only when the block succeeds."""
+    from sozialraum.store.connection import default_write_path
+    from sozialraum.store.snapshots import writing
 
-    return connect(db if db is not None else default_db_path())
+    return writing(db if db is not None else default_write_path(), note=f"sozialraum {click.get_current_context().info_name}")
 
 
 def _source(source_id, title, publisher, licence, reference_date, path):
@@ -76,11 +79,8 @@ def recipe(recipe_file, data_dir, confirm, db):
     """
     from sozialraum.io.recipe import run_recipe
 
-    con = _connect(db)
-    try:
+    with _connect(db) as con:
         report = run_recipe(con, recipe_file, data_dir, confirm_warnings=confirm)
-    finally:
-        con.close()
     click.echo(str(report))
 
 
@@ -111,15 +111,12 @@ def import_areas(file, level, label, key, name, parent_level, parent, parent_cha
     """
     from sozialraum.io.loader import import_areas as run
 
-    con = _connect(db)
-    try:
+    with _connect(db) as con:
         report = run(con, file, source=_source(source_id, title, publisher, licence, reference_date, file),
                      level=level, label=label, key=key, name=name, hierarchy=hierarchy, rank=rank,
                      parent_level=parent_level, parent=parent,
                      parent_slice=[0, parent_chars] if parent_chars else None, layer=layer,
                      target_epsg=target_epsg, confirm_warnings=confirm)
-    finally:
-        con.close()
     click.echo(str(report))
 
 
@@ -189,13 +186,10 @@ def import_stats(file, level, key, match, on_unmatched, indicators, shares, peri
                         sheet=sheet, header_row=header_row, header_rows=header_rows, data_rows=data_rows,
                         key_width=key_width)
     source = _source(source_id, title, publisher, licence, reference_date, file)
-    con = _connect(db)
-    try:
-        options = {k: v for k, v in entry.items() if k not in ("file", "level", "key")}
+    options = {k: v for k, v in entry.items() if k not in ("file", "level", "key")}
+    with _connect(db) as con:
         report = import_statistics(con, file, source=source, level=level, key=key, confirm_warnings=confirm,
                                    **options)
-    finally:
-        con.close()
     click.echo(str(report))
     if save_recipe is not None:
         from sozialraum.io.recipe_toml import dump, statistics_recipe
@@ -273,14 +267,11 @@ def import_points(file, table, kind, x, y, crs, id_column, fields, inside_level,
 
     type_field = {"providers": "service_type", "candidate_venues": "venue_type",
                   "jobcenter_sites": "site_type"}[table]
-    con = _connect(db)
-    try:
+    with _connect(db) as con:
         report = run(con, file, source=_source(source_id, title, publisher, licence, reference_date, file),
                      table=table, inside_level=inside_level, x=x, y=y, crs=crs, id=id_column,
                      id_prefix=f"{source_id}:", columns=_pairs(fields, "--feld"),
                      values={type_field: kind} if kind else None, confirm_warnings=confirm)
-    finally:
-        con.close()
     click.echo(str(report))
 
 

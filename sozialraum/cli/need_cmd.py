@@ -160,8 +160,8 @@ def need_index(file, id_col, status, dynamics, valid_col, valid_value, populatio
 
 
 @click.command("hotspots")
-@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="DuckDB-Datei (Standard: data/sozialraum.duckdb oder $SOZIALRAUM_DB).")
+@click.option("--db", "db", type=click.Path(path_type=Path), default=None,
+              help="Datenordner einer Stadt oder DuckDB-Datei (Standard: $SOZIALRAUM_DB, sonst data/musterstadt).")
 @click.option("--level", default=None, help="Gebietsebene in der Datenbank, z. B. berlin_plr.")
 @click.option("--indicator", default=None, help="Indikator in der Datenbank, z. B. sgb2_quote.")
 @click.option("--period", default=None, help="Zeitraum/Stichtag (Standard: der jüngste).")

@@ -16,8 +16,8 @@ def network():
 
 
 @network.command("build")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
-              help="Datenbankdatei (Standard: data/sozialraum.duckdb oder $SOZIALRAUM_DB).")
+@click.option("--db", "db_path", type=click.Path(), default=None,
+              help="Datenordner einer Stadt oder Datenbankdatei (Standard: $SOZIALRAUM_DB, sonst data/musterstadt).")
 @click.option("--osm", "osm_path", type=click.Path(exists=True, dir_okay=False), required=True,
               help="OpenStreetMap-Auszug (.osm.pbf, z. B. des Bundeslands oder Regierungsbezirks).")
 @click.option("--gtfs", "gtfs_path", type=click.Path(exists=True, dir_okay=False), default=None,
@@ -32,17 +32,15 @@ def build(db_path, osm_path, gtfs_path, margin_m, modes, algorithm):
     """Baut das Straßennetz neben der Datenbank (Ordner <datenbank>.network) und trägt es als Quelle ein
     (Lizenz ODbL, „© OpenStreetMap-Mitwirkende“)."""
     from sozialraum.network import build_network
-    from sozialraum.store import connect, default_db_path
+    from sozialraum.store import default_db_path
+    from sozialraum.store.snapshots import writing
 
     path = Path(db_path or default_db_path())
     if not path.exists():
         raise click.ClickException(f"Datenbank {path} gibt es nicht (zuerst Gebiete einlesen oder `sozialraum demo`).")
-    con = connect(path)
-    try:
+    with writing(path, note="sozialraum network build") as con:
         info = build_network(osm_path, gtfs_path, con=con, margin_m=margin_m, modes=tuple(modes) or MODES,
                              algorithm=algorithm.upper())
-    finally:
-        con.close()
     secs = ", ".join(f"{k} {v:.1f} s".replace(".", ",") for k, v in info.build_seconds.items())
     click.echo(f"Straßennetz ({', '.join(info.modes)}) in {info.path} gebaut ({secs}).")
     click.echo("Daten: © OpenStreetMap-Mitwirkende, Lizenz ODbL 1.0.")

@@ -78,7 +78,7 @@ def rota(db, staff_days, bus_minutes, out_path, ics_path, level, period, target,
     from sozialraum.errors import InputError
     from sozialraum.rota.plan import plan_rota
 
-    if not Path(db).is_file():
+    if not Path(db).exists():  # a store folder (data/<stadt>) or a single file
         raise InputError(f"Datenbank nicht gefunden: {db}")
     settings = {}
     if slots is not None:

@@ -170,8 +170,16 @@ def build_store_file(path: str | Path, build, *, overwrite: bool = True, force: 
     import os
 
     from sozialraum.store import connect
+    from sozialraum.store.snapshots import current, is_plain_file, writing
 
     path = Path(path)
+    if not is_plain_file(path):  # a store folder: a new snapshot (viewers keep theirs; the writer lock serialises)
+        published = current(path)
+        if overwrite and published is not None and not force:
+            _refuse_other_sources(published.path, source_id, label)
+        with writing(path, note="sozialraum demo", fresh=overwrite,
+                     label=f"{label.split(' ', 1)[-1]} (fiktiv)") as con:
+            return build(con)
     if not overwrite:
         _refuse_if_locked(path)
         con = connect(path)

@@ -44,7 +44,11 @@ def db_file(con) -> Path | None:
 def default_dir(con) -> Path | None:
     """Where a store's network lives: beside the database file, ``<stem>.network/`` (where the demo also writes
     its OSM and GTFS files, ``sozialraum.demo.network.network_dir``)."""
+    from sozialraum.store.snapshots import store_of
+
     f = db_file(con)
+    if f is not None and store_of(f) is not None:  # a snapshot of a store folder data/<stadt>/: data/<stadt>.network
+        f = store_of(f)
     return f.with_name(f.stem + ".network") if f else None
 
 
