@@ -64,9 +64,10 @@ def test_own_indicator_declared_restored_and_imported(tmp_path):
     con = connect(":memory:")
     key = declare(con, "Anteil Ein-Personen-Haushalte", "%", "neutral", "rate")
     assert key == "eigen_anteil_ein_personen_haushalte" and len(own(con)) == 1
-    init_schema(con)  # rewrites `indicators` from the registry …
-    assert con.execute("SELECT count(*) FROM indicators WHERE indicator = ?", [key]).fetchone() == (0,)
-    restore(con)  # … and the own one comes back (importers do this through loader.known_indicators)
+    init_schema(con)  # rewrites `indicators` from the registry and puts the own ones back (every start)
+    assert con.execute("SELECT count(*) FROM indicators WHERE indicator = ?", [key]).fetchone() == (1,)
+    restore(con)  # idempotent
+    assert con.execute("SELECT count(*) FROM indicators WHERE indicator = ?", [key]).fetchone() == (1,)
     assert key in loader.known_indicators(con)
     assert con.execute("SELECT aggregation FROM indicators WHERE indicator = ?", [key]).fetchone() == ("none",)
     with pytest.raises(InputError):

@@ -109,6 +109,9 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("BEGIN TRANSACTION")
     con.execute("DELETE FROM indicators")
     con.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    from sozialraum.indicators.own import restore
+
+    restore(con)  # a city's own indicators (kept in own_indicators) survive every start
     con.execute("COMMIT")
 
 
