@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 # The stores live in folders under $(DATA) (one per city, each with versioned snapshots); the demo city has its own.
 DATA   ?= data
 DEMO   := $(DATA)/musterstadt
+KREIS  := $(DATA)/musterkreis
 PORT   ?= 8501
 
 .PHONY: run test install install-test demo demo-kreis bench clean
@@ -33,11 +34,14 @@ $(DEMO)/current.json: | $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/sozialraum demo --db $(DEMO)
 
+$(KREIS)/current.json: | $(VENV)/.installed
+	$(BIN)/sozialraum demo --kreis --db $(KREIS)
+
 demo-kreis: $(VENV)/.installed
-	$(BIN)/sozialraum demo --kreis --db $(DATA)/musterkreis
+	$(BIN)/sozialraum demo --kreis --db $(KREIS)
 
 # SOZIALRAUM_DB=path (a store folder or a single .duckdb file) still pins the app to one store.
-run: $(VENV)/.installed $(DEMO)/current.json
+run: $(VENV)/.installed $(DEMO)/current.json $(KREIS)/current.json
 	SOZIALRAUM_DATA=$(DATA) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 test: $(VENV)/.installed-test
@@ -47,4 +51,4 @@ bench: $(VENV)/.installed-test
 	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(DEMO) $(DEMO).network test-output
+	rm -rf $(VENV) $(DEMO) $(DEMO).network $(KREIS) $(KREIS).network test-output
