@@ -147,10 +147,10 @@ with tab_sources:
         shown = pd.DataFrame({
             tr("Kennung", "Id"): frame["source_id"],
             tr("Titel", "Title"): frame["title"],
-            tr("Herausgeber", "Publisher"): frame["publisher"],
+            tr("Herausgeber", "Publisher"): frame["publisher"].fillna("–"),
             tr("Stichtag", "Reference date"): [format_period(str(v)) if v else "–" for v in frame["reference_date"]],
-            tr("Lizenz", "Licence"): frame["licence"],
-            tr("Quellenvermerk", "Attribution"): frame["attribution"],
+            tr("Lizenz", "Licence"): frame["licence"].fillna("–"),
+            tr("Quellenvermerk", "Attribution"): frame["attribution"].fillna("–"),
             tr("Fiktiv", "Fictional"): [tr("ja", "yes") if f else tr("nein", "no") for f in frame["fictional"]],
             tr("Dateien", "Files"): frame["files"],
             tr("Geladen am", "Imported"): pd.to_datetime(frame["imported_at"]).dt.strftime("%d.%m.%Y %H:%M"),

@@ -79,7 +79,7 @@ else:
 st.subheader(tr("Datenquellen und Stichtage", "Data sources and reference dates"))
 src = common.sources()
 st.dataframe(pd.DataFrame({
-    tr("Quelle", "Source"): src["title"], tr("Herausgeber", "Publisher"): src["publisher"],
+    tr("Quelle", "Source"): src["title"], tr("Herausgeber", "Publisher"): src["publisher"].fillna("–"),
     tr("Stand", "Reference date"): src["reference_date"].map(lambda v: format_period(str(v)) if v else ""),
     tr("Lizenz / Namensnennung", "Licence / attribution"): src["attribution"].fillna(src["licence"]),
     tr("Fiktiv", "Fictional"): src["fictional"].map(lambda v: tr("ja", "yes") if v else tr("nein", "no")),

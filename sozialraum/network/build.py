@@ -200,7 +200,7 @@ def record_source(con, info: NetworkInfo, gtfs_name: str | None = None) -> None:
         "Straßen- und Wegenetz (fiktiv, vom Programm erzeugt, im OpenStreetMap-Format)"
     replace_source(con, SourceInfo(
         source_id=SOURCE_ID, title=title,
-        publisher=None if info.fictional else "OpenStreetMap-Mitwirkende",
+        publisher="Sozialraum-Projekt (generiert)" if info.fictional else "OpenStreetMap-Mitwirkende",
         licence="CC0" if info.fictional else LICENCE,
         attribution=("Fiktives, vom Programm erzeugtes Straßennetz und Fahrplan (keine OpenStreetMap-Daten)"
                      if info.fictional else ATTRIBUTION),
