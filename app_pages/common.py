@@ -500,8 +500,11 @@ def _fictional(version: str) -> bool:
 def fictional_notice() -> None:
     """A visible label when the store holds only fictional demo data."""
     if _fictional(data_version()):
-        st.warning(tr("Fiktive Beispieldaten (Musterstadt) – keine echten Personen oder Orte.",
-                      "Fictional demo data – no real people or places."), icon=":material/science:")
+        src = sources()
+        demo = src[src["fictional"].astype(bool) & (src["source_id"] != "osm_netz")]["title"]
+        names = ", ".join(sorted({str(t).split(" – ")[0] for t in demo})) or tr("Demo", "demo")
+        st.warning(tr(f"Fiktive Beispieldaten ({names}) – keine echten Personen oder Orte.",
+                      f"Fictional demo data ({names}) – no real people or places."), icon=":material/science:")
 
 
 # --------------------------------------------------------------------------------------------- selectors

@@ -30,7 +30,7 @@ def test_overview_shows_the_city_at_a_glance(demo_db):
     at = run()
     assert [t.value for t in at.title] == ["Überblick"]
     assert {"Einwohner/innen", "SGB-II-Leistungsberechtigte", "SGB-II-Quote", "Gebiete"} <= set(labels(at.metric))
-    assert any("Fiktive Beispieldaten" in w.value for w in at.warning)
+    assert any("Fiktive Beispieldaten (Musterstadt)" in w.value for w in at.warning)
     assert "Gebietsebene" in labels(at.selectbox)
     headers = [h.value for h in at.subheader]
     assert "Die zehn Gebiete mit dem höchsten Bedarf" in headers and "Datenquellen und Stichtage" in headers
