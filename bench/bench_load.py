@@ -15,13 +15,11 @@ import argparse
 import asyncio
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,12 +57,6 @@ def prepare(args) -> tuple[Path, str, str]:
     return data, "musterstadt", "demo city (no Berlin data)"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and its children (MB), from /proc."""
     total = 0
@@ -85,25 +77,14 @@ def rss_mb(pid: int) -> float:
 
 
 def start_app(data: Path, store: str, log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+    from sozialraum.testing import start_app as start
+
     env = dict(os.environ, SOZIALRAUM_DATA=str(data), SOZIALRAUM_STORE=store, PYTHONPATH=str(ROOT))
     env.pop("SOZIALRAUM_DB", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit(f"the app did not start: {log.read_text(errors='replace')[-2000:]}")
+    try:
+        return start(ROOT, env, log)
+    except RuntimeError as exc:
+        raise SystemExit(f"the app did not start: {exc}") from None
 
 
 async def session(browser, url: str, i: int, args, results: dict, published: asyncio.Event) -> None:

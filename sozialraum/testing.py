@@ -57,3 +57,54 @@ def dump_store(con) -> dict:
         sel = ", ".join(f"ST_AsText({c})" if c.startswith("geom") else c for c in cols)
         out[table] = sorted(map(repr, con.execute(f"SELECT {sel} FROM {table}").fetchall()))
     return out
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(root, env: dict, log, *, port: int | None = None, timeout_s: float = 90.0):
+    """``streamlit run app.py`` from the checkout ``root`` on 127.0.0.1 in a subprocess (output to ``log``);
+    returns ``(process, url)`` once its health check answers, or raises ``RuntimeError`` with the log's tail."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    root, log = Path(root), Path(log)
+    port = port or free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.3)
+
+
+def stop_app(proc) -> None:
+    """Stop a process started by ``start_app`` (terminate, then kill after 10 s)."""
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -36,8 +36,11 @@ def demo_path(tmp_path_factory):
     folder = tmp_path_factory.mktemp("vertraulich")
     path = folder / "demo.duckdb"
     build_demo_db(path)
-    shutil.copy(path, folder / "cli.duckdb")
-    shutil.copy(path, folder / "twin.duckdb")
+    from sozialraum.demo.network import network_dir
+
+    for name in ("cli.duckdb", "twin.duckdb"):  # each copy with the demo's street network beside it
+        shutil.copy(path, folder / name)
+        shutil.copytree(network_dir(path), network_dir(folder / name))
     yield from store_env(path)
 
 

@@ -5,48 +5,23 @@ with data, no traceback when a period has counts but no ``rlb``, the need map fi
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from city_fixture import build_city_store
-from tests.browser.conftest import ROOT, AppPage, free_port
+from tests.browser.conftest import ROOT, AppPage
 
 
 @pytest.fixture(scope="module")
 def city_url(chromium, tmp_path_factory):
     path = build_city_store(tmp_path_factory.mktemp("city") / "sandstadt.duckdb")
-    port = free_port()
-    log = path.parent / "server.log"
-    env = dict(os.environ, SOZIALRAUM_DB=str(path))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    from sozialraum.testing import start_app, stop_app
+
+    proc, url = start_app(ROOT, dict(os.environ, SOZIALRAUM_DB=str(path)), path.parent / "server.log")
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.3)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_app(proc)
 
 
 @pytest.fixture

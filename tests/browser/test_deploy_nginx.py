@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_serving import ROOT, VIEWPORT, AppPage, free_port, start_app
+from test_serving import ROOT, VIEWPORT, AppPage, start_app
+
+from sozialraum.testing import free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 

@@ -4,17 +4,13 @@ the statistical-office Excel profile and the name-keyed CSV through the wizard. 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import re
 
 import pytest
 
 import wizard_fixtures as wf
-from browser.conftest import ROOT, VIEWPORT, AppPage, free_port
+from browser.conftest import ROOT, VIEWPORT, AppPage
 
 
 @pytest.fixture
@@ -24,34 +20,13 @@ def empty_app(chromium, tmp_path_factory):
     folder = tmp_path_factory.mktemp("wizard")
     db = folder / "data" / "leer.duckdb"
     connect(db).close()  # an empty store: schema only
-    port = free_port()
-    log = folder / "server.log"
-    env = dict(os.environ, SOZIALRAUM_DB=str(db))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    from sozialraum.testing import start_app, stop_app
+
+    proc, url = start_app(ROOT, dict(os.environ, SOZIALRAUM_DB=str(db)), folder / "server.log")
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(log.read_text(errors="replace")[-3000:])
-            time.sleep(0.3)
         yield url, folder, db, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_app(proc)
 
 
 class Clicks:
