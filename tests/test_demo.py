@@ -223,7 +223,9 @@ def test_source_is_fictional(demo):
     # the demo data and its (generated, fictional) street network built through sozialraum.network
     assert set(src.index) == {"musterstadt", "osm_netz"} and src.fictional.all()
     assert "fiktiv" in src.loc["musterstadt", "title"] and src.loc["musterstadt", "licence"] == "CC0"
-    assert pd.isna(src.loc["osm_netz", "attribution"])  # no OSM data in it, so no OSM attribution
+    # no OSM data in it, so no OSM attribution: it says it is generated
+    assert "OpenStreetMap-Mitwirkende" not in src.loc["osm_netz", "attribution"]
+    assert "Fiktiv" in src.loc["osm_netz", "attribution"] and src.loc["osm_netz", "licence"] == "CC0"
     assert read.is_fictional(con)
 
 

@@ -69,7 +69,9 @@ def whatif_for_store(con, plan, site_ids) -> tuple[WhatIf, pd.DataFrame]:
     unknown = [i for i in site_ids if str(i) not in ids]
     if unknown:
         raise InputError(f"Unbekannte Standorte: {', '.join(map(str, unknown))}")
-    travel = model_from_settings(settings)
+    from sozialraum.network import store_network_dir
+
+    travel = model_from_settings(settings, network_dir=store_network_dir(con))  # as plan_sites measured reach
     reach = travel.minutes(demand[["x", "y"]].to_numpy(dtype="float64"), cands[["x", "y"]].to_numpy(dtype="float64"),
                            float(par["budget_min"]))
     p = pattern(reach)
