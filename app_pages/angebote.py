@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages import angebote_data as data
 from app_pages.common import (
     areas_web, fmt_number, indicators, level_select, open_profile, palette_name, period_select, providers, setting,
-    setting_input, show_map, target_group_labels, tr,
+    setting_input, show_map, target_group_labels, threshold, tr,
 )
 from sozialraum.charts import print_config
 from sozialraum.errors import InputError, SolverError
@@ -42,6 +42,7 @@ with st.sidebar.expander(tr("Wegmodell", "Travel model")):
                 for name in ("detour_factor", "walking_speed_kmh", "cycling_speed_kmh", "car_speed_kmh",
                              "transit_weekday", "transit_depart", "transit_max_walk_m", "demand_grid_m")}
 settings["travel_mode"] = mode
+settings["suppression_threshold"] = threshold()  # a stricter rule chosen in the app holds for reach figures too
 
 all_providers = providers()
 if all_providers.empty:

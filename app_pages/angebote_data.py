@@ -48,14 +48,16 @@ def _travel(travel_settings: tuple):
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _demand(version: str, level: str, period: str, target: str, spacing_m: float):
+def _demand(version: str, level: str, period: str, target: str, spacing_m: float, threshold: int):
     from sozialraum.access.store_adapter import load_demand
 
-    return load_demand(get_con(), level, period, target, spacing_m=spacing_m)
+    return load_demand(get_con(), level, period, target, spacing_m=spacing_m, threshold=threshold)
 
 
 def demand(level, period, target, settings: dict):
-    return _demand(data_version(), level, period, target, float(settings["demand_grid_m"]))
+    from app_pages.common import threshold
+
+    return _demand(data_version(), level, period, target, float(settings["demand_grid_m"]), threshold())
 
 
 def _inputs(level, period, target, f: ProviderFilter, settings: dict) -> dict:

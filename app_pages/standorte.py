@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages.common import (
     areas_web, can_write, clear_caches, data_version, fmt_number, get_con, level_select, period_select,
-    setting, setting_input, show_map, target_group_labels, tr, writing,
+    setting, setting_input, show_map, target_group_labels, threshold, tr, writing,
 )
 from app_pages.standorte_scenarios import MODEL_LABELS, scenario_section
 from sozialraum.charts import print_config
@@ -51,6 +51,7 @@ with st.sidebar.expander(tr("Weg- und Rechenmodell", "Travel and solver model"))
     settings = {name: setting_input(name, st, key=f"standorte_{name}") for name in SETTING_NAMES}
 with st.sidebar.expander(tr("Kapazität und Fallzahlen", "Capacity and caseload")):
     settings |= {name: setting_input(name, st, key=f"standorte_{name}") for name in CAPACITY_SETTINGS}
+    settings["suppression_threshold"] = threshold()  # a stricter rule chosen in the app holds for the plan too
 
 NO_VENUES = (("Keine Kandidatenorte geladen — auf der Seite „Daten“ eine Punktliste „Kandidatenorte“ "
               "(z. B. Bibliotheken, Stadtteilzentren) hochladen; dann lassen sich hier Standorte wählen."),

@@ -134,3 +134,21 @@ def test_whatif_swaps_a_site_and_shows_the_gap(grid_db):
     # no hand-picked single site beats the optimum, and at least one falls short of it
     assert all(re.fullmatch(r"\d+,\d Prozentpunkte", g) for g in gaps)
     assert any(g != "0,0 Prozentpunkte" for g in gaps)
+
+
+def test_a_stricter_threshold_chosen_in_the_app_holds_for_the_plan(grid_db):
+    """The sidebar's stricter confidentiality rule (here 40) reaches plan_sites: row 2 of the grid (30, 7, 7)
+    is then suppressed, and the site explanation no longer numbers the people of those areas."""
+    from app_pages import common
+    from sozialraum.siting.plan import plan_sites
+
+    at = run_app(PAGE, session={"settings": {"suppression_threshold": 40}})
+    at = click(at, "Standorte berechnen")
+    table = table_with(at, "Partnerangebote in Reichweite")
+    con = common._root_connection(str(grid_db.resolve())).cursor()
+    strict = plan_sites(con, level="zelle", period="2024", target_indicator="rlb", budget_min=15, k=3,
+                        settings={"suppression_threshold": 40})
+    default = plan_sites(con, level="zelle", period="2024", target_indicator="rlb", budget_min=15, k=3)
+    areas = lambda p: list(p.explanation.sort_values("order")["areas"])  # noqa: E731
+    assert areas(strict) != areas(default)
+    assert list(table["Gebiete (≈ Personen)"]) == areas(strict)
