@@ -44,12 +44,13 @@ if _stores:
         st.session_state["store"] = st.session_state.pop("_store_pending")
         st.session_state.pop("_snapshot", None)
     if st.session_state.get("store") not in _stores:
-        st.session_state["store"] = common.store_target().name if common.store_target().name in _stores \
-            else next(iter(_stores))
+        linked = view.get("stadt")  # a shared link names its city
+        st.session_state["store"] = linked if linked in _stores else common.store_target().name \
+            if common.store_target().name in _stores else next(iter(_stores))
 
     def _switch_store():
         st.session_state.pop("_snapshot", None)
-        view.set(level=None, area=None, indicator=None, period=None, scenario=None)
+        view.set(level=None, area=None, indicator=None, period=None, scenario=None, stadt=st.session_state["store"])
 
     st.sidebar.selectbox(tr("Stadt / Kreis", "City / district"), list(_stores), key="store",
                          format_func=lambda k: _stores.get(k, k), on_change=_switch_store,

@@ -1,5 +1,6 @@
 """The view a URL carries (shareable views): page (URL path), indicator, level, period, area, scenario,
-the need index's indicators (``sozialindex``), plus ``lang`` and ``praesentation``.
+the need index's indicators (``sozialindex``), plus ``lang``, ``praesentation`` and the city chosen in the
+sidebar (``stadt``, set once another city than the default is chosen).
 
 Opening a copied link restores the view: :func:`init` reads the query parameters once per session into
 ``st.session_state['view']``; selectors read their default from :func:`get` and write back with :func:`set`,
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-KEYS = ("indicator", "level", "period", "area", "scenario", "sozialindex", "lang", "praesentation")
+KEYS = ("indicator", "level", "period", "area", "scenario", "sozialindex", "lang", "praesentation", "stadt")
 
 
 def init() -> dict:

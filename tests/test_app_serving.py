@@ -153,6 +153,17 @@ def test_sidebar_lists_the_stores_and_switches(data):
     assert any("noch keine Gebiete" in i.value or "keine" in i.value.lower() for i in list(at.info) + list(at.warning))
 
 
+def test_a_shared_link_opens_its_city_and_switching_writes_it_into_the_link(data):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["view"] = {"stadt": "leerstadt"}  # what view.init reads from ?stadt=leerstadt
+    at.run()
+    assert not at.exception and at.sidebar.selectbox(key="store").value == "leerstadt"
+    at.sidebar.selectbox(key="store").set_value("gitterstadt").run()
+    assert not at.exception and at.session_state["view"]["stadt"] == "gitterstadt"
+
+
 def test_running_session_picks_up_a_new_snapshot_with_a_notice(data):
     from sozialraum.store import manage
 
