@@ -128,7 +128,7 @@ def _hierarchy(con, level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     levels = con.execute(read_sql("hierarchy_levels.sql", _HERE), {"level": level}).df()
     if levels.empty:
         raise InputError(f"Gebietsebene {level!r} gibt es in der Datenbank nicht.")
-    areas = con.execute(read_sql("hierarchy_areas.sql", _HERE), {"level": level}).df()
+    areas = con.execute(read_sql("hierarchy_areas.sql", _HERE), {"levels": list(levels["level"])}).df()
     return levels, areas
 
 
@@ -140,7 +140,8 @@ def published(con, level: str, *, period: str | None = None, indicators: list[st
     """
     threshold = _threshold(threshold)
     levels, areas = _hierarchy(con, level)
-    obs = con.execute(read_sql("hierarchy_observations.sql", _HERE), {"level": level, "period": period}).df()
+    obs = con.execute(read_sql("hierarchy_observations.sql", _HERE),
+                      {"levels": list(levels["level"]), "period": period}).df()
     cells = suppression_cells(obs, areas, levels, threshold=threshold)
     return apply_suppression(obs, cells, level, threshold=threshold, indicators=indicators)
 
