@@ -21,6 +21,26 @@ AFFLUENT = "affluent"  # villa quarter: sparse, low transfer receipt
 EMPTY_KINDS = ("industrial", "forest", "allotments")  # almost nobody lives here
 
 
+def harmonic_radius(theta, harmonics, mean_radius_m: float) -> np.ndarray:
+    """Radius (m) of a wavy outline at polar angle ``theta``: the mean radius × (1 + Σ amp·cos(k·θ + phase)) over
+    the ``(k, amplitude, phase)`` harmonics (the demo city's and the demo Kreis's outline)."""
+    theta = np.asarray(theta, dtype=float)
+    r = np.ones_like(theta)
+    for k, amp, phase in harmonics:
+        r = r + amp * np.cos(k * theta + phase)
+    return mean_radius_m * r
+
+
+def harmonic_outline(centre, radius_at, n: int = 720):
+    """The outline polygon around ``centre`` with ``n`` vertices, radius from ``radius_at(theta)``."""
+    from shapely.geometry import Polygon
+
+    theta = np.linspace(0.0, 2 * np.pi, n, endpoint=False)
+    r = radius_at(theta)
+    cx, cy = centre
+    return Polygon(np.column_stack([cx + r * np.cos(theta), cy + r * np.sin(theta)]))
+
+
 @dataclass(frozen=True)
 class Zone:
     kind: str
@@ -40,19 +60,10 @@ class CityPlan:
 
     def radius_at(self, theta: np.ndarray) -> np.ndarray:
         """Outline radius (m) at polar angle ``theta`` (radians, counter-clockwise from east)."""
-        theta = np.asarray(theta, dtype=float)
-        r = np.ones_like(theta)
-        for k, amp, phase in self.harmonics:
-            r = r + amp * np.cos(k * theta + phase)
-        return MEAN_RADIUS_M * r
+        return harmonic_radius(theta, self.harmonics, MEAN_RADIUS_M)
 
     def outline(self, n: int = 720):
-        from shapely.geometry import Polygon
-
-        theta = np.linspace(0.0, 2 * np.pi, n, endpoint=False)
-        r = self.radius_at(theta)
-        cx, cy = self.centre
-        return Polygon(np.column_stack([cx + r * np.cos(theta), cy + r * np.sin(theta)]))
+        return harmonic_outline(self.centre, self.radius_at, n)
 
     def zones_of(self, *kinds: str) -> list[Zone]:
         return [z for z in self.zones if z.kind in kinds]

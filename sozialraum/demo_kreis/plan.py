@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sozialraum.demo.plan import harmonic_outline, harmonic_radius
+
 EPSG = 25832
 CENTRE = (604_000.0, 5_612_000.0)  # fictional, in the hills of central Germany
 MEAN_RADIUS_M = 18_500.0
@@ -40,18 +42,10 @@ class KreisPlan:
     town_names: tuple[str, str]
 
     def radius_at(self, theta):
-        theta = np.asarray(theta, dtype=float)
-        r = np.ones_like(theta)
-        for k, amp, phase in self.harmonics:
-            r = r + amp * np.cos(k * theta + phase)
-        return MEAN_RADIUS_M * r
+        return harmonic_radius(theta, self.harmonics, MEAN_RADIUS_M)
 
     def outline(self, n: int = 720):
-        from shapely.geometry import Polygon
-
-        theta = np.linspace(0.0, 2 * np.pi, n, endpoint=False)
-        r = self.radius_at(theta)
-        return Polygon(np.column_stack([self.centre[0] + r * np.cos(theta), self.centre[1] + r * np.sin(theta)]))
+        return harmonic_outline(self.centre, self.radius_at, n)
 
     def density(self, x, y):
         """A smooth field that makes the Voronoi blocks a little finer in and around the settlements."""

@@ -119,20 +119,14 @@ def read_grid(path: str | Path, sheet: str | int | None = None) -> Grid:
 def _xlsx_grid(path: Path, sheet) -> Grid:
     import openpyxl
 
+    from sozialraum.io.tables import pick_sheet
+
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # noqa: BLE001
         raise InputError(f"Excel-Datei kann nicht gelesen werden ({exc})", file=path.name) from exc
     try:
-        if sheet is None or sheet == "":
-            ws = wb.worksheets[0]
-        elif isinstance(sheet, int):
-            ws = wb.worksheets[sheet]
-        elif sheet in wb.sheetnames:
-            ws = wb[sheet]
-        else:
-            raise InputError(f"Tabellenblatt {sheet!r} fehlt (vorhanden: {', '.join(wb.sheetnames)})",
-                             file=path.name)
+        ws = pick_sheet(wb, None if sheet == "" else sheet, path)
         cells = [list(r) for r in ws.iter_rows(values_only=True)]
         for rng in ws.merged_cells.ranges:  # fill merged ranges with the top-left value
             value = cells[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(cells) else None

@@ -140,6 +140,18 @@ def _check_header(header: list[str], file: str, row: int) -> None:
         raise InputError(Problem(file, f"doppelte Spaltennamen: {', '.join(dups)}", row=row))
 
 
+def pick_sheet(wb, sheet, path: Path):
+    """The worksheet ``sheet`` of an openpyxl workbook: None = the first, an int = by position, a text = by name;
+    an unknown name is an ``InputError`` that lists the sheets there are."""
+    if sheet is None:
+        return wb.worksheets[0]
+    if isinstance(sheet, int):
+        return wb.worksheets[sheet]
+    if sheet in wb.sheetnames:
+        return wb[sheet]
+    raise InputError(f"Tabellenblatt {sheet!r} fehlt (vorhanden: {', '.join(wb.sheetnames)})", file=path.name)
+
+
 def _read_xlsx(path: Path, sheet, header_row: int) -> pd.DataFrame:
     import openpyxl
 
@@ -148,15 +160,7 @@ def _read_xlsx(path: Path, sheet, header_row: int) -> pd.DataFrame:
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook
         raise InputError(f"Excel-Datei kann nicht gelesen werden ({exc})", file=path.name) from exc
     try:
-        if sheet is None:
-            ws = wb.worksheets[0]
-        elif isinstance(sheet, int):
-            ws = wb.worksheets[sheet]
-        elif sheet in wb.sheetnames:
-            ws = wb[sheet]
-        else:
-            raise InputError(f"Tabellenblatt {sheet!r} fehlt (vorhanden: {', '.join(wb.sheetnames)})",
-                             file=path.name)
+        ws = pick_sheet(wb, sheet, path)
         all_rows = list(ws.iter_rows(min_row=header_row, values_only=True))
     finally:
         wb.close()
