@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -36,7 +36,8 @@ class SitingResult:
     gap: float
     fixed: tuple[int, ...] = ()
     n_unassigned: int = 0  # p-median model: demand points (weight > 0) on the rest option
-    bound: float = float("nan")  # p-median: the solver's proven lower bound of the model optimum
+    bound: float = float("nan")  # p-median: a proven lower bound of the optimum
+    extra: dict = field(default_factory=dict, compare=False, repr=False)  # p-median: warm start for a next run
 
     @property
     def covered_share(self) -> float:

@@ -1,21 +1,24 @@
-"""Lagrangian lower bound and reduced-cost elimination for the p-median (pure core on arrays).
+"""Lagrangian upper bound of the capped p-median's savings, with reduced-cost elimination (pure core on arrays).
 
-Relax the assignment constraints Σ_j z_ij = 1 with multipliers λ_i. For any λ,
+In savings form (``pmedian_savings``) the p-median is: open k of the free columns y_j, let each row i take at
+most one open column, maximise Σ s_ij x_ij. Relaxing "at most one" with multipliers λ_i ≥ 0 gives, for every λ,
 
-    L(λ) = Σ_i λ_i + Σ_{j fixed} ρ_j + (sum of the k smallest ρ_j over free j),
-    ρ_j = Σ_i min(0, w_i c_ij − λ_i),
+    U(λ) = Σ_i λ_i + (sum of the k largest ρ_j),   ρ_j = Σ_i max(0, s_ij − λ_i),
 
-is a lower bound of the p-median optimum over *all* candidates (the relaxed problem opens the sites with the
-most negative ρ and assigns each point to every open site cheaper than its λ_i). Only listed pairs are stored:
-a row's unlisted candidates cost at least ``rest_cost[i]``, so capping λ_i ≤ w_i·rest_i makes their terms zero
-and the bound computed from the lists exact. Subgradient steps improve λ (Held–Karp step towards an upper
-bound, the value of a known solution).
+an upper bound of the best savings (open the k columns with the largest ρ; each row takes every open column
+that saves more than its λ_i). Its minimum over λ equals the LP relaxation's value, and on city instances the
+LP is (nearly) integral: the bound meets the savings of the local-search answer. ρ is one pass over the stored
+pairs; λ moves by deflected subgradient steps with the Polyak step towards the best known savings.
 
-Reduced-cost tests at the best λ (L, the k opened free sites S*):
-* a free j ∉ S* forced open costs at least L + ρ_j − max_{S*} ρ — at least the known value → j is closed in
-  every better solution;
-* a j ∈ S* forced closed costs at least L − ρ_j + min_{free ∉ S*} ρ — at least the known value → j is open
-  in every better solution.
+**Elimination.** At the best λ found, opening a column j outside the k largest (ρ_(k) the k-th largest) gives
+at most U − ρ_(k) + ρ_j. When that is no more than the incumbent's savings V, no solution better than V uses j:
+the column is dropped and later steps run on fewer pairs (the dominant speed-up at Berlin size: 540 columns
+→ k within a few hundred steps). Any solution is then either within the survivors (bounded by U on them) or
+no better than V, so max(U_survivors, V) is a proven upper bound of the whole instance. When only k columns
+survive, their own savings are that bound and the incumbent is proven optimal.
+
+The open sets of the relaxation are good seeds: when one saves more than the incumbent, the local search
+(``interchange``) starts from it.
 """
 
 from __future__ import annotations
@@ -24,105 +27,121 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
-from sozialraum.access.travel import ZERO_MINUTES
+from sozialraum.siting.pmedian_savings import Savings, column_sums, interchange, saved
+
+# step rule, chosen by measurement on Berlin (k = 2…12; bench/bench_siting.py): first step factor 3, halved after
+# 10 steps without a better bound, direction deflected by half the previous one. Factor 1 or 2, halving after
+# 5 or 30 steps, no deflection or a "serious step" rule (always stepping from the best multipliers) each took
+# 2–10 times as many steps on some k, or stalled above 0.1 %; a stall restarts from the best multipliers.
+STEP0, PATIENCE, DEFLECT = 3.0, 10, 0.5
 
 
 @dataclass(frozen=True)
-class LagrangeBound:
-    bound: float  # best L(λ): a lower bound of the p-median optimum
-    rho: np.ndarray  # per candidate: ρ_j at the best λ
-    opened: np.ndarray  # bool per candidate: open in the relaxed problem at the best λ (fixed included)
-    multipliers: np.ndarray
+class BoundRun:
+    upper: float  # proven upper bound of the best savings over all free candidates
+    best: tuple[int, ...]  # candidate indices (free) of the best solution found
+    best_saved: float  # its savings
+    survivors: np.ndarray  # candidate indices not excluded by the reduced-cost tests
+    multipliers: np.ndarray  # λ per demand row at the best bound (a warm start for a related instance)
     iterations: int
-    recent: tuple = ()  # the last distinct open sets of improving steps (site tuples): seeds for a heuristic
 
 
-def lagrangian_bound(cost, weights, k: int, fixed=(), *, rest_cost=None, upper: float | None = None, start=None,
-                     max_iter: int = 3000, time_limit: float = 10.0, rel_tol: float = 1e-9,
-                     step_scale: float = 1.0) -> LagrangeBound:
-    """Best Lagrangian lower bound found by subgradient steps.
+def _smax(sv: Savings) -> np.ndarray:
+    out = np.zeros(sv.n_rows)
+    np.maximum.at(out, sv.rows, sv.s)
+    return out
 
-    ``cost``: CSR minutes of the listed pairs; ``rest_cost``: per row a lower bound of the cost to every
-    unlisted candidate (``None``: unlisted = unreachable). ``upper``: value of a known solution (steers the
-    step; default: the bound found so far plus 10 %). ``start``: initial multipliers (e.g. weight × cost of a
-    good solution); ``step_scale``: the first step factor (smaller when ``start`` is already good). Stops when
-    the bound meets ``upper`` (relative ``rel_tol``), steps become tiny, or the iteration/time limit is hit.
+
+def _segments(sv: Savings, pos) -> np.ndarray:
+    """Pair indices of the column segments ``pos``."""
+    starts, ends = sv.ptr[pos], sv.ptr[np.asarray(pos) + 1]
+    lens = ends - starts
+    return np.repeat(starts - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens) + np.arange(lens.sum())
+
+
+def lagrange(sv: Savings, k: int, best: tuple[int, ...], best_saved: float, *, start=None, stop: float = 0.0,
+             tol: float = 0.0, deadline: float | None = None, max_iter: int = 20000, check_every: int = 5
+             ) -> BoundRun:
+    """Subgradient steps with elimination until the upper bound is within ``stop`` (absolute savings) of the
+    best known savings, the steps stall, ``max_iter`` or ``deadline`` (``time.perf_counter()``) is reached.
+
+    ``best``: a feasible answer (k free candidate indices) and ``best_saved`` its savings. ``start``: initial
+    multipliers (per demand row). ``tol``: absolute slack for floating-point noise in the tests.
     """
-    c = sparse.csr_matrix(cost, dtype="float64")
-    n_dem, n_cand = c.shape
-    w = np.asarray(weights, dtype="float64")
-    is_fixed = np.zeros(n_cand, dtype=bool)
-    is_fixed[np.asarray(list(fixed), dtype=np.int64)] = True
-    free = np.flatnonzero(~is_fixed)
-    k = int(k)
-    rows = np.repeat(np.arange(n_dem), np.diff(c.indptr))
-    cols = c.indices
-    vals = np.where(c.data <= ZERO_MINUTES, 0.0, c.data)
-    keep = w[rows] > 0
-    rows, cols, wc = rows[keep], cols[keep], w[rows[keep]] * vals[keep]
-    rest = np.full(n_dem, np.inf) if rest_cost is None else np.asarray(rest_cost, dtype="float64")
-    cap = np.where(w > 0, w * rest, 0.0)
-    if (w > 0).any():
-        low = np.full(n_dem, np.inf)
-        np.minimum.at(low, rows, wc)
-        low = np.where(w > 0, np.minimum(low, cap), 0.0)  # below its cheapest option a λ_i only loses
-    else:
-        low = np.zeros(n_dem)
-    if not np.isfinite(low).all():  # a point with weight and no candidate at all: nothing is feasible
-        return LagrangeBound(float("inf"), np.zeros(n_cand), is_fixed.copy(), low, 0)
-    lam = low.copy() if start is None else np.clip(np.asarray(start, dtype="float64"), low, cap)
-    best, best_lam, best_rho, best_open = -np.inf, lam.copy(), np.zeros(n_cand), is_fixed.copy()
-    mu, stall, it = float(step_scale), 0, 0
-    step = np.zeros(n_dem)
-    recent: list = []
-    t_end = time.perf_counter() + time_limit
+    work = sv
+    best = tuple(int(j) for j in best)
+    lam = np.zeros(sv.n_rows) if start is None else np.asarray(start, dtype="float64").copy()
+    smax = _smax(work)
+    lam = np.clip(lam, 0.0, smax)
+    upper_red, u_lam, u_rho, u_top = np.inf, lam.copy(), None, None
+    mu, stall, it, step, restarts = STEP0, 0, 0, np.zeros(sv.n_rows), 0
+    tried: set = {tuple(sorted(best))}
+    col = work.col_of_pair()
+
+    def bound():
+        return max(upper_red, best_saved + tol)
+
     for it in range(1, max_iter + 1):
-        red = wc - lam[rows]
-        neg = red < 0
-        rho = np.bincount(cols[neg], weights=red[neg], minlength=n_cand)
-        opened = is_fixed.copy()
-        if k:
-            pick = free[np.argpartition(rho[free], k - 1)[:k]] if k < len(free) else free
-            opened[pick] = True
-        value = float(lam.sum() + rho[opened].sum())
-        if value > best + 1e-12 * max(1.0, abs(best) if np.isfinite(best) else 1.0):
-            best, best_lam, best_rho, best_open, stall = value, lam.copy(), rho, opened, 0
-            seen = tuple(np.flatnonzero(opened).tolist())
-            if seen not in recent:
-                recent = [*recent[-19:], seen]
+        q = work.n_cols
+        if q <= k:  # the survivors themselves are the only candidates for a better answer
+            upper_red = saved(work, np.arange(q)) if q else 0.0
+            break
+        red = np.maximum(work.s - lam[work.rows], 0.0)
+        rho = column_sums(work, red)
+        part = np.argpartition(-rho, k)
+        top = part[:k]
+        value = float(lam.sum() + rho[top].sum())
+        if value < upper_red - 1e-15 * abs(value):
+            upper_red, u_lam, u_rho, u_top, stall = value, lam.copy(), rho, top.copy(), 0
         else:
             stall += 1
-            if stall >= 40:
-                mu, stall = mu / 2, 0
-        target = upper if upper is not None else best + 0.1 * abs(best) + 1.0
-        if best >= target - rel_tol * max(1.0, abs(target)) or mu < 1e-5 or time.perf_counter() > t_end:
+            if stall >= PATIENCE:
+                mu, stall = mu / 2.0, 0
+        if bound() - best_saved <= stop or (deadline is not None and time.perf_counter() > deadline):
             break
-        g = 1.0 - np.bincount(rows[neg & opened[cols]], minlength=n_dem)
-        g = np.where(((g > 0) & (lam >= cap)) | ((g < 0) & (lam <= low)) | (w <= 0), 0.0, g)
-        if not g.any():  # the relaxed solution is a feasible assignment: the bound is optimal for these lists
+        if mu < 1e-3:  # the steps stalled: restart from the best multipliers with a fresh step size
+            if restarts >= 6:
+                break
+            restarts, mu, lam, step = restarts + 1, STEP0, u_lam.copy(), np.zeros(sv.n_rows)
+            continue
+        if it % check_every == 0:
+            key = tuple(sorted(work.cols[top].tolist()))
+            if key not in tried:
+                tried.add(key)
+                got = saved(work, top)
+                if got > best_saved * (1 - 2e-3):  # close to the incumbent: worth a local search
+                    pos, got = interchange(work, top, col_of_pair=col, deadline=deadline)
+                    if got > best_saved + tol:
+                        best, best_saved = tuple(int(j) for j in work.cols[pos]), got
+            keep = np.ones(q, dtype=bool)
+            out = np.ones(q, dtype=bool)
+            out[u_top] = False
+            rk = float(u_rho[u_top].min())
+            keep[out & (upper_red - rk + u_rho <= best_saved + tol)] = False
+            # the incumbent's columns stay (its savings are evaluated on the survivors in local searches)
+            keep[np.isin(work.cols, best)] = True
+            if not keep.all():
+                work = work.keep_columns(keep)
+                col = work.col_of_pair()
+                smax = _smax(work)
+                lam = np.minimum(lam, smax)
+                upper_red, u_rho, u_top, step = np.inf, None, None, np.zeros(sv.n_rows)
+                continue
+        idx = _segments(work, top)
+        g = 1.0 - np.bincount(work.rows[idx[red[idx] > 0]], minlength=sv.n_rows)
+        g[((g > 0) & (lam <= 0.0)) | ((g < 0) & (lam >= smax))] = 0.0
+        if not g.any():  # the relaxed answer is feasible: U = its savings, nothing better exists among survivors
             break
-        step = g + 0.7 * step  # deflected subgradient: damps the zig-zag of plain steps
-        lam = np.clip(lam + mu * max(target - value, 1e-9 * max(1.0, abs(value))) / float(step @ step) * step,
-                      low, cap)
-    return LagrangeBound(best, best_rho, best_open, best_lam, it, tuple(recent))
-
-
-def reduced_cost_tests(lb: LagrangeBound, k: int, fixed, upper: float, rel_tol: float = 1e-9):
-    """Candidates that are closed (``closed``) or open (``forced``) in every solution better than ``upper``."""
-    n_cand = len(lb.rho)
-    is_fixed = np.zeros(n_cand, dtype=bool)
-    is_fixed[np.asarray(list(fixed), dtype=np.int64)] = True
-    chosen = lb.opened & ~is_fixed
-    out_free = ~lb.opened & ~is_fixed
-    closed = np.zeros(n_cand, dtype=bool)
-    forced = np.zeros(n_cand, dtype=bool)
-    if not np.isfinite(lb.bound) or k == 0 or not out_free.any():
-        return closed, forced
-    limit = upper - rel_tol * max(1.0, abs(upper))
-    top_in = lb.rho[chosen].max()
-    closed[out_free] = lb.bound + lb.rho[out_free] - top_in >= limit
-    low_out = lb.rho[out_free].min()
-    forced[chosen] = lb.bound - lb.rho[chosen] + low_out >= limit
-    return closed, forced
+        step = g + DEFLECT * step
+        norm = float(step @ step)
+        if norm <= 0:
+            break
+        lam = np.clip(lam - mu * max(value - best_saved, 1e-12 * max(1.0, value)) / norm * step, 0.0, smax)
+    if upper_red == np.inf:  # stopped right after an elimination: evaluate the bound once on the survivors
+        if work.n_cols <= k:
+            upper_red = saved(work, np.arange(work.n_cols)) if work.n_cols else 0.0
+        else:
+            rho = column_sums(work, np.maximum(work.s - lam[work.rows], 0.0))
+            upper_red, u_lam = float(lam.sum() + np.sort(rho)[-k:].sum()), lam.copy()
+    return BoundRun(bound(), best, best_saved, work.cols.copy(), u_lam, it)

@@ -1,4 +1,12 @@
-"""Travel-model helpers of the refined p-median: true values of a site set, widening and extending lists."""
+"""Travel-model side of the p-median: per-point candidate lists that make the capped model exact, and true values.
+
+A point's cost in any plan is at most the cost to its nearest fixed site, so its list only needs the candidates
+nearer than that (``CandidateLists.exact_behind_fixed``): lists start at the ``nearest`` candidates and are
+widened (×4) for the points whose last listed candidate is still nearer than their nearest fixed site. Such a
+point is then exact: its cap is the nearest fixed site. A point without a reachable fixed site keeps its list and
+gets the cost of its last listed candidate as cap, a lower bound of every unlisted one ("rest option"); the
+driver widens those lists where a plan's true cost is beyond the cap (``widen``).
+"""
 
 from __future__ import annotations
 
@@ -17,58 +25,89 @@ def _row_max(cost: sparse.csr_matrix) -> np.ndarray:
     return out
 
 
-def _true_value(travel, origins, targets, w, sel):
-    """Weighted true cost of site set ``sel`` (nearest chosen site by the travel model), assignment, costs."""
-    true = sparse.csr_matrix(travel.nearest(origins, _subset(targets, sel), 1))
-    idx, cost = nearest_assignment(true, range(len(sel)))
-    cost = np.where(cost <= ZERO_MINUTES, 0.0, cost)
-    return float(np.sum(w * cost)), sel[idx], cost
-
-
-def _widen(lists, rest, rows, n_row, origins, targets, travel, fixed):
-    """Replace the lists of ``rows`` by their ``n_row`` nearest candidates (plus fixed) and update the rest bound."""
-    keep = lists.tocoo()
-    mask = ~np.isin(keep.row, rows)
-    r_parts, c_parts, v_parts = [keep.row[mask]], [keep.col[mask]], [keep.data[mask]]
-    rest = rest.copy()
-    for n_new in np.unique(n_row[rows]):
-        group = rows[n_row[rows] == n_new]
-        near = sparse.csr_matrix(travel.nearest(_subset(origins, group), targets, int(n_new), always=fixed)).tocoo()
-        r_parts.append(group[near.row])
-        c_parts.append(near.col)
-        v_parts.append(near.data)
-        if n_new >= lists.shape[1]:
-            rest[group] = np.inf
-        else:
-            rest[group] = _row_max(sparse.csr_matrix(travel.nearest(_subset(origins, group), targets, int(n_new))))
-    out = sparse.csr_matrix((np.concatenate(v_parts), (np.concatenate(r_parts), np.concatenate(c_parts))),
-                            shape=lists.shape)
-    out.sum_duplicates()
-    out.sort_indices()
-    return out, rest
+def _row_min(cost: sparse.csr_matrix) -> np.ndarray:
+    out = np.full(cost.shape[0], np.inf)
+    nz = np.diff(cost.indptr) > 0
+    if cost.nnz:
+        out[nz] = np.minimum.reduceat(cost.data, cost.indptr[:-1][nz])
+    return out
 
 
 def _subset(targets, sel):
     if targets is None:
-        return sel
-    arr = np.asarray(targets)
-    return arr[sel]
+        return np.asarray(sel, dtype=np.int64)
+    return np.asarray(targets)[np.asarray(sel, dtype=np.int64)]
 
 
-def _add_entries(lists, extra, origins, targets, travel):
-    """Add (row, candidate) pairs of ``extra`` to ``lists`` with their true costs from the travel model."""
-    coo = extra.tocoo()
-    have = lists.multiply(extra).tocoo()
-    new = set(zip(coo.row.tolist(), coo.col.tolist())) - set(zip(have.row.tolist(), have.col.tolist()))
-    if not new:
-        return lists
-    rows, cols = np.array(sorted(new)).T
-    values = np.empty(len(rows))
-    for j in np.unique(cols):
-        sel = cols == j
-        block = sparse.csr_matrix(travel.nearest(_subset(origins, rows[sel]), _subset(targets, np.array([j])), 1))
-        values[sel] = block.toarray().ravel()
-    add = sparse.csr_matrix((np.maximum(values, ZERO_MINUTES), (rows, cols)), shape=lists.shape)
-    out = (lists + add).tocsr()
-    out.sort_indices()
-    return out
+def true_costs(travel, origins, targets, sel) -> tuple[np.ndarray, np.ndarray]:
+    """Per point: the nearest of the sites ``sel`` by the travel model (−1: none reachable) and its cost (inf)."""
+    sel = np.asarray(sel, dtype=np.int64)
+    near = sparse.csr_matrix(travel.nearest(origins, _subset(targets, sel), 1))
+    idx, cost = nearest_assignment(near, range(len(sel)))
+    cost = np.where(cost <= ZERO_MINUTES, 0.0, cost)
+    return np.where(idx >= 0, sel[np.maximum(idx, 0)], -1), cost
+
+
+class CandidateLists:
+    """Listed pairs (CSR minutes), the rest bound per point and the fixed-site cost per point, widened on demand."""
+
+    def __init__(self, travel, origins, targets, weights, fixed, nearest: int):
+        self.travel, self.origins, self.targets = travel, origins, targets
+        self.w = np.asarray(weights, dtype="float64")
+        self.fixed = np.asarray(sorted({int(j) for j in fixed}), dtype=np.int64)
+        self.lists = sparse.csr_matrix(travel.nearest(origins, targets, max(int(nearest), 1)))
+        self.n_cand = self.lists.shape[1]
+        self.n_row = np.full(self.lists.shape[0], min(int(nearest), self.n_cand), dtype=np.int64)
+        self.rest = self._rest(self.lists, self.n_row)
+        if len(self.fixed):
+            fc = sparse.csr_matrix(travel.nearest(origins, _subset(targets, self.fixed), len(self.fixed)))
+            self.fixed_cost = _row_min(fc)
+        else:
+            self.fixed_cost = np.full(self.lists.shape[0], np.inf)
+        self.exact_behind_fixed()
+
+    def _rest(self, lists, n_row):
+        """Lower bound of every unlisted candidate: the last listed cost (inf when everything is listed)."""
+        return np.where(n_row >= self.n_cand, np.inf, _row_max(lists))
+
+    def exact_behind_fixed(self) -> None:
+        """Widen the lists until every candidate nearer than the point's nearest fixed site is listed."""
+        while True:
+            need = np.flatnonzero((self.rest < self.fixed_cost) & np.isfinite(self.fixed_cost)
+                                  & (self.n_row < self.n_cand) & (self.w > 0))
+            if not len(need):
+                return
+            self.widen(need, factor=4)
+
+    def widen(self, rows, factor: int = 2) -> None:
+        """Replace the lists of ``rows`` by their ``factor`` × as many nearest candidates."""
+        rows = np.asarray(rows, dtype=np.int64)
+        self.n_row[rows] = np.minimum(self.n_row[rows] * factor, self.n_cand)
+        keep = self.lists.tocoo()
+        mask = ~np.isin(keep.row, rows)
+        r_parts, c_parts, v_parts = [keep.row[mask]], [keep.col[mask]], [keep.data[mask]]
+        rest = self.rest.copy()
+        for n_new in np.unique(self.n_row[rows]):
+            group = rows[self.n_row[rows] == n_new]
+            near = sparse.csr_matrix(self.travel.nearest(_subset(self.origins, group), self.targets, int(n_new)))
+            coo = near.tocoo()
+            r_parts.append(group[coo.row])
+            c_parts.append(coo.col)
+            v_parts.append(coo.data)
+            rest[group] = self._rest(near, np.full(len(group), n_new))
+        out = sparse.csr_matrix((np.concatenate(v_parts), (np.concatenate(r_parts), np.concatenate(c_parts))),
+                                shape=self.lists.shape)
+        out.sum_duplicates()
+        out.sort_indices()
+        self.lists, self.rest = out, rest
+
+    def caps(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per point: the cap (nearest fixed site, or the rest bound when that is nearer; a fully listed point
+        without fixed site: its farthest candidate) and whether the cap is only a lower bound (rest option)."""
+        cap = np.minimum(self.fixed_cost, self.rest)
+        by_rest = self.rest < self.fixed_cost
+        full = ~np.isfinite(cap) & (np.diff(self.lists.indptr) > 0)
+        cap = np.where(full, _row_max(self.lists), cap)
+        # a point listing fewer candidates than there are, with nothing unlisted reachable, is exact as well
+        by_rest &= np.isfinite(self.rest)
+        return np.where(cap <= ZERO_MINUTES, 0.0, cap), by_rest
