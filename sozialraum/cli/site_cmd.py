@@ -189,7 +189,9 @@ def _site_store(db, level, target, period, budget, model, k, detour, time_limit,
     timings = {name: round(float(v), 3) for name, v in plan.extra.get("timings", {}).items()}
     timings["command_s"] = round(time.perf_counter() - started, 3)
     curve = [{"k": int(r.k), "covered_share": float(r.covered_share), "covered": _num(r.covered),
-              "added": _num(r.added), "new_sites": r.new_sites} for r in plan.k_curve.itertuples()]
+              "added": _num(r.added), "new_sites": r.new_sites}
+             | ({"mean_minutes": _num(r.mean_minutes), "mean_minutes_gap": _num(r.mean_minutes_gap)}
+                if "mean_minutes" in plan.k_curve else {}) for r in plan.k_curve.itertuples()]
     click.echo(json.dumps({
         "model": model, "level": level, "target": target, "period": period, "budget_min": budget, "k": k,
         "status": s["status"], "gap": s["gap"], "selected": plan.sites["id"].astype(str).tolist(),
@@ -197,6 +199,8 @@ def _site_store(db, level, target, period, budget, model, k, detour, time_limit,
         "covered_share": s["covered_share"], "covered": _num(s["covered"]), "total": _num(s["total"]),
         "objective": s["objective"], "k_curve": curve, "k_curve_status": s.get("k_curve_status"),
         "k_curve_max_gap": s.get("k_curve_max_gap"), "timings": timings,
+        **({"bound": s.get("bound"), "pmedian_curve_status": s.get("pmedian_curve_status"),
+            "pmedian_curve_max_gap": s.get("pmedian_curve_max_gap")} if model == "pmedian" else {}),
         "n_demand_points": s["n_demand_points"], "n_model_rows": s.get("n_model_rows"),
         "n_candidates": s["n_candidates"], "n_fixed": s["n_fixed"],
         "caseload": [{"id": str(r.id), "group": r.group, "people": _num(r.people),

@@ -130,7 +130,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     from sozialraum.siting.explain import explain_sites
     from sozialraum.siting.kcurve import curve_frame
     from sozialraum.siting.mclp import mclp_curve, reduce_cover
-    from sozialraum.siting.models import MODELS, covered_mask, mclp_result, pattern, solve_lscp, solve_pmedian_refined
+    from sozialraum.siting.models import MODELS, covered_mask, mclp_result, pattern, solve_lscp
     from sozialraum.store import read
 
     clock, timings = time.perf_counter(), {}
@@ -180,8 +180,14 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
                               "Kandidaten.")
         res = mclp_result(reach, w, points[int(k)], fixed)
     elif model == "pmedian":
-        res = solve_pmedian_refined(travel, dxy, cxy, w, k, fixed=fixed, nearest=int(s["pmedian_nearest"]),
-                                    time_limit=limit, budget=budget_min)
+        # exact p-median for k = 0 … k on one set of candidate lists, each k started from the previous answer
+        from sozialraum.siting.pmedian import candidate_lists, pmedian_curve
+
+        pm_lists = candidate_lists(travel, dxy, cxy, w, fixed, int(s["pmedian_nearest"]))
+        pm_ks = list(range(0 if fixed else 1, int(k) + 1)) or [int(k)]
+        pm_points = pmedian_curve(travel, dxy, cxy, w, pm_ks, fixed, lists=pm_lists, time_limit=limit,
+                                  budget=budget_min)
+        res = pm_points[int(k)]
     elif model == "mclp_cap":
         cap = site_capacity(cands["type"].to_numpy(), settings)
         capres = solve_capacitated(reach, w, k, cap, fixed=fixed, time_limit=limit)
@@ -190,6 +196,10 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
         ids = [f"{names.get(a, a)} (Punkt {p_})" for a, p_ in zip(demand["area_key"], demand["point_id"])]
         res = solve_lscp(reach, fixed=fixed, time_limit=limit, weights=w, demand_ids=ids)
     lap("solve_s")
+    if model == "pmedian" and curve_max > int(k):  # the rest of the p-median curve, from the plan's answer on
+        pm_points = pmedian_curve(travel, dxy, cxy, w, range(min(pm_ks), curve_max + 1), fixed, lists=pm_lists,
+                                  time_limit=limit, budget=budget_min, known=pm_points)
+        lap("pmedian_curve_s")
     flows = capres.flows if model == "mclp_cap" else nearest_flows(res.assignment, w, len(cands))
     groups = {target_indicator: w} | _group_weights(con, level, period, caseload_groups, demand, threshold,
                                                      skip=target_indicator)
@@ -206,6 +216,8 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     pub = published_counts(con, level, period, target_indicator, threshold=threshold)
     frames = _present(cands, areas, demand, w, reach, res, ex, curve, prov, pub, fixed)
     frames["caseload"] = _present_caseload(loads, cands, settings, frames["sites"])
+    if model == "pmedian":
+        frames["k_curve"] = _with_pmedian_curve(frames["k_curve"], pm_points, float(w.sum()))
     reached = (np.asarray(flows.sum(axis=1)).ravel() / np.where(w > 0, w, 1.0)) if model == "mclp_cap" else \
         covered_mask(p, res.selected).astype(float)
     fair, ci, need_period = _fairness(con, level, period, demand, w, reached)
@@ -219,6 +231,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
         "total": round_people(res.total_weight),
         "covered_share_fixed_only": float(curve["covered_share"].iloc[0]) if len(curve) else None,
         "objective": res.objective if model not in ("mclp", "mclp_cap") else None,
+        "bound": res.bound if model == "pmedian" else None,
         "concentration_index": ci, "need_period": need_period,
         "reachable_share": (capres.reachable_weight / capres.total_weight
                             if capres is not None and capres.total_weight > 0 else None),
@@ -227,6 +240,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
         "k_curve_status": "optimal" if (curve["status"] == "optimal").all() else "time_limit",
         "k_curve_max_gap": float(curve["gap"].max()) if len(curve) else 0.0,
         "k_curve_mip_solves": int((curve["how"] == "mip").sum()),
+        **(_pmedian_summary(pm_points, curve_max) if model == "pmedian" else {}),
         "areas_without_count": list(demand.attrs.get("ohne_gewicht", [])),
         "areas_estimated": list(demand.attrs.get("geschaetzt", [])),
     }
@@ -236,6 +250,21 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
               "settings": dict(settings or {}), "travel": type(travel).__name__}
     # timings (seconds per step) vary from run to run: kept beside the plan, not in its summary or saved JSON
     return SitingPlan(parameters=params, summary=summary, **frames, extra={"timings": timings})
+
+
+def _with_pmedian_curve(frame: pd.DataFrame, points: dict, total: float) -> pd.DataFrame:
+    """The k-curve frame with the p-median's mean travel time per k (minutes, and its proven gap) beside it."""
+    from sozialraum.siting.pmedian import curve_columns
+
+    cols = pd.DataFrame(curve_columns(points, total))
+    cols["mean_minutes"] = cols["mean_minutes"].round(2)
+    return frame.merge(cols, on="k", how="left")
+
+
+def _pmedian_summary(points: dict, curve_max: int) -> dict:
+    shown = [points[k_] for k_ in sorted(points) if k_ <= curve_max]
+    return {"pmedian_curve_status": "optimal" if all(r.status == "optimal" for r in shown) else "time_limit",
+            "pmedian_curve_max_gap": max((r.gap for r in shown), default=0.0)}
 
 
 def _as_siting_result(cap, reach, w):

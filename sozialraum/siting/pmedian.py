@@ -129,12 +129,14 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
     if k + len(f) == 0:
         raise ValueError("p-Median: mindestens ein Standort (k ≥ 1 oder ein fester Standort) ist nötig")
     t_end = t0 + limit
-    best, lower, solve_seconds, ans = None, -np.inf, 0.0, None
+    best, lower, solve_seconds, ans, steps, rounds = None, -np.inf, 0.0, None, 0, 0
     for _ in range(max_rounds):
         cap, by_rest = lists.caps()
         ans = solve_capped(lists.lists, cap, w, k, f, time_limit=max(t_end - time.perf_counter(), 0.05),
-                           target_gap=target_gap, start=start, multipliers=multipliers)
+                           target_gap=target_gap, start=start, multipliers=multipliers,
+                           savings=lists.savings() if lists.w is w or np.array_equal(lists.w, w) else None)
         solve_seconds += ans.seconds
+        steps, rounds = steps + ans.iterations, rounds + 1
         lower = max(lower, ans.bound)  # the model is a relaxation: its bound holds for the full problem
         sel = np.asarray(ans.selected, dtype=np.int64)
         site, cost = true_costs(travel, origins, targets, sel)
@@ -155,7 +157,9 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
     return SitingResult("pmedian", tuple(int(j) for j in selected), value, float(w[reach].sum()), float(w.sum()),
                         site, solve_seconds, "optimal" if gap <= OPT_TOL else "time_limit", gap,
                         tuple(int(j) for j in f), n_unassigned=int(((site < 0) & (w > 0)).sum()),
-                        bound=min(lower, value), extra={"multipliers": multipliers, "lists": lists})
+                        bound=min(lower, value),
+                        extra={"multipliers": multipliers, "lists": lists, "steps": steps, "rounds": rounds,
+                               "how": ans.how, "survivors": ans.survivors})
 
 
 def _gap(value: float, lower: float) -> float:
@@ -176,17 +180,32 @@ def pmedian_curve(travel, origins, targets, weights, ks, fixed=(), *, nearest: i
                   time_limit: float | None = None, target_gap: float = 0.0, budget: float | None = None,
                   lists: CandidateLists | None = None, known: dict | None = None) -> dict:
     """``{k: SitingResult}`` for every k in ``ks`` (ascending), each started from the answer for the previous k.
-    ``time_limit`` is per k; ``known``: results already computed for some k (taken as they are)."""
+
+    ``time_limit`` (seconds) is for all k together: each k may use up to three times its share of what is
+    left, so a hard k can borrow from the easy ones. ``known``: results already computed for some k (kept as
+    they are, and used as the start of the next k)."""
     w = np.asarray(weights, dtype="float64")
+    t_end = time.perf_counter() + _limit(time_limit)
     if lists is None:
         lists = candidate_lists(travel, origins, targets, w, fixed, nearest)
     out, start, lam = {}, None, None
-    for k in sorted(int(x) for x in ks):
+    todo = sorted(int(x) for x in ks)
+    for n_done, k in enumerate(todo):
         if known and k in known:
             res = known[k]
         else:
-            res = solve_pmedian_refined(travel, origins, targets, w, k, lists=lists, time_limit=time_limit,
+            left = max(t_end - time.perf_counter(), 0.05)
+            share = min(left, 3.0 * left / (len(todo) - n_done))
+            res = solve_pmedian_refined(travel, origins, targets, w, k, lists=lists, time_limit=share,
                                         target_gap=target_gap, budget=budget, start=start, multipliers=lam)
         out[k] = res
         start, lam = res.selected, res.extra.get("multipliers")
     return out
+
+
+def curve_columns(points: dict, total_weight: float) -> dict:
+    """Per k of a ``pmedian_curve``: the mean travel time of the answer (minutes per person) and its proven gap."""
+    ks = sorted(points)
+    mean = [points[k].objective / total_weight if total_weight > 0 else np.nan for k in ks]
+    return {"k": ks, "mean_minutes": mean, "mean_minutes_gap": [points[k].gap for k in ks],
+            "mean_minutes_status": [points[k].status for k in ks]}

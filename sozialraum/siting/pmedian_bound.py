@@ -105,7 +105,7 @@ def lagrange(sv: Savings, k: int, best: tuple[int, ...], best_saved: float, *, s
                 break
             restarts, mu, lam, step = restarts + 1, STEP0, u_lam.copy(), np.zeros(sv.n_rows)
             continue
-        if it % check_every == 0:
+        if it % check_every == 0 or it == 1:  # (step 1: warm-started multipliers may eliminate at once)
             key = tuple(sorted(work.cols[top].tolist()))
             if key not in tried:
                 tried.add(key)

@@ -57,18 +57,19 @@ class CappedAnswer:
 
 
 def solve_capped(cost, cap, weights, k: int, fixed=(), *, time_limit: float = 30.0, target_gap: float = 0.0,
-                 start=None, multipliers=None) -> CappedAnswer:
+                 start=None, multipliers=None, savings: Savings | None = None) -> CappedAnswer:
     """Open ``k`` free candidates (besides ``fixed``) minimising Σ_i w_i min(cap_i, min_{j open} cost_ij).
 
     ``cost``: CSR of listed pairs; ``cap``: per row (finite; rows with an infinite cap are left out);
     ``target_gap``: stop once the proven relative gap is at most this (0: prove optimality); ``start``: a site
     set to start the local search from (its free sites are kept as far as k allows, then completed greedily);
-    ``multipliers``: λ from a related run (e.g. k − 1) to start the subgradient steps from.
+    ``multipliers``: λ from a related run (e.g. k − 1) to start the subgradient steps from; ``savings``: the
+    instance's ``build_savings(cost, cap, weights, fixed)`` when the caller keeps it between runs.
     """
     t0 = time.perf_counter()
     deadline = t0 + float(time_limit)
     fixed = tuple(sorted({int(j) for j in fixed}))
-    sv = build_savings(cost, cap, weights, fixed)
+    sv = build_savings(cost, cap, weights, fixed) if savings is None else savings
     n_cand, k = sv.n_cand, int(k)
     free = np.setdiff1d(np.arange(n_cand), np.asarray(fixed, dtype=np.int64))
     tol = 1e-10 * max(1.0, abs(sv.base))
@@ -84,7 +85,7 @@ def solve_capped(cost, cap, weights, k: int, fixed=(), *, time_limit: float = 30
     best = tuple(int(j) for j in sv.cols[pos])
     if multipliers is None:
         multipliers = top_two(sv, pos)[0]
-    stop = max(float(target_gap) * (sv.base - best_saved), tol)
+    stop = max(float(target_gap) * (sv.base - best_saved), 2 * tol)
     from sozialraum.siting.pmedian_bound import lagrange
 
     run = lagrange(sv, k, best, best_saved, start=multipliers, stop=stop, tol=tol, deadline=deadline)

@@ -59,6 +59,7 @@ class CandidateLists:
         self.n_cand = self.lists.shape[1]
         self.n_row = np.full(self.lists.shape[0], min(int(nearest), self.n_cand), dtype=np.int64)
         self.rest = self._rest(self.lists, self.n_row)
+        self._savings = None
         if len(self.fixed):
             fc = sparse.csr_matrix(travel.nearest(origins, _subset(targets, self.fixed), len(self.fixed)))
             self.fixed_cost = _row_min(fc)
@@ -77,7 +78,7 @@ class CandidateLists:
                                   & (self.n_row < self.n_cand) & (self.w > 0))
             if not len(need):
                 return
-            self.widen(need, factor=4)
+            self.widen(need, factor=2)
 
     def widen(self, rows, factor: int = 2) -> None:
         """Replace the lists of ``rows`` by their ``factor`` × as many nearest candidates."""
@@ -99,7 +100,16 @@ class CandidateLists:
                                 shape=self.lists.shape)
         out.sum_duplicates()
         out.sort_indices()
-        self.lists, self.rest = out, rest
+        self.lists, self.rest, self._savings = out, rest, None
+
+    def savings(self):
+        """The savings form of the current lists and caps (kept until the lists are widened)."""
+        from sozialraum.siting.pmedian_savings import build_savings
+
+        if self._savings is None:
+            cap, _ = self.caps()
+            self._savings = build_savings(self.lists, cap, self.w, self.fixed)
+        return self._savings
 
     def caps(self) -> tuple[np.ndarray, np.ndarray]:
         """Per point: the cap (nearest fixed site, or the rest bound when that is nearer; a fully listed point
