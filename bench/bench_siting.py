@@ -12,9 +12,13 @@ Run:  .venv/bin/python bench/bench_siting.py [--big-demand 5000 --big-cand 600 -
    (built into /tmp/berlin.duckdb when missing), target group ``ew_gesamt`` 2024, 200 m demand grid, 15 min walk,
    k = 8 new sites beside the 14 fixed Jobcenter sites, k-curve to 8. Each plan runs as its own process
    (``sozialraum site --db …``), so the figures are the whole process: wall time and CPU time (the machine may be
-   shared; CPU time is what the plan itself costs). spopt gets the same MCLP instance (dense 22,265 × 554 minutes,
-   k = 8 with the Jobcenters predefined) in a child process with a time cap (``--spopt-timeout``) and, in any case,
-   a random subsample of the demand points (``--spopt-sample``) where ours and spopt are timed side by side.
+   shared; CPU time is what the plan itself costs; the load average is printed beside the figures). The p-median
+   plan includes the exact p-median for every k = 0…8 (the k-curve's mean travel time). Then, in this process:
+   p-median k = 8 from a cold start and the warm-started p-median curve k = 0…8, each with its proven gap.
+   spopt gets the same MCLP and p-median instances (dense 22,265 × 554 minutes, k = 8 with the Jobcenters
+   predefined) in child processes with a time cap (``--spopt-timeout``; the p-median child also at 4 GB address
+   space, since PuLP builds one Python object per assignment variable) and, in any case, random subsamples of the
+   demand points (``--spopt-sample``, ``--spopt-pmedian-sample``) where ours and spopt are timed side by side.
 spopt is run with PuLP's HiGHS interface, so the difference is the model building, not the solver engine.
 """
 
@@ -194,20 +198,31 @@ def _berlin_db(path: Path) -> Path | None:
     return path
 
 
-def _child(args, timeout=None):
-    """Run a child process; (stdout, wall seconds, CPU seconds of the child) — or None on timeout."""
+def _child(args, timeout=None, memory_gb=None):
+    """Run a child process; (stdout, wall seconds, CPU seconds of the child) — or None on timeout (or, with
+    ``memory_gb``, when the child dies at that address-space cap; the machine is shared)."""
     import json
     import os
     import resource
     import subprocess
 
+    def cap():
+        if memory_gb:
+            limit = int(memory_gb * 1024 ** 3)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     try:
-        out = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env, check=True)
+        out = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env, check=True,
+                             preexec_fn=cap if memory_gb else None)
     except subprocess.TimeoutExpired:
         return None
+    except subprocess.CalledProcessError:
+        if memory_gb:
+            return None
+        raise
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -215,10 +230,15 @@ def _child(args, timeout=None):
     return json.loads(line), wall, cpu
 
 
-def berlin(db: Path, spopt_timeout: float, sample: int, pmedian_limit: float):
+def _load() -> str:
     import os
 
-    print(f"\n== 3. Berlin ({db}; Last des Rechners: {os.getloadavg()[0]:.1f} auf {os.cpu_count()} Kernen) ==")
+    one, five, fifteen = os.getloadavg()
+    return f"Last {one:.1f} / {five:.1f} / {fifteen:.1f} (1/5/15 min) auf {os.cpu_count()} Kernen"
+
+
+def berlin(db: Path, spopt_timeout: float, sample: int, pmedian_limit: float, pm_sample: int):
+    print(f"\n== 3. Berlin ({db}; {_load()}) ==")
     base = [sys.executable, "-m", "sozialraum.cli", "site", "--db", str(db), "--level", "berlin_plr",
             "--target", "ew_gesamt", "--period", "2024", "--k", "8", "--budget", "15", "--out", "/tmp/bench_sites.csv"]
     for model, extra in (("mclp", []), ("pmedian", ["--time-limit", str(pmedian_limit)])):
@@ -229,7 +249,81 @@ def berlin(db: Path, spopt_timeout: float, sample: int, pmedian_limit: float):
               f"Erklärung {t['explain_s']:.2f} s; Status {got['status']}, Lücke {got['gap']:.3%}; "
               f"k-Kurve {got['k_curve_status']} (größte Lücke {got['k_curve_max_gap']:.3%}); "
               f"{got['n_demand_points']} Nachfragepunkte → {got['n_model_rows']} Modellzeilen")
+        if model == "pmedian":
+            print(f"          p-Median-Kurve k = 0…8 im selben Prozess: {got.get('pmedian_curve_status')} "
+                  f"(größte Lücke {got.get('pmedian_curve_max_gap', float('nan')):.2e}); mittlere Wege "
+                  + ", ".join(f"{r['k']}: {r.get('mean_minutes')}" for r in got["k_curve"]) + " min")
+    pmedian_berlin(db, spopt_timeout, pm_sample)
     spopt_berlin(db, spopt_timeout, sample)
+
+
+def pmedian_berlin(db: Path, timeout: float, sample: int):
+    """p-median k = 8 in this process (cold, then the warm-started curve k = 0…8) and spopt beside it."""
+    from sozialraum.siting.pmedian import candidate_lists, pmedian_curve
+
+    travel, dxy, cxy, w, fixed = _berlin_instance(db)
+    print(f"-- p-Median Berlin im Prozess ({_load()})")
+    c0, t0 = time.process_time(), time.perf_counter()
+    res = solve_pmedian_refined(travel, dxy, cxy, w, 8, fixed=fixed, nearest=25, time_limit=60)
+    t_pm, c_pm = time.perf_counter() - t0, time.process_time() - c0
+    print(f"p-Median k = 8 (kalt, mit Kandidatenlisten): {t_pm:.2f} s (CPU {c_pm:.2f} s), Ziel {res.objective:.1f}, "
+          f"untere Schranke {res.bound:.1f}, Status {res.status}, nachgewiesene Lücke {res.gap:.2e}; "
+          f"{res.extra['steps']} Subgradientenschritte, {res.extra['survivors']} Kandidaten nach der Elimination "
+          f"({res.extra['how']})")
+    c0, t0 = time.process_time(), time.perf_counter()
+    lists = candidate_lists(travel, dxy, cxy, w, fixed, 25)
+    curve = pmedian_curve(travel, dxy, cxy, w, range(9), fixed, lists=lists, time_limit=60)
+    t_c, c_c = time.perf_counter() - t0, time.process_time() - c0
+    print(f"p-Median-Kurve k = 0…8 (warm von k − 1): {t_c:.2f} s (CPU {c_c:.2f} s), "
+          f"{lists.lists.nnz} gelistete Paare; je k: "
+          + "; ".join(f"{k}: {r.gap:.0e} {r.extra['steps']} Schr." for k, r in curve.items()))
+    t0 = time.perf_counter()
+    got = _child([sys.executable, str(Path(__file__).resolve()), "--spopt-pmedian-child", str(db)],
+                 timeout=timeout, memory_gb=4)
+    t_child = time.perf_counter() - t0
+    if got is None:
+        why = f"Zeitdeckel {timeout:g} s" if t_child >= 0.95 * timeout else f"4-GB-Speicherdeckel nach {t_child:.0f} s"
+        print(f"p-Median spopt ganz Berlin ({len(dxy)} × {len(cxy)} = {len(dxy) * len(cxy):,} Zuordnungsvariablen): "
+              f"abgebrochen ({why}) → spopt/ours > {t_child / t_pm:.0f}×")
+    else:
+        out, wall, cpu = got
+        print(f"p-Median spopt ganz Berlin: {out['seconds']:.1f} s, Ziel {out['objective']:.1f}; ours {t_pm:.2f} s; "
+              f"spopt/ours = {out['seconds'] / t_pm:.0f}×")
+    rng = np.random.default_rng(5)
+    pick = np.sort(rng.choice(len(dxy), size=min(sample, len(dxy)), replace=False))
+    d_s, w_s = dxy[pick], w[pick]
+    ours_s, t_s = timed(lambda: solve_pmedian_refined(travel, d_s, cxy, w_s, 8, fixed=fixed, nearest=25,
+                                                      time_limit=60))
+    dense = travel.to_minutes(np.hypot(d_s[:, None, 0] - cxy[None, :, 0], d_s[:, None, 1] - cxy[None, :, 1]))
+    t0 = time.perf_counter()
+    ref = _spopt_pmedian_fixed(dense, w_s, 8, fixed)
+    t_ref = time.perf_counter() - t0
+    same = abs(ref - ours_s.objective) <= 1e-6 * max(1.0, ref)
+    print(f"p-Median Stichprobe {len(pick)} von {len(dxy)} Punkten × {len(cxy)} Kandidaten, k = 8: spopt "
+          f"{t_ref:.2f} s, ours {t_s:.2f} s ({ours_s.status}); gleiches Optimum: {same}; spopt/ours = "
+          f"{t_ref / t_s:.0f}×")
+
+
+def _spopt_pmedian_fixed(dense, w, k, fixed):
+    import pulp
+    from spopt.locate import PMedian
+
+    pre = np.zeros(dense.shape[1], dtype=bool)
+    pre[fixed] = True
+    m = PMedian.from_cost_matrix(dense, w, p_facilities=k + len(fixed), predefined_facilities_arr=pre)
+    m.solve(spopt_solver())
+    return float(pulp.value(m.problem.objective))
+
+
+def _spopt_pmedian_child(db: str):
+    """Child process: spopt p-median on the whole Berlin instance; prints one JSON line."""
+    import json
+
+    travel, dxy, cxy, w, fixed = _berlin_instance(Path(db))
+    t0 = time.perf_counter()
+    dense = travel.to_minutes(np.hypot(dxy[:, None, 0] - cxy[None, :, 0], dxy[:, None, 1] - cxy[None, :, 1]))
+    value = _spopt_pmedian_fixed(dense, w, 8, fixed)
+    print(json.dumps({"objective": value, "seconds": time.perf_counter() - t0}))
 
 
 def _berlin_instance(db: Path):
@@ -318,10 +412,15 @@ def main():
     ap.add_argument("--spopt-timeout", type=float, default=300.0, help="Zeitdeckel für spopt auf ganz Berlin (s)")
     ap.add_argument("--spopt-sample", type=int, default=3000, help="Stichprobe für spopt neben ours")
     ap.add_argument("--berlin-pmedian-limit", type=float, default=30.0, help="Zeitlimit p-Median Berlin (s)")
+    ap.add_argument("--spopt-pmedian-sample", type=int, default=400, help="Stichprobe für spopts p-Median")
     ap.add_argument("--spopt-full-child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--spopt-pmedian-child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.spopt_full_child:
         _spopt_full_child(args.spopt_full_child)
+        return
+    if args.spopt_pmedian_child:
+        _spopt_pmedian_child(args.spopt_pmedian_child)
         return
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.spopt_pmedian_sizes.split(",") if s]
     if not args.skip_same:
@@ -334,7 +433,7 @@ def main():
         if db is None:
             print("\n== 3. Berlin: ../shared/reference fehlt, übersprungen ==")
         else:
-            berlin(db, args.spopt_timeout, args.spopt_sample, args.berlin_pmedian_limit)
+            berlin(db, args.spopt_timeout, args.spopt_sample, args.berlin_pmedian_limit, args.spopt_pmedian_sample)
 
 
 if __name__ == "__main__":

@@ -115,7 +115,8 @@ SETTINGS: dict[str, Setting] = {
                 "Höchstens so viele Sekunden rechnet das Optimierungsmodell; danach gibt es eine Meldung.",
                 unit="s", group="Standortplanung", minimum=1, maximum=600, step=1, label_en="Solver time limit"),
         Setting("pmedian_nearest", "p-Median: nächste Kandidaten je Nachfragepunkt", 25,
-                "Das p-Median-Modell betrachtet je Nachfragepunkt nur die nächstgelegenen Kandidaten.",
+                "Mit so vielen nächstgelegenen Kandidaten je Nachfragepunkt beginnt das p-Median-Modell; es "
+                "erweitert die Listen selbst, bis das Ergebnis nachweislich optimal ist (kleiner: schnellerer Start).",
                 group="Standortplanung", minimum=5, maximum=200, step=5, label_en="p-median nearest"),
         Setting("max_new_sites", "Höchstzahl neuer Standorte", 8,
                 "Obergrenze der Auswahl für neue Außenstellen/Sprechstunden (und Länge der k-Kurve).",

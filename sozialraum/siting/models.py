@@ -16,14 +16,13 @@ Conventions shared by all models
   gives the same objective with the other sites unchanged. So interchangeable sites always resolve to the
   lower index (candidate order = input order); between structurally different optimal sets this one-swap rule
   is local, and the deterministic solver answer stands.
-* p-median (``sozialraum.siting.pmedian``): assignment options are each demand point's nearest candidates
-  (``pmedian_nearest``) plus the fixed sites; a point may also take a *rest option* that stands for "some
-  candidate not on my list", priced at a lower bound of that distance. The model is thus a relaxation of the
-  full p-median, and ``solve_pmedian_refined`` extends the lists with the chosen sites until the relaxation
-  is tight — which proves the answer optimal for the full problem. A Lagrangian relaxation
-  (``sozialraum.siting.pmedian_bound``) first gives a lower bound over all candidates, a second start and
-  reduced-cost tests that drop candidates (and fix sites open) before HiGHS runs; where time runs out, the
-  result's ``bound`` and ``gap`` state how far from optimal the answer can at most be. See that module for details.
+* p-median (``sozialraum.siting.pmedian``): every demand point lists the candidates nearer than its nearest
+  fixed site (or, without one, its nearest candidates and a lower bound for the rest — the *rest option*); the
+  exact core ``sozialraum.siting.pmedian_core`` finds the answer by local search and proves it with a Lagrangian
+  bound that eliminates candidates, falling back to HiGHS (radius formulation) on the survivors only when the
+  bound does not close. ``solve_pmedian_refined`` widens the lists of points without a fixed site where a plan's
+  true cost exceeds their rest bound, until the answer is proven; a result's ``bound`` and ``gap`` state how far
+  from optimal the answer can at most be.
 """
 
 from __future__ import annotations

@@ -78,6 +78,7 @@ def lagrange(sv: Savings, k: int, best: tuple[int, ...], best_saved: float, *, s
     mu, stall, it, step, restarts = STEP0, 0, 0, np.zeros(sv.n_rows), 0
     tried: set = {tuple(sorted(best))}
     col = work.col_of_pair()
+    red = np.empty(len(work.s))
 
     def bound():
         return max(upper_red, best_saved + tol)
@@ -87,7 +88,11 @@ def lagrange(sv: Savings, k: int, best: tuple[int, ...], best_saved: float, *, s
         if q <= k:  # the survivors themselves are the only candidates for a better answer
             upper_red = saved(work, np.arange(q)) if q else 0.0
             break
-        red = np.maximum(work.s - lam[work.rows], 0.0)
+        if len(red) != len(work.s):
+            red = np.empty(len(work.s))
+        np.take(lam, work.rows, out=red)  # red = max(0, s − λ[row]) without temporaries
+        np.subtract(work.s, red, out=red)
+        np.maximum(red, 0.0, out=red)
         rho = column_sums(work, red)
         part = np.argpartition(-rho, k)
         top = part[:k]

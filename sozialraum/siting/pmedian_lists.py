@@ -2,7 +2,7 @@
 
 A point's cost in any plan is at most the cost to its nearest fixed site, so its list only needs the candidates
 nearer than that (``CandidateLists.exact_behind_fixed``): lists start at the ``nearest`` candidates and are
-widened (×4) for the points whose last listed candidate is still nearer than their nearest fixed site. Such a
+widened (×2 at a time) for the points whose last listed candidate is still nearer than their nearest fixed site. Such a
 point is then exact: its cap is the nearest fixed site. A point without a reachable fixed site keeps its list and
 gets the cost of its last listed candidate as cap, a lower bound of every unlisted one ("rest option"); the
 driver widens those lists where a plan's true cost is beyond the cap (``widen``).

@@ -48,7 +48,6 @@ def solve_chain_mip(sv: Savings, k: int, start_pos, *, time_limit: float) -> tup
     if start_pos is not None and len(start_pos) == k:
         y = np.zeros(q)
         y[np.asarray(start_pos, dtype=np.int64)] = 1.0
-        u = np.zeros(e)
         # u_h = min(1, number of open among the h best) along each row
         run = y[c]
         starts = np.flatnonzero(first)

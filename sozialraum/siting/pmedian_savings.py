@@ -73,7 +73,7 @@ def build_savings(cost, cap, weights, fixed=()) -> Savings:
     cols, counts = np.unique(j, return_counts=True)
     ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     base = float(np.sum(np.where(ok_row, w * np.where(ok_row, cap, 0.0), 0.0)))
-    return Savings(n_rows, n_cand, cols.astype(np.int64), ptr, r, s, base)
+    return Savings(n_rows, n_cand, cols.astype(np.int64), ptr, r.astype(np.int32), s, base)
 
 
 def column_sums(sv: Savings, values: np.ndarray) -> np.ndarray:
