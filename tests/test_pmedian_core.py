@@ -12,21 +12,11 @@ import pytest
 from scipy import sparse
 
 from sozialraum.access.travel import MatrixModel, WalkingModel
-from sozialraum.siting.pmedian import (
-    pmedian_curve,
-    solve_pmedian,
-    solve_pmedian_refined,
-)
+from sozialraum.siting.pmedian import pmedian_curve, solve_pmedian, solve_pmedian_refined
 from sozialraum.siting.pmedian_bound import lagrange
 from sozialraum.siting.pmedian_core import solve_capped
 from sozialraum.siting.pmedian_mip import solve_chain_mip
-from sozialraum.siting.pmedian_savings import (
-    build_savings,
-    greedy,
-    interchange,
-    saved,
-    top_two,
-)
+from sozialraum.siting.pmedian_savings import build_savings, greedy, interchange, saved, top_two
 
 WALK = WalkingModel(detour=1.0, speed_kmh=6.0)  # 100 m per minute
 GRID = np.array([[x * 100.0, y * 100.0] for y in range(3) for x in range(3)])  # point i at (i % 3, i // 3)
