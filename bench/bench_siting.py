@@ -253,12 +253,15 @@ def berlin(db: Path, spopt_timeout: float, sample: int, pmedian_limit: float, pm
             print(f"          p-Median-Kurve k = 0…8 im selben Prozess: {got.get('pmedian_curve_status')} "
                   f"(größte Lücke {got.get('pmedian_curve_max_gap', float('nan')):.2e}); mittlere Wege "
                   + ", ".join(f"{r['k']}: {r.get('mean_minutes')}" for r in got["k_curve"]) + " min")
-    pmedian_berlin(db, spopt_timeout, pm_sample)
+    # MCLP first: once PuLP has run HiGHS in this process with its own thread setting, HiGHS's global scheduler
+    # refuses our single-threaded solves ("Not Set"), so every in-process solve of ours comes before spopt's
+    ours = pmedian_berlin(db, pm_sample)
     spopt_berlin(db, spopt_timeout, sample)
+    spopt_pmedian_berlin(db, spopt_timeout, ours)
 
 
-def pmedian_berlin(db: Path, timeout: float, sample: int):
-    """p-median k = 8 in this process (cold, then the warm-started curve k = 0…8) and spopt beside it."""
+def pmedian_berlin(db: Path, sample: int) -> dict:
+    """p-median k = 8 in this process (cold, then the warm-started curve k = 0…8), and on a subsample for spopt."""
     from sozialraum.siting.pmedian import candidate_lists, pmedian_curve
 
     travel, dxy, cxy, w, fixed = _berlin_instance(db)
@@ -277,6 +280,17 @@ def pmedian_berlin(db: Path, timeout: float, sample: int):
     print(f"p-Median-Kurve k = 0…8 (warm von k − 1): {t_c:.2f} s (CPU {c_c:.2f} s), "
           f"{lists.lists.nnz} gelistete Paare; je k: "
           + "; ".join(f"{k}: {r.gap:.0e} {r.extra['steps']} Schr." for k, r in curve.items()))
+    rng = np.random.default_rng(5)
+    pick = np.sort(rng.choice(len(dxy), size=min(sample, len(dxy)), replace=False))
+    ours_s, t_s = timed(lambda: solve_pmedian_refined(travel, dxy[pick], cxy, w[pick], 8, fixed=fixed, nearest=25,
+                                                      time_limit=60))
+    return {"t_pm": t_pm, "pick": pick, "sample": ours_s, "t_sample": t_s}
+
+
+def spopt_pmedian_berlin(db: Path, timeout: float, ours: dict):
+    """spopt's p-median on the whole instance (time and memory cap) and on the subsample ``ours`` was solved on."""
+    travel, dxy, cxy, w, fixed = _berlin_instance(db)
+    t_pm, pick, ours_s, t_s = ours["t_pm"], ours["pick"], ours["sample"], ours["t_sample"]
     t0 = time.perf_counter()
     got = _child([sys.executable, str(Path(__file__).resolve()), "--spopt-pmedian-child", str(db)],
                  timeout=timeout, memory_gb=4)
@@ -289,11 +303,7 @@ def pmedian_berlin(db: Path, timeout: float, sample: int):
         out, wall, cpu = got
         print(f"p-Median spopt ganz Berlin: {out['seconds']:.1f} s, Ziel {out['objective']:.1f}; ours {t_pm:.2f} s; "
               f"spopt/ours = {out['seconds'] / t_pm:.0f}×")
-    rng = np.random.default_rng(5)
-    pick = np.sort(rng.choice(len(dxy), size=min(sample, len(dxy)), replace=False))
     d_s, w_s = dxy[pick], w[pick]
-    ours_s, t_s = timed(lambda: solve_pmedian_refined(travel, d_s, cxy, w_s, 8, fixed=fixed, nearest=25,
-                                                      time_limit=60))
     dense = travel.to_minutes(np.hypot(d_s[:, None, 0] - cxy[None, :, 0], d_s[:, None, 1] - cxy[None, :, 1]))
     t0 = time.perf_counter()
     ref = _spopt_pmedian_fixed(dense, w_s, 8, fixed)
