@@ -118,6 +118,11 @@ SETTINGS: dict[str, Setting] = {
                 "Mit so vielen nächstgelegenen Kandidaten je Nachfragepunkt beginnt das p-Median-Modell; es "
                 "erweitert die Listen selbst, bis das Ergebnis nachweislich optimal ist (kleiner: schnellerer Start).",
                 group="Standortplanung", minimum=5, maximum=200, step=5, label_en="p-median nearest"),
+        Setting("pmedian_curve_gap", "p-Median-Kurve: nachgewiesene Lücke", 0.1,
+                "Für die übrigen Punkte der k-Kurve (nicht für die gewählte Zahl neuer Standorte, die wird bis zum "
+                "nachgewiesenen Optimum gerechnet) endet die Suche, sobald bewiesen ist, dass der mittlere Weg "
+                "höchstens so viel Prozent über dem bestmöglichen liegt.",
+                unit="%", group="Standortplanung", minimum=0, maximum=5, step=0.05, label_en="p-median curve gap"),
         Setting("max_new_sites", "Höchstzahl neuer Standorte", 8,
                 "Obergrenze der Auswahl für neue Außenstellen/Sprechstunden (und Länge der k-Kurve).",
                 group="Standortplanung", minimum=1, maximum=30, step=1, label_en="Maximum new sites"),

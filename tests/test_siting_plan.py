@@ -118,6 +118,18 @@ def test_lscp_and_pmedian_plans(grid_store):
     assert "jc1" in pmed.sites["id"].tolist() and len(pmed.sites) == 2
 
 
+def test_pmedian_plan_carries_its_curve_and_bound(grid_store):
+    pmed = _plan(grid_store, model="pmedian", k=2, k_curve_max=3)
+    s, curve = pmed.summary, pmed.k_curve
+    assert s["status"] == "optimal" and s["bound"] <= s["objective"] * (1 + 1e-9) and s["gap"] <= 1e-9
+    assert curve["k"].tolist() == [0, 1, 2, 3] and curve["mean_minutes"].notna().all()
+    minutes = curve["mean_minutes"].tolist()
+    assert all(a >= b for a, b in zip(minutes, minutes[1:]))  # one more site never lengthens the mean walk
+    assert s["pmedian_curve_status"] in ("optimal", "within_gap") and s["pmedian_curve_max_gap"] <= 1e-3 + 1e-12
+    again = type(pmed).from_json(pmed.to_json())  # the new columns survive a saved scenario
+    assert again.k_curve["mean_minutes"].tolist() == pytest.approx(minutes)
+
+
 def test_scenarios_round_trip(grid_store):
     from sozialraum.siting import scenarios
 

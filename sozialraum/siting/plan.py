@@ -184,9 +184,13 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
         from sozialraum.siting.pmedian import candidate_lists, pmedian_curve
 
         pm_lists = candidate_lists(travel, dxy, cxy, w, fixed, int(s["pmedian_nearest"]))
+        pm_gap = float(s["pmedian_curve_gap"]) / 100.0  # the curve's other k: proven within this gap
         pm_ks = list(range(0 if fixed else 1, int(k) + 1)) or [int(k)]
-        pm_points = pmedian_curve(travel, dxy, cxy, w, pm_ks, fixed, lists=pm_lists, time_limit=limit,
-                                  budget=budget_min)
+        t_pm = time.perf_counter()
+        pm_points = pmedian_curve(travel, dxy, cxy, w, pm_ks[:-1], fixed, lists=pm_lists, time_limit=limit / 2,
+                                  budget=budget_min, target_gap=pm_gap)
+        pm_points = pmedian_curve(travel, dxy, cxy, w, pm_ks, fixed, lists=pm_lists, budget=budget_min,
+                                  time_limit=max(limit - (time.perf_counter() - t_pm), 1.0), known=pm_points)
         res = pm_points[int(k)]
     elif model == "mclp_cap":
         cap = site_capacity(cands["type"].to_numpy(), settings)
@@ -198,7 +202,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     lap("solve_s")
     if model == "pmedian" and curve_max > int(k):  # the rest of the p-median curve, from the plan's answer on
         pm_points = pmedian_curve(travel, dxy, cxy, w, range(min(pm_ks), curve_max + 1), fixed, lists=pm_lists,
-                                  time_limit=limit, budget=budget_min, known=pm_points)
+                                  time_limit=limit, budget=budget_min, known=pm_points, target_gap=pm_gap)
         lap("pmedian_curve_s")
     flows = capres.flows if model == "mclp_cap" else nearest_flows(res.assignment, w, len(cands))
     groups = {target_indicator: w} | _group_weights(con, level, period, caseload_groups, demand, threshold,
@@ -240,7 +244,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
         "k_curve_status": "optimal" if (curve["status"] == "optimal").all() else "time_limit",
         "k_curve_max_gap": float(curve["gap"].max()) if len(curve) else 0.0,
         "k_curve_mip_solves": int((curve["how"] == "mip").sum()),
-        **(_pmedian_summary(pm_points, curve_max) if model == "pmedian" else {}),
+        **(_pmedian_summary(pm_points, curve_max, pm_gap) if model == "pmedian" else {}),
         "areas_without_count": list(demand.attrs.get("ohne_gewicht", [])),
         "areas_estimated": list(demand.attrs.get("geschaetzt", [])),
     }
@@ -261,10 +265,12 @@ def _with_pmedian_curve(frame: pd.DataFrame, points: dict, total: float) -> pd.D
     return frame.merge(cols, on="k", how="left")
 
 
-def _pmedian_summary(points: dict, curve_max: int) -> dict:
+def _pmedian_summary(points: dict, curve_max: int, target_gap: float) -> dict:
+    """'optimal' (every k proven), 'within_gap' (every k proven within ``target_gap``) or 'time_limit'."""
     shown = [points[k_] for k_ in sorted(points) if k_ <= curve_max]
-    return {"pmedian_curve_status": "optimal" if all(r.status == "optimal" for r in shown) else "time_limit",
-            "pmedian_curve_max_gap": max((r.gap for r in shown), default=0.0)}
+    status = "optimal" if all(r.status == "optimal" for r in shown) else \
+        "within_gap" if all(r.gap <= target_gap + 1e-12 for r in shown) else "time_limit"
+    return {"pmedian_curve_status": status, "pmedian_curve_max_gap": max((r.gap for r in shown), default=0.0)}
 
 
 def _as_siting_result(cap, reach, w):

@@ -33,8 +33,11 @@ from sozialraum.siting.pmedian_savings import Savings, column_sums, interchange,
 # step rule, chosen by measurement on Berlin (k = 2…12; bench/bench_siting.py): first step factor 3, halved after
 # 10 steps without a better bound, direction deflected by half the previous one. Factor 1 or 2, halving after
 # 5 or 30 steps, no deflection or a "serious step" rule (always stepping from the best multipliers) each took
-# 2–10 times as many steps on some k, or stalled above 0.1 %; a stall restarts from the best multipliers.
-STEP0, PATIENCE, DEFLECT = 3.0, 10, 0.5
+# 2–10 times as many steps on some k, or stalled above 0.1 %. A stall (step factor below 1e-3) restarts from
+# the best multipliers with factor 1, at most twice; then HiGHS takes over. Starting from the multipliers of
+# k − 1 (instead of the savings of the start answer) stalled more often (Berlin, people 65+: k = 11, 12), and
+# so did leaving for HiGHS after 100 steps that did not halve the gap: HiGHS needed longer on 25–190 survivors.
+STEP0, PATIENCE, DEFLECT, RESTARTS = 3.0, 10, 0.5, 2
 
 
 @dataclass(frozen=True)
@@ -106,9 +109,9 @@ def lagrange(sv: Savings, k: int, best: tuple[int, ...], best_saved: float, *, s
         if bound() - best_saved <= stop or (deadline is not None and time.perf_counter() > deadline):
             break
         if mu < 1e-3:  # the steps stalled: restart from the best multipliers with a fresh step size
-            if restarts >= 6:
+            if restarts >= RESTARTS:
                 break
-            restarts, mu, lam, step = restarts + 1, STEP0, u_lam.copy(), np.zeros(sv.n_rows)
+            restarts, mu, lam, step = restarts + 1, STEP0 / 3, u_lam.copy(), np.zeros(sv.n_rows)
             continue
         if it % check_every == 0 or it == 1:  # (step 1: warm-started multipliers may eliminate at once)
             key = tuple(sorted(work.cols[top].tolist()))
