@@ -110,6 +110,11 @@ SETTINGS: dict[str, Setting] = {
                 "Abstand der Punkte, mit denen die Bewohnerschaft eines Gebiets innerhalb des Gebiets verteilt "
                 "wird (damit ein Gebiet auch teilweise erreichbar sein kann).",
                 unit="m", group="Erreichbarkeit", minimum=50, maximum=1000, step=50, label_en="Demand grid"),
+        Setting("catchment_grid_m", "Rasterweite der Einzugsbereiche", 100.0,
+                "Auf einem Straßennetz oder mit ÖPNV werden die Einzugsbereiche auf den Karten aus einem Raster "
+                "von Prüfpunkten gebildet: alle Zellen, von denen aus der Ort im Zeitbudget erreicht wird "
+                "(feiner = genauer, aber langsamer; bei Auto und weiten Zeitbudgets wird das Raster gröber).",
+                unit="m", group="Erreichbarkeit", minimum=25, maximum=500, step=25, label_en="Catchment grid"),
         # --- Standortplanung
         Setting("solver_time_limit_s", "Zeitlimit des Optimierers", 30.0,
                 "Höchstens so viele Sekunden rechnet das Optimierungsmodell; danach gibt es eine Meldung.",
