@@ -167,7 +167,8 @@ def show_plan(plan) -> None:
             if i in got.index and got.loc[i, "mark"] != "fest" else ("fest" if i in got.index else "–")
             for i in ex["id"]])
     st.dataframe(table, hide_index=True, width="stretch", key="standorte_table")
-    if st.button(tr("Stabilität prüfen (Zeitbudget ± 5 min, frühere Stichtage)", "Check stability"),
+    if st.button(tr("Stabilität prüfen (Zeitbudget ± 5 min, anderes Verkehrsmittel, frühere Stichtage)",
+                    "Check stability"),
                  key="standorte_stability_run"):
         from sozialraum.siting.robust import stability_for_store
 

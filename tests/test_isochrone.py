@@ -35,6 +35,13 @@ def test_straight_line_isochrone_is_the_circle():
     assert poly.area == pytest.approx(np.pi * r * r, rel=0.05)
     assert poly.contains(Point(1000.0 + r - 30, 2000.0)) and not poly.contains(Point(1000.0 + r + 30, 2000.0))
     assert isochrones(walk, np.empty((0, 2)), 10.0) == []
+    # clipped to a box east of the site: the eastern half only
+    (half,) = isochrones(walk, [[1000.0, 2000.0]], 10.0, spacing_m=20.0, clip_box=(1000.0, 0.0, 5000.0, 5000.0))
+    assert half.area == pytest.approx(np.pi * r * r / 2, rel=0.08) and half.bounds[0] >= 1000.0 - 10.0 - 1e-6
+    assert isochrones(walk, [[1000.0, 2000.0]], 10.0, clip_box=(9e5, 9e5, 9e5 + 1, 9e5 + 1)) == [None]
+    # a wide reach widens the grid: at most CELLS_PER_RADIUS cells across the radius
+    (coarse,) = isochrones(WalkingModel(1.0, 60.0), [[0.0, 0.0]], 10.0, spacing_m=10.0)  # 10 km radius
+    assert coarse.area == pytest.approx(np.pi * 1e8, rel=0.05) and len(coarse.exterior.coords) < 400
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +75,16 @@ def test_network_isochrone_follows_the_bridge(town_walk):
     assert circle.contains(Point(*node(3, 5)))
     (wider,) = isochrones(model, [site], 16.0, spacing_m=25.0)  # 16 min = 1,200 m: over the bridge and back
     assert wider.contains(Point(*node(3, 5))) and wider.contains(poly.representative_point())
+
+
+def test_mode_variants_on_a_network(town_walk):
+    from sozialraum.access.travel import NetworkModel
+    from sozialraum.siting.robust import mode_variants
+
+    got = mode_variants({"travel_mode": "walk"}, town_walk.path)
+    # the straight line instead of the network; cycling (no bike network built: straight at 15 km/h); ÖPNV
+    # (no timetable: walking in a straight line, the same as the first) left out
+    assert list(got) == ["Luftlinie statt Straßennetz", "Verkehrsmittel Fahrrad (Luftlinie)"]
+    assert got["Luftlinie statt Straßennetz"].label.startswith("Luftlinie")
+    bike = mode_variants({"travel_mode": "bike"}, town_walk.path)  # a bike plan without a bike network …
+    assert "Verkehrsmittel zu Fuß" in bike and isinstance(bike["Verkehrsmittel zu Fuß"], NetworkModel)

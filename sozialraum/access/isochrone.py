@@ -6,7 +6,9 @@ How: a square grid of probe points (``spacing_m``) is laid over the disc that th
 (``reach_bound_m``: the network's fastest speed × budget; nothing beyond can be reached), the travel model gives
 the minutes from every probe to the site (``travel.minutes(probes, sites, budget)``: the same direction and the
 same model as demand → site in coverage and siting), and the grid cells of the reached probes are merged into one
-polygon per site. The grid widens (fewer probes) when a fast mode would need more than ``max_probes``.
+polygon per site. The grid widens with the reach (at least ``reach / CELLS_PER_RADIUS``: a bike's or a car's
+catchment is drawn with coarser cells, so each site needs about the same few thousand probes) and can be clipped
+to a box (the study area: a car's 15-minute disc reaches far beyond the city on the map).
 
 Pure on arrays (coordinates in the store's metric CRS) and a travel model; shapely geometries out.
 """
@@ -19,6 +21,7 @@ import numpy as np
 from scipy import sparse
 
 TRANSIT_BOUND_KMH = 80.0  # public transport: no trip within the budget gets farther than this speed allows
+CELLS_PER_RADIUS = 25  # the grid is at least reach / 25 wide: about 2,000 probes per site at most
 
 
 def reach_bound_m(travel, budget_min: float) -> float:
@@ -62,18 +65,27 @@ def cells_polygon(points_xy, spacing_m: float):
     return unary_union(boxes).simplify(spacing_m / 4.0)
 
 
-def isochrones(travel, sites_xy, budget_min: float, *, spacing_m: float = 100.0, max_probes: int = 60_000) -> list:
+def isochrones(travel, sites_xy, budget_min: float, *, spacing_m: float = 100.0, clip_box=None,
+               max_probes: int = 40_000) -> list:
     """Per site (rows of ``sites_xy``, metric CRS): the polygon of grid cells from which the site is reached
-    within ``budget_min`` on ``travel``, or None when no probe reaches it."""
+    within ``budget_min`` on ``travel``, or None when no probe reaches it. ``clip_box``: (xmin, ymin, xmax, ymax)
+    outside which no probe is laid."""
     sites = np.asarray(sites_xy, dtype="float64").reshape(-1, 2)
     if not len(sites):
         return []
     bound = reach_bound_m(travel, float(budget_min))
     if not bound > 0:
         return [None] * len(sites)
-    # at most max_probes over the discs (overlapping discs count twice: a safe upper estimate)
-    spacing = max(float(spacing_m), math.sqrt(len(sites) * math.pi * bound ** 2 / max(1, int(max_probes))))
+    spacing = max(float(spacing_m), bound / CELLS_PER_RADIUS)
+    # and never more than max_probes over all discs (overlapping discs count twice: a safe upper estimate)
+    spacing = max(spacing, math.sqrt(len(sites) * math.pi * (bound + spacing) ** 2 / max(1, int(max_probes))))
     probes = probe_grid(sites, bound + spacing, spacing)
+    if clip_box is not None:
+        x0, y0, x1, y1 = (float(v) for v in clip_box)
+        inside = (probes[:, 0] >= x0) & (probes[:, 0] <= x1) & (probes[:, 1] >= y0) & (probes[:, 1] <= y1)
+        probes = probes[inside]
+    if not len(probes):
+        return [None] * len(sites)
     reach = sparse.csc_matrix(travel.minutes(probes, sites, float(budget_min)))
     out = []
     for j in range(len(sites)):

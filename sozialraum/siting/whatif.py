@@ -58,7 +58,8 @@ def whatif_for_store(con, plan, site_ids) -> tuple[WhatIf, pd.DataFrame]:
 
 
 # ------------------------------------------------------------------------------------ what-if on the map
-CLICK_MODES = ("umschalten", "verschieben")  # click: add/remove, or move (pick a site, then a candidate)
+CLICK_MODES = ("umschalten", "verschieben")
+CLIP_MARGIN_M = 1000.0  # catchments on the map reach this far beyond the level's areas  # click: add/remove, or move (pick a site, then a candidate)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class WhatIfContext:
     fixed: np.ndarray
     time_limit: float
     epsg: int
+    bounds: tuple  # (xmin, ymin, xmax, ymax) of the level's areas: catchments are drawn within it (+ 1 km)
     _optimum: dict = field(default_factory=dict)
     _catchments: dict = field(default_factory=dict)
 
@@ -167,7 +169,9 @@ class WhatIfContext:
         todo = [i for i in dict.fromkeys(map(str, site_ids)) if (i, spacing_m) not in self._catchments]
         if todo:
             xy = self.cands[["x", "y"]].to_numpy(dtype="float64")[self.index_of(todo)]
-            for i, g in zip(todo, isochrones(self.travel, xy, self.budget_min, spacing_m=spacing_m)):
+            x0, y0, x1, y1 = self.bounds
+            box = (x0 - CLIP_MARGIN_M, y0 - CLIP_MARGIN_M, x1 + CLIP_MARGIN_M, y1 + CLIP_MARGIN_M)
+            for i, g in zip(todo, isochrones(self.travel, xy, self.budget_min, spacing_m=spacing_m, clip_box=box)):
                 self._catchments[(i, spacing_m)] = g
         return [self._catchments[(str(i), spacing_m)] for i in site_ids]
 
@@ -185,8 +189,8 @@ def whatif_context(con, plan) -> WhatIfContext:
     par = plan.parameters
     settings = par.get("settings") or {}
     s = resolve(settings)
-    _, demand = load_demand(con, par["level"], par["period"], par["target_indicator"], spacing_m=s["demand_grid_m"],
-                            threshold=s["suppression_threshold"])
+    areas, demand = load_demand(con, par["level"], par["period"], par["target_indicator"],
+                                spacing_m=s["demand_grid_m"], threshold=s["suppression_threshold"])
     cands = _candidates(con, par.get("venue_types"), par.get("barrier_free_only", False),
                         par.get("fix_jobcenters", True)).reset_index(drop=True)
     travel = model_from_settings(settings, network_dir=store_network_dir(con))  # as plan_sites measured reach
@@ -195,7 +199,7 @@ def whatif_context(con, plan) -> WhatIfContext:
     return WhatIfContext(par, dict(settings), cands, demand[["area_key", "x", "y", "weight"]].reset_index(drop=True),
                          travel, reach, pattern(reach), demand["weight"].to_numpy(dtype="float64"),
                          np.flatnonzero(cands["fixed"].to_numpy()), float(s["solver_time_limit_s"]),
-                         int(metric_epsg(con)))
+                         int(metric_epsg(con)), tuple(float(v) for v in areas.total_bounds))
 
 
 @dataclass(frozen=True)
