@@ -11,6 +11,7 @@ from app_pages.common import (
     setting_input, target_group_labels, threshold, tr, writing,
 )
 from app_pages.standorte_scenarios import MODEL_LABELS, scenario_section
+from app_pages.standorte_whatif import prepare as prepare_whatif
 from app_pages.standorte_whatif import whatif_map
 from sozialraum.charts import print_config
 from sozialraum.errors import InputError, SolverError
@@ -96,6 +97,7 @@ elif submitted:
         try:
             started = time.perf_counter()  # the whole call, as the planner waits for it (a cached plan: ~0 s)
             st.session_state["standorte_plan"] = _plan(*params)
+            prepare_whatif(st.session_state["standorte_plan"])  # its map's reach polygons: part of the wait
             st.session_state["standorte_waited"] = time.perf_counter() - started
             st.session_state.pop("standorte_loaded", None)
             waited_text = fmt_number(st.session_state["standorte_waited"], 1)
@@ -138,7 +140,7 @@ def show_plan(plan) -> None:
         timings = plan.extra.get("timings", {})
         m4.metric(tr("Wartezeit", "Waiting time"), fmt_number(waited, 1) + " s",
                   help=tr("Die ganze Berechnung, wie sie beim Klick gedauert hat (Daten, Wege, Optimierung, "
-                          f"k-Kurve, Erklärung); davon k-Kurve {fmt_number(timings.get('k_curve_s', 0), 1)} s, "
+                          f"k-Kurve, Erklärung, Einzugsbereiche der Karte); davon k-Kurve {fmt_number(timings.get('k_curve_s', 0), 1)} s, "
                           f"Optimierung {fmt_number(timings.get('solve_s', 0), 1)} s. Ein schon einmal "
                           "gerechneter Plan kommt aus dem Zwischenspeicher.",
                           "The whole computation as the user waited for it."))

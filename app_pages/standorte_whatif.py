@@ -42,6 +42,10 @@ def _people(x) -> str:
     return "–" if x is None or pd.isna(x) else "≈ " + fmt_number(x)
 
 
+def _number(order) -> str:
+    return "–" if pd.isna(order) else ("JC" if order == 0 else f"Nr. {int(order)}")
+
+
 def _catchments(ctx, sites):
     """(circle radius or None, reach polygons in WGS84 or None, legend text) for the chosen sites."""
     import geopandas as gpd
@@ -58,6 +62,14 @@ def _catchments(ctx, sites):
     return None, frame, f"Umriss: in {ctx.budget_min:g} min erreichbar – {travel_label(ctx.travel)}"
 
 
+def prepare(plan) -> None:
+    """Build what the map needs for ``plan`` (demand, reach, the sites' catchments) while the planner waits for
+    the plan anyway, so the shown waiting time holds all of it."""
+    ctx = _context(data_version(), plan.to_json())
+    if ctx.travel.radius_m(ctx.budget_min) is None:
+        ctx.catchments(plan.sites["id"].astype(str).tolist(), float(setting("catchment_grid_m")))
+
+
 def _state(plan, plan_key: str, ctx) -> None:
     """Start the list from the plan's new sites whenever another plan is shown."""
     if st.session_state.get(FOR_KEY) != plan_key or LIST_KEY not in st.session_state:
@@ -70,6 +82,7 @@ def _state(plan, plan_key: str, ctx) -> None:
 
 def whatif_map(plan, plan_key: str, areas_gdf):
     """The what-if map and its figures; returns the evaluation (``WhatIfView``) for the k-curve."""
+    from sozialraum.access.travel import travel_label
     from sozialraum.maps.siting import siting_map
     from sozialraum.siting.whatif import apply_click, evaluate_view
 
@@ -93,13 +106,13 @@ def whatif_map(plan, plan_key: str, areas_gdf):
                                                     sites["type_label"], sites["covered"], sites["served"])]
     free = ctx.cands[~ctx.cands["fixed"].astype(bool) & ~ctx.cands["id"].astype(str).isin(ids)]
     radius, catchments, label = _catchments(ctx, sites)
+    osm = radius is None and not getattr(getattr(ctx.travel, "info", None), "fictional", True)
     served = view.area_service.set_index("area_key").reindex(areas_gdf["area_key"].astype(str))
     m = siting_map(areas_gdf, sites, view.area_service, radius_m=radius, catchments=catchments,
                    catchment_label=label, candidates=free, moving=st.session_state.get(MOVING_KEY),
-                   basemap=setting("basemap"),
+                   basemap=setting("basemap"), attribution="Wege: © OpenStreetMap-Mitwirkende" if osm else "",
                    area_tooltip={tr("in Reichweite", "within reach"): [_pct(v) for v in served["share"]],
-                                 tr("Standort", "site"): [("–" if pd.isna(v) else ("JC" if v == 0 else f"Nr. {int(v)}"))
-                                                          for v in served["site"]]})
+                                 tr("Standort", "site"): [_number(v) for v in served["site"]]})
     st.subheader(tr("Was wäre, wenn …? Standorte auf der Karte ändern", "What if …? Change the sites on the map"))
     c1, c2 = st.columns([2, 3])
     c1.radio(tr("Klick auf der Karte", "Click on the map"), list(MODES), format_func=lambda v: tr(*MODES[v]),
@@ -107,13 +120,14 @@ def whatif_map(plan, plan_key: str, areas_gdf):
     c2.caption(tr("Weißer Ring = möglicher Standort: anklicken fügt ihn hinzu. Nummer = gewählter Standort: "
                   "anklicken entfernt ihn, oder im Modus „verschieben“ erst ihn, dann den neuen Ort anklicken. "
                   "JC = bestehender Jobcenter-Standort (fest).",
-                  "White ring = possible site (click to add); number = chosen site (click to remove or move)."))
+                  "White ring = possible site (click to add); number = chosen site (click to remove or move).")
+               + " " + tr("Reichweite", "Reach") + f": {ctx.budget_min:g} min, {travel_label(ctx.travel)}.")
     if message:
         st.info(message)
     show_click_map(m, key=MAP_KEY, height=600)
     res = view.result
     n_plan = int(plan.summary.get("n_new") or 0)
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4 = st.columns([1, 1.1, 0.9, 1.2])
     c1.metric(tr("in Reichweite (von Hand)", "within reach (by hand)"), _pct(res.covered_share),
               delta=_pp_delta(res.covered_share - plan.summary["covered_share"])
               if plan.summary.get("covered_share") is not None and plan.parameters.get("model") == "mclp" else None)
@@ -123,8 +137,8 @@ def whatif_map(plan, plan_key: str, areas_gdf):
               delta=None if res.n_new == n_plan else f"{res.n_new - n_plan:+d} gegenüber dem Plan",
               delta_color="off")
     c4.metric(tr("Abstand zum Optimum", "Gap to the optimum"),
-              "–" if res.gap_share is None else f"{fmt_number(100 * res.gap_share, 1)} Prozentpunkte",
-              help=tr(f"Die beste Auswahl mit {res.n_new} neuen Standorten erreicht "
+              "–" if res.gap_share is None else f"{fmt_number(100 * res.gap_share, 1)} %-Punkte",
+              help=tr(f"In Prozentpunkten (%-Punkte): Die beste Auswahl mit {res.n_new} neuen Standorten erreicht "
                       f"{_pct(None if res.optimum_weight is None else res.optimum_weight / res.total_weight)} "
                       "(k-Kurve, maximale Abdeckung).", "The best choice with as many new sites (k-curve)."))
     options = ctx.cands.loc[~ctx.cands["fixed"].astype(bool), "id"].astype(str).tolist()
@@ -146,7 +160,8 @@ def _loads(view) -> None:
             tr("Nr.", "No."): ["JC" if f else str(o) for f, o in zip(s["fixed"], s["order"])],
             tr("Standort", "Site"): s["name"], tr("Art", "Type"): s["type_label"],
             tr("in Reichweite (≈ Personen)", "within reach (≈ people)"): [_people(v) for v in s["covered"]],
-            tr("nächster Standort für (≈ Personen)", "nearest site for (≈ people)"): [_people(v) for v in s["served"]],
+            tr("nächster Standort für (≈ Personen)", "nearest site for (≈ people)"):
+                [_people(v) for v in s["served"]],
             tr("Beratungsstunden je Woche", "staff hours per week"): [fmt_number(v, 1) for v in s["staff_hours_week"]],
             tr("Kapazität (Personen je Jahr)", "capacity (people per year)"): [fmt_number(v) for v in s["capacity"]],
             tr("Auslastung", "utilisation"): [_pct(v) for v in s["utilisation"]],

@@ -124,6 +124,26 @@ def add_candidates(m, candidates: pd.DataFrame):
     return m
 
 
+def add_site_circles(m, sites: pd.DataFrame, radius_m: float, *, name: str = "Reichweite der Standorte"):
+    """Straight-line reach ("Luftlinie"): a dashed circle of ``radius_m`` in each site's colour (class
+    ``sr-catchment``, not clickable)."""
+    import folium
+
+    from sozialraum.maps.access import CATCHMENT_CLASS
+
+    group = folium.FeatureGroup(name=name, control=False)
+    for row in sites.itertuples(index=False):
+        lon, lat = float(row.lon), float(row.lat)
+        if not (np.isfinite(lon) and np.isfinite(lat)):
+            continue
+        c = site_colour(0 if bool(getattr(row, "fixed", False)) else int(getattr(row, "order", 0) or 0))
+        folium.Circle([round(lat, 5), round(lon, 5)], radius=float(radius_m), color=c, weight=2, dash_array="5 4",
+                      fill=True, fill_color=c, fill_opacity=0.04, interactive=False,
+                      class_name=CATCHMENT_CLASS).add_to(group)
+    group.add_to(m)
+    return m
+
+
 def add_site_catchments(m, catchments, *, name: str = "Reichweite der Standorte"):
     """Reach polygons of the sites (GeoDataFrame in WGS84 with ``order``), outlined in each site's colour
     (class ``sr-catchment-net``, not clickable)."""
@@ -160,7 +180,7 @@ def siting_map(areas_web, sites: pd.DataFrame, area_service: pd.DataFrame | None
     """
     import folium
 
-    from sozialraum.maps.access import add_catchments, add_providers, bounds_of
+    from sozialraum.maps.access import add_providers, bounds_of
     from sozialraum.maps.base import base_map
     from sozialraum.maps.choropleth import area_features
     from sozialraum.maps.escape import tooltip
@@ -192,7 +212,7 @@ def siting_map(areas_web, sites: pd.DataFrame, area_service: pd.DataFrame | None
             tooltip=tooltip(fields, aliases, sticky=True),
         ).add_to(m)
     if radius_m:
-        add_catchments(m, sites, radius_m, colour="#333333", fill_opacity=0.0, name="Reichweite der Standorte")
+        add_site_circles(m, sites, radius_m)
     elif catchments is not None:
         add_site_catchments(m, catchments)
     if partners is not None and len(partners):
@@ -208,7 +228,7 @@ def siting_map(areas_web, sites: pd.DataFrame, area_service: pd.DataFrame | None
     if candidates is not None and len(candidates):
         rows.append(LegendRow("#ffffff", "möglicher Standort (anklicken)", outline="#555555", circle=True))
     if radius_m:
-        rows.append(LegendRow("transparent", "Kreis: Reichweite (Luftlinie)", outline="#333333"))
+        rows.append(LegendRow("transparent", "Kreis: Reichweite (Luftlinie)", outline="#333333", dashed=True))
     elif catchments is not None and len(catchments):
         rows.append(LegendRow("transparent", catchment_label or "Umriss: Reichweite auf dem Wegenetz",
                               outline="#333333", dashed=True))
