@@ -80,6 +80,8 @@ def test_whatif_remove_a_site_and_see_the_gap(app):
 def test_click_on_the_map_adds_removes_and_moves_sites(app):
     frame = _compute(app)
     assert [frame.locator(".sr-site").nth(i).inner_text() for i in range(3)] == ["1", "2", "3"]
+    # the plan as computed: no diamond on the k-curve yet
+    assert app.page.locator("[data-testid='stPlotlyChart']").first.locator(".scatterlayer .trace").count() == 2
     n_candidates = frame.locator(".sr-candidate").count()
     assert n_candidates > 10
     # the demo plans on its street network: the reach of every site (new and fixed) is a polygon, no circle
@@ -106,9 +108,14 @@ def test_click_on_the_map_adds_removes_and_moves_sites(app):
     loads = app.page.locator("[data-testid='stExpander']").filter(has_text="Auslastung der Standorte")
     assert loads.locator("[data-testid='stDataFrame']").count() == 1
     _map_shot(app, "standorte_karte_hinzugefuegt")
-    app.page.get_by_text("Lohnt sich ein weiterer Standort?").scroll_into_view_if_needed()
+    chart = app.page.locator("[data-testid='stPlotlyChart']").first
+    chart.scroll_into_view_if_needed()
+    app.page.mouse.move(5, 5)
     app.page.wait_for_timeout(1200)
-    app.screenshot("standorte_k_kurve_von_hand")  # the orange diamond at k = 4
+    # the curve, the plan's k (red ring) and the selection by hand (orange diamond at k = 4)
+    assert chart.locator(".scatterlayer .trace").count() == 3
+    page_shot = app.screenshot("standorte_k_kurve_von_hand")
+    chart.screenshot(path=str(page_shot.with_name("standorte_k_kurve_von_hand_diagramm.png")))
 
     # 2. a click on chosen site 1 removes it; the others move up
     frame.locator(".sr-site", has_text=re.compile(r"^1$")).first.click(force=True)
