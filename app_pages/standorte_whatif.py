@@ -42,6 +42,15 @@ def _people(x) -> str:
     return "–" if x is None or pd.isna(x) else "≈ " + fmt_number(x)
 
 
+def _md(text: str) -> str:
+    """``text`` for Streamlit's Markdown as it is: every ASCII punctuation mark backslash-escaped (venue names
+    come from user files: no link, image, colour or formula may come out of them)."""
+    return "".join("\\" + ch if ch in _PUNCT else ch for ch in str(text))
+
+
+_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
 def _number(order) -> str:
     return "–" if pd.isna(order) else ("JC" if order == 0 else f"Nr. {int(order)}")
 
@@ -123,7 +132,7 @@ def whatif_map(plan, plan_key: str, areas_gdf):
                   "White ring = possible site (click to add); number = chosen site (click to remove or move).")
                + " " + tr("Reichweite", "Reach") + f": {ctx.budget_min:g} min, {travel_label(ctx.travel)}.")
     if message:
-        st.info(message)
+        st.info(_md(message))
     show_click_map(m, key=MAP_KEY, height=600)
     res = view.result
     n_plan = int(plan.summary.get("n_new") or 0)
