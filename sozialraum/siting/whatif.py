@@ -127,6 +127,13 @@ class WhatIfContext:
     bounds: tuple  # (xmin, ymin, xmax, ymax) of the level's areas: catchments are drawn within it (+ 1 km)
     _optimum: dict = field(default_factory=dict)
     _catchments: dict = field(default_factory=dict)
+    _by_site: object = None  # the reach pattern by column (CSC), made on first use
+
+    @property
+    def by_site(self):
+        if self._by_site is None:
+            self._by_site = self.pattern.tocsc()
+        return self._by_site
 
     @property
     def ids(self) -> list[str]:
@@ -228,8 +235,8 @@ def evaluate_view(ctx: WhatIfContext, site_ids) -> WhatIfView:
     assign, _ = nearest_assignment(ctx.reach, chosen)
     ok = assign >= 0
     served = np.bincount(assign[ok], weights=w[ok], minlength=len(ctx.ids))
-    pc = ctx.pattern.tocsc()
-    within = np.array([float(w[pc[:, j].indices].sum()) for j in chosen])
+    pc = ctx.by_site
+    within = np.array([float(w[pc.indices[pc.indptr[j]:pc.indptr[j + 1]]].sum()) for j in chosen])
     sites = ctx.cands.iloc[chosen].reset_index(drop=True).copy()
     sites["order"] = [0] * len(fixed) + list(range(1, n_new + 1))
     sites["covered"] = round_people(within)
