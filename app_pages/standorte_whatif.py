@@ -99,6 +99,8 @@ def whatif_map(plan, plan_key: str, areas_gdf):
     names = dict(zip(ctx.ids, ctx.cands["name"].astype(str)))
     _state(plan, plan_key, ctx)
     mode = st.session_state.get(MODE_KEY, "umschalten")
+    if mode != "verschieben":
+        st.session_state[MOVING_KEY] = None  # a site picked for a move is let go when the mode changes
     clicked = take_map_click(MAP_KEY)
     message = ""
     if clicked and clicked.get("sr_id"):

@@ -149,7 +149,8 @@ def test_reach_on_the_network_and_as_luftlinie(app):
     frame = _compute(app)
     assert frame.locator("path.sr-catchment-net").count() > 0
     assert "in 15 min erreichbar – Straßennetz (zu Fuß)" in frame.locator(".sr-legend").first.inner_text()
-    _map_shot(app, "standorte_reichweite_netz")
+    net = _map_shot(app, "standorte_reichweite_netz")
+    net_map = app.page.locator(MAP).first.screenshot()
     # the same plan measured in a straight line: circles, labelled "Luftlinie"
     app.page.get_by_text("Weg- und Rechenmodell").click()
     app.page.locator("[data-testid='stSelectbox']").filter(has_text="Verkehrsmittel").first.click()
@@ -164,4 +165,19 @@ def test_reach_on_the_network_and_as_luftlinie(app):
     assert frame.locator("path.sr-catchment").count() == frame.locator(".sr-site, .sr-site-fixed").count()
     assert "Kreis: Reichweite (Luftlinie)" in frame.locator(".sr-legend").first.inner_text()
     _map_shot(app, "standorte_reichweite_luftlinie")
+    _side_by_side(net_map, app.page.locator(MAP).first.screenshot(),
+                  net.with_name("standorte_reichweite_netz_und_luftlinie.png"))
     assert app.errors() == []
+
+
+def _side_by_side(left: bytes, right: bytes, path) -> None:
+    """The two maps in one picture: network reach (left), straight line (right)."""
+    import io
+
+    from PIL import Image
+
+    a, b = Image.open(io.BytesIO(left)), Image.open(io.BytesIO(right))
+    out = Image.new("RGB", (a.width + b.width + 12, max(a.height, b.height)), "white")
+    out.paste(a, (0, 0))
+    out.paste(b, (a.width + 12, 0))
+    out.save(path)
