@@ -88,3 +88,54 @@ def test_mode_variants_on_a_network(town_walk):
     assert got["Luftlinie statt Straßennetz"].label.startswith("Luftlinie")
     bike = mode_variants({"travel_mode": "bike"}, town_walk.path)  # a bike plan without a bike network …
     assert "Verkehrsmittel zu Fuß" in bike and isinstance(bike["Verkehrsmittel zu Fuß"], NetworkModel)
+
+
+def test_transit_isochrone_is_valhallas_and_reaches_farther_than_walking(tmp_path_factory):
+    from sozialraum.access.travel import TransitModel
+
+    info = _transit_network(tmp_path_factory)
+    model = TransitModel(info.path, depart="2026-01-06T08:00", epsg=25832, cache=False)
+    stops = _stops(info)
+    site = _xy_25832(np.array([stops[len(stops) // 2]]))
+    (poly,) = isochrones(model, site, 20.0)
+    walk_disc = np.pi * (20 * 75.0) ** 2  # 20 minutes on foot in a straight line, at most
+    assert poly is not None and poly.area > walk_disc and poly.contains(Point(*site[0]))
+    # the same polygons give the model's reach: a stop inside is reached within 20 minutes, one far outside not
+    pts = _xy_25832(np.array(stops))
+    inside = np.array([poly.contains(Point(*p)) for p in pts])
+    reach = model.minutes(pts, site, 20.0)
+    reached = np.zeros(len(pts), dtype=bool)
+    reached[reach.tocoo().row] = True
+    assert inside.any() and (~inside).any()
+    assert (reached == inside).mean() > 0.95  # model and polygon agree (points on the edge may differ)
+    (clipped,) = isochrones(model, site, 20.0, clip_box=(site[0, 0], site[0, 1] - 1e5, site[0, 0] + 1e5,
+                                                           site[0, 1] + 1e5))
+    assert clipped.area < poly.area and clipped.bounds[0] >= site[0, 0] - 1e-6
+
+
+def _transit_network(tmp_path_factory):
+    from sozialraum.demo import DEFAULT_SEED
+    from sozialraum.demo.network import write_demo_network
+    from sozialraum.network import build_network
+
+    folder = tmp_path_factory.mktemp("iso_transit")
+    files = write_demo_network(folder, DEFAULT_SEED)
+    return build_network(files["osm"], files["gtfs"], clip_to=None, out_dir=folder / "net", modes=("walk",),
+                         algorithm="MLD")
+
+
+def _stops(info) -> list:
+    import csv
+    import io
+    import zipfile
+
+    feed = next(info.path.parent.glob("*.zip"))
+    rows = csv.DictReader(io.StringIO(zipfile.ZipFile(feed).read("stops.txt").decode("utf-8-sig")))
+    return sorted((float(r["stop_lon"]), float(r["stop_lat"])) for r in rows)
+
+
+def _xy_25832(lonlat):
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs(4326, 25832, always_xy=True).transform(lonlat[:, 0], lonlat[:, 1])
+    return np.c_[x, y]

@@ -10,6 +10,9 @@ polygon per site. The grid widens with the reach (at least ``reach / CELLS_PER_R
 catchment is drawn with coarser cells, so each site needs about the same few thousand probes) and can be clipped
 to a box (the study area: a car's 15-minute disc reaches far beyond the city on the map).
 
+Public transport (``TransitModel``) is the exception: Valhalla draws multimodal isochrones itself, and the
+transit model's own reach is read off those same polygons, so they are used as they are (clipped to the box).
+
 Pure on arrays (coordinates in the store's metric CRS) and a travel model; shapely geometries out.
 """
 
@@ -73,6 +76,8 @@ def isochrones(travel, sites_xy, budget_min: float, *, spacing_m: float = 100.0,
     sites = np.asarray(sites_xy, dtype="float64").reshape(-1, 2)
     if not len(sites):
         return []
+    if getattr(travel, "mode", None) == "transit" and hasattr(travel, "depart"):
+        return _transit_isochrones(travel, sites, float(budget_min), clip_box)
     bound = reach_bound_m(travel, float(budget_min))
     if not bound > 0:
         return [None] * len(sites)
@@ -91,4 +96,30 @@ def isochrones(travel, sites_xy, budget_min: float, *, spacing_m: float = 100.0,
     for j in range(len(sites)):
         rows = reach.indices[reach.indptr[j]:reach.indptr[j + 1]]
         out.append(cells_polygon(probes[rows], spacing) if len(rows) else None)
+    return out
+
+
+def _transit_isochrones(travel, sites: np.ndarray, budget_min: float, clip_box) -> list:
+    """Valhalla's multimodal isochrone of each site (departing at the model's time), in the sites' CRS."""
+    import shapely
+    from pyproj import Transformer
+
+    from sozialraum.network import valhalla_engine
+
+    act = valhalla_engine.actor(travel.network_dir)
+    to_xy = Transformer.from_crs(4326, travel.epsg, always_xy=True)
+    box = shapely.box(*clip_box) if clip_box is not None else None
+    out = []
+    for lonlat in travel.lonlat(sites):
+        try:
+            polys = valhalla_engine.isochrones(act, lonlat, [budget_min], travel.depart, travel.max_walk_m)
+        except RuntimeError:  # no street near the site: nothing reaches it
+            out.append(None)
+            continue
+        poly = next(iter(polys.values()), None)
+        poly = None if poly is None or poly.is_empty else shapely.transform(
+            poly, lambda c: np.column_stack(to_xy.transform(c[:, 0], c[:, 1])))
+        if poly is not None and box is not None:
+            poly = poly.intersection(box)
+        out.append(None if poly is None or poly.is_empty else poly)
     return out
