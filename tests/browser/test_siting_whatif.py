@@ -181,3 +181,24 @@ def _side_by_side(left: bytes, right: bytes, path) -> None:
     out.paste(a, (0, 0))
     out.paste(b, (a.width + 12, 0))
     out.save(path)
+
+
+def test_stability_marks_include_another_travel_mode(app):
+    _compute(app)
+    app.page.get_by_role("button", name=re.compile("Stabilität prüfen")).click()
+    app.page.get_by_text("Varianten:", exact=False).first.wait_for(timeout=240_000)
+    app.wait_idle()
+    caption = app.page.get_by_text("Varianten:", exact=False).first.inner_text()
+    # the demo plans on foot on its street network: tried by bike on the network and in a straight line
+    assert "Verkehrsmittel Fahrrad" in caption and "Luftlinie statt Straßennetz" in caption
+    assert "Zeitbudget 10 min" in caption and "Zeitbudget 20 min" in caption
+    note = app.page.get_by_text("Varianten:", exact=False).first
+    note.scroll_into_view_if_needed()
+    app.page.mouse.move(5, 5)
+    app.page.wait_for_timeout(1000)
+    shot = app.screenshot("standorte_stabilitaet")
+    box = note.bounding_box()  # the site table with its stability column is just above the note
+    top = max(0.0, box["y"] + box["height"] - 620)
+    app.page.screenshot(path=str(shot.with_name("standorte_stabilitaet_tabelle.png")),
+                        clip={"x": 0, "y": top, "width": 1400, "height": box["y"] + box["height"] + 10 - top})
+    assert app.errors() == []
