@@ -36,7 +36,12 @@ def mode_variants(settings: dict | None, network_dir=None, modes=None) -> dict:
     ``modes``: the modes to try instead of the plan mode's neighbours. Models are built with
     ``model_from_settings``, so a mode without a network is measured in a straight line at its speed.
     """
-    from sozialraum.access.travel import MODE_LABELS, WalkingModel, model_from_settings, travel_label
+    from sozialraum.access.travel import (
+        MODE_LABELS,
+        WalkingModel,
+        model_from_settings,
+        travel_label,
+    )
     from sozialraum.settings import resolve
 
     base = dict(settings or {})
