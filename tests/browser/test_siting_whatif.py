@@ -134,6 +134,7 @@ def test_click_on_the_map_adds_removes_and_moves_sites(app):
     app.wait_idle()
     frame = _map(app)
     assert frame.locator(".sr-site-moving").count() == 1
+    _map_shot(app, "standorte_karte_verschieben_gewaehlt")  # the picked site with a yellow ring
     frame.locator(".sr-candidate").nth(3).click(force=True)
     app.page.get_by_text("verschoben", exact=False).first.wait_for(timeout=60_000)
     app.wait_idle()
