@@ -79,12 +79,21 @@ def prepare(plan) -> None:
         ctx.catchments(plan.sites["id"].astype(str).tolist(), float(setting("catchment_grid_m")))
 
 
+def _plan_new_ids(plan) -> list[str]:
+    return plan.sites.loc[~plan.sites["fixed"].astype(bool)].sort_values("order")["id"].astype(str).tolist()
+
+
+def changed_by_hand(plan) -> bool:
+    """Whether the sites on the what-if map differ from the computed plan's."""
+    chosen = st.session_state.get(LIST_KEY)
+    return chosen is not None and set(map(str, chosen)) != set(_plan_new_ids(plan))
+
+
 def _state(plan, plan_key: str, ctx) -> None:
     """Start the list from the plan's new sites whenever another plan is shown."""
     if st.session_state.get(FOR_KEY) != plan_key or LIST_KEY not in st.session_state:
         known = set(ctx.ids)
-        new = plan.sites.loc[~plan.sites["fixed"].astype(bool)].sort_values("order")["id"].astype(str)
-        st.session_state[LIST_KEY] = [i for i in new if i in known]
+        st.session_state[LIST_KEY] = [i for i in _plan_new_ids(plan) if i in known]
         st.session_state[MOVING_KEY] = None
         st.session_state[FOR_KEY] = plan_key
 

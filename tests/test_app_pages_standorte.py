@@ -153,6 +153,7 @@ def test_map_clicks_add_remove_and_move_in_sync_with_the_list(grid_db):
 
     at = click_on_map(at, other, "candidate")  # add
     assert at.multiselect(key="standorte_whatif").value == [plan_site, other]
+    assert any("Änderungen von Hand" in c.value for c in at.caption)  # saving keeps the computed plan
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["neue Standorte (von Hand)"] == "2" and any("hinzugefügt" in i.value for i in at.info)
     loads = table_with(at, "nächster Standort für (≈ Personen)")
@@ -167,6 +168,7 @@ def test_map_clicks_add_remove_and_move_in_sync_with_the_list(grid_db):
     at = click_on_map(at, plan_site, "candidate")  # … and put it back where the plan had it
     assert at.multiselect(key="standorte_whatif").value == [plan_site]
     assert {m.label: m.value for m in at.metric}["Abstand zum Optimum"] == "0,0 %-Punkte"
+    assert not any("Änderungen von Hand" in c.value for c in at.caption)
     at = click_on_map(at, "jc1", "fixed")  # the Jobcenter stays
     assert at.multiselect(key="standorte_whatif").value == [plan_site] and any("fest" in i.value for i in at.info)
     assert not at.exception
