@@ -12,7 +12,7 @@ from app_pages.common import (
 )
 from app_pages.standorte_scenarios import MODEL_LABELS, scenario_section
 from app_pages.standorte_whatif import prepare as prepare_whatif
-from app_pages.standorte_whatif import changed_by_hand, whatif_map
+from app_pages.standorte_whatif import changed_by_hand, hand_plan, whatif_map
 from sozialraum.charts import print_config
 from sozialraum.errors import InputError, SolverError
 from sozialraum.services import VENUE_TYPES
@@ -265,9 +265,10 @@ def show_caseload(plan) -> None:
 if plan is not None:
     show_plan(plan)
     with st.form("standorte_save", clear_on_submit=True):
-        if changed_by_hand(plan):
-            st.caption(tr("Gespeichert wird der berechnete Plan; die Änderungen von Hand auf der Karte nicht.",
-                          "The computed plan is saved, not the changes made by hand on the map."))
+        by_hand = changed_by_hand(plan) and st.checkbox(
+            tr("die Auswahl von Hand auf der Karte speichern (sonst den berechneten Plan)",
+               "save the selection made by hand on the map (else the computed plan)"), value=True,
+            key="standorte_save_by_hand")
         c1, c2 = st.columns([3, 1])
         name = c1.text_input(tr("Szenario speichern unter", "Save scenario as"), key="standorte_name",
                              placeholder=tr("z. B. 3 Sprechstunden, 15 Minuten", "e.g. 3 offices, 15 min"))
@@ -275,8 +276,9 @@ if plan is not None:
             from sozialraum.siting import scenarios
 
             try:
+                chosen = hand_plan(plan) if by_hand else plan
                 with writing(f"Szenario {name}") as wcon:
-                    scenarios.save(wcon, name, plan)
+                    scenarios.save(wcon, name, chosen)
                 clear_caches()
                 st.success(tr(f"Szenario „{name}“ gespeichert.", f"Scenario '{name}' saved."))
             except InputError as exc:

@@ -89,6 +89,13 @@ def changed_by_hand(plan) -> bool:
     return chosen is not None and set(map(str, chosen)) != set(_plan_new_ids(plan))
 
 
+def hand_plan(plan):
+    """The plan as changed on the map, as a full plan that can be saved (``whatif.plan_for_selection``)."""
+    from sozialraum.siting.whatif import plan_for_selection
+
+    return plan_for_selection(get_con(), plan, list(st.session_state.get(LIST_KEY) or []))
+
+
 def _state(plan, plan_key: str, ctx) -> None:
     """Start the list from the plan's new sites whenever another plan is shown."""
     if st.session_state.get(FOR_KEY) != plan_key or LIST_KEY not in st.session_state:

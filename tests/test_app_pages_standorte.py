@@ -153,7 +153,7 @@ def test_map_clicks_add_remove_and_move_in_sync_with_the_list(grid_db):
 
     at = click_on_map(at, other, "candidate")  # add
     assert at.multiselect(key="standorte_whatif").value == [plan_site, other]
-    assert any("Änderungen von Hand" in c.value for c in at.caption)  # saving keeps the computed plan
+    assert at.checkbox(key="standorte_save_by_hand").value  # the save form offers the selection by hand
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["neue Standorte (von Hand)"] == "2" and any("hinzugefügt" in i.value for i in at.info)
     loads = table_with(at, "nächster Standort für (≈ Personen)")
@@ -168,10 +168,30 @@ def test_map_clicks_add_remove_and_move_in_sync_with_the_list(grid_db):
     at = click_on_map(at, plan_site, "candidate")  # … and put it back where the plan had it
     assert at.multiselect(key="standorte_whatif").value == [plan_site]
     assert {m.label: m.value for m in at.metric}["Abstand zum Optimum"] == "0,0 %-Punkte"
-    assert not any("Änderungen von Hand" in c.value for c in at.caption)
+    assert not [c for c in at.checkbox if c.key == "standorte_save_by_hand"]  # the plan itself again
     at = click_on_map(at, "jc1", "fixed")  # the Jobcenter stays
     assert at.multiselect(key="standorte_whatif").value == [plan_site] and any("fest" in i.value for i in at.info)
     assert not at.exception
+
+
+def test_the_selection_by_hand_is_saved_as_a_scenario(grid_db):
+    at = run_app(PAGE)
+    at.slider(key="standorte_k").set_value(1)
+    at = click(at, "Standorte berechnen")
+    [plan_site] = at.multiselect(key="standorte_whatif").value
+    other = next(re.search(r"\((\w+)\)$", o).group(1) for o in at.multiselect(key="standorte_whatif").options
+                 if not o.endswith(f"({plan_site})"))
+    at.session_state["_map_new_click_standorte_map"] = {"sr_id": other, "sr_role": "candidate"}
+    at = rerun(at)
+    reach = {m.label: m.value for m in at.metric}["in Reichweite (von Hand)"]
+    at.text_input(key="standorte_name").set_value("Von Hand")
+    at = click(at, "Speichern")
+    assert any("Von Hand" in s.value for s in at.success)
+    listed = table_with(at, "nur feste Standorte")
+    row = listed[listed["Name"] == "Von Hand"].iloc[0]
+    assert row["neue Standorte"] == 2 and row["in Reichweite"] == reach  # the two sites chosen by hand
+    at = click(at, "Löschen")  # the store stays as the other tests expect it
+    assert any("Noch keine Szenarien" in c.value for c in at.caption)
 
 
 def test_a_stricter_threshold_chosen_in_the_app_holds_for_the_plan(grid_db):

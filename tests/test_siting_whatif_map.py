@@ -129,3 +129,23 @@ def test_k_curve_marks_the_selection_by_hand():
     hand = [t for t in fig.data if t.name == "von Hand"]
     assert len(hand) == 1 and list(hand[0].x) == [2] and list(hand[0].y) == [75.1]
     assert not [t for t in k_curve_chart(curve).data if t.name == "von Hand"]
+
+
+def test_plan_for_selection_is_a_full_plan(grid_ctx, store):
+    import json
+
+    from sozialraum.siting.whatif import plan_for_selection
+
+    plan, _ = grid_ctx
+    same = json.loads(plan_for_selection(store, plan, ["v22"]).to_json())  # the plan's own choice
+    assert same["frames"] == json.loads(plan.to_json())["frames"]  # every frame as plan_sites made it
+    hand = plan_for_selection(store, plan, ["v11", "v22"])
+    assert hand.parameters["by_hand"] and hand.parameters["sites_by_hand"] == ["v11", "v22"]
+    assert hand.summary["n_new"] == 2 and hand.summary["covered_share"] == pytest.approx(136 / 172)
+    assert hand.summary["gap_to_optimum"] == pytest.approx(10 / 172) and "von Hand" in hand.summary["model_label"]
+    assert set(hand.sites["id"]) == {"jc1", "v11", "v22"}
+    # the explanation's greedy order: v22 adds 80 over the Jobcenter's 36, v11 then r1c1 (20)
+    ex = hand.explanation.set_index("id")
+    assert ex.loc["v22", "order"] < ex.loc["v11", "order"] and ex.loc["v11", "marginal_gain"] == 20.0
+    assert hand.k_curve.equals(plan.k_curve)
+    assert set(hand.caseload["id"]) == {"jc1", "v11", "v22"}

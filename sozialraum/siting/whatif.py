@@ -256,3 +256,70 @@ def evaluate_view(ctx: WhatIfContext, site_ids) -> WhatIfView:
                             "share": (total["in"] / total["w"].where(total["w"] > 0)).to_numpy()})
     service["site"] = service["area_key"].map(dict(zip(top["area_key"], top["site"]))).astype("float64")
     return WhatIfView(res, sites, service[["area_key", "site", "share"]])
+
+
+def plan_for_selection(con, plan, site_ids):
+    """The plan as changed by hand — the new sites ``site_ids`` plus the plan's fixed ones — as a full
+    ``SitingPlan`` (sites, explanation, area service, caseload, fairness; the k-curve stays the plan's), so it
+    can be saved, compared and reported like a computed one. ``parameters['by_hand']`` is True and
+    ``summary['gap_to_optimum']`` holds the share it falls short of the best choice of as many new sites."""
+    from sozialraum.access.present import published_counts, round_people
+    from sozialraum.access.store_adapter import load_demand
+    from sozialraum.settings import resolve
+    from sozialraum.siting.capacity import caseload, nearest_flows, site_capacity
+    from sozialraum.siting.core import SitingResult, covered_mask, nearest_assignment
+    from sozialraum.siting.explain import explain_sites
+    from sozialraum.siting.plan import (
+        CASELOAD_COLUMNS,
+        SitingPlan,
+        _fairness,
+        _group_weights,
+        _present,
+        _present_caseload,
+    )
+    from sozialraum.store import read
+
+    ctx = whatif_context(con, plan)
+    par = dict(plan.parameters)
+    s = resolve(ctx.settings)
+    areas, _ = load_demand(con, par["level"], par["period"], par["target_indicator"], spacing_m=s["demand_grid_m"],
+                           threshold=s["suppression_threshold"])
+    view = evaluate_view(ctx, site_ids)
+    res, w, fixed = view.result, ctx.weights, [int(j) for j in ctx.fixed]
+    selected = tuple(sorted(res.selected))
+    assignment, _ = nearest_assignment(ctx.reach, selected)
+    result = SitingResult(par.get("model", "mclp"), selected, res.covered_weight, res.covered_weight,
+                          res.total_weight, assignment, 0.0, "optimal", 0.0, tuple(fixed))
+    prov = read.providers(con)
+    cxy = ctx.cands[["x", "y"]].to_numpy(dtype="float64")
+    partner_reach = (ctx.travel.minutes(cxy, prov[["x", "y"]].to_numpy(dtype="float64"), ctx.budget_min)
+                     if len(prov) else None)
+    ex = explain_sites(ctx.reach, w, selected, fixed, area_keys=ctx.demand["area_key"].to_numpy(),
+                       partner_reach=partner_reach,
+                       provider_types=prov["service_type"].to_numpy() if len(prov) else None)
+    pub = published_counts(con, par["level"], par["period"], par["target_indicator"],
+                           threshold=s["suppression_threshold"])
+    no_curve = pd.DataFrame({"k": [], "covered_share": [], "covered_weight": [], "added_weight": [], "selected": []})
+    demand = ctx.demand.assign(point_id=range(len(ctx.demand)))
+    frames = _present(ctx.cands, areas, demand, w, ctx.reach, result, ex, no_curve, prov, pub, fixed)
+    frames["k_curve"] = plan.k_curve.copy()
+    groups = [g for g in dict.fromkeys(plan.caseload["group"]) if g != par["target_indicator"]] \
+        if len(plan.caseload) else []
+    weights = {par["target_indicator"]: w} | _group_weights(con, par["level"], par["period"], groups, demand,
+                                                             s["suppression_threshold"], skip=par["target_indicator"])
+    loads = caseload(nearest_flows(assignment, w, len(ctx.ids)), weights, selected,
+                     capacity=site_capacity(ctx.cands["type"].to_numpy(), ctx.settings), settings=ctx.settings)
+    frames["caseload"] = _present_caseload(loads, ctx.cands, ctx.settings, frames["sites"])[CASELOAD_COLUMNS]
+    fair, ci, need_period = _fairness(con, par["level"], par["period"], demand, w,
+                                      covered_mask(ctx.pattern, selected).astype(float))
+    frames["fairness"] = fair
+    summary = dict(plan.summary)
+    summary.update({
+        "model_label": f"{plan.summary.get('model_label', par.get('model'))} – von Hand geändert",
+        "status": "optimal", "gap": 0.0, "solve_seconds": 0.0, "n_new": res.n_new,
+        "covered_share": res.covered_share, "covered": round_people(res.covered_weight),
+        "total": round_people(res.total_weight), "objective": None, "concentration_index": ci,
+        "need_period": need_period, "gap_to_optimum": res.gap_share})
+    par.update({"k": res.n_new, "by_hand": True,
+                "sites_by_hand": [str(i) for i in site_ids if str(i) not in set(ctx.fixed_ids)]})
+    return SitingPlan(parameters=par, summary=summary, **frames)
