@@ -54,6 +54,7 @@ td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: t
                       vertical-align: middle; margin-right: 1mm; }
 dl.meta { display: grid; grid-template-columns: 45mm 1fr; gap: 1mm 3mm; font-size: 10pt; }
 dl.meta dt { font-weight: bold; } dl.meta dd { margin: 0; }
+.pair { display: flex; gap: 4mm; break-inside: avoid; } .pair > figure { flex: 0 0 88mm; margin: 0 0 2mm; }
 """
 
 
@@ -91,16 +92,17 @@ class Document:
         return (f'<figure><iframe class="map" src="{name}" style="height:{height_mm}mm" scrolling="no" '
                 f'title="{esc(caption) or "Karte"}"></iframe>{cap}</figure>')
 
-    def chart(self, fig, *, height_mm: float = 80, caption: str = "") -> str:
+    def chart(self, fig, *, height_mm: float = 80, caption: str = "", width_mm: float = 180) -> str:
         """A plotly chart drawn by plotly.js in the page (vector in the PDF)."""
         self.uses_plotly = True
         self._count += 1
         px = round(height_mm / 25.4 * 96)
-        fig = fig.update_layout(width=round(180 / 25.4 * 96), height=px)
+        fig = fig.update_layout(width=round(width_mm / 25.4 * 96), height=px)
         div = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart_{self._count}",
                           config={"staticPlot": True, "displayModeBar": False})
         cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-        return f'<figure class="chart">{div}{cap}</figure>'
+        width = f' style="width:{width_mm}mm"' if width_mm != 180 else ""
+        return f'<figure class="chart"{width}>{div}{cap}</figure>'
 
     def html(self) -> str:
         footer = '"' + self.title.replace("\\", "").replace('"', "'") + '"'
