@@ -22,7 +22,8 @@ from sozialraum.export import deck_layout as L
 Progress = Callable[[float, str], None]
 SITE_ROWS, CASE_ROWS = 6, 10
 CONFIDENTIALITY = ("Geheimhaltung: Es wird nur mit veröffentlichten Fallzahlen gerechnet (keine 1 und keine 2, auch "
-                   "nicht errechenbar); Personenzahlen sind Modellschätzungen, auf Zehner gerundet, wie im PDF-Bericht.")
+                   "nicht errechenbar); Personenzahlen sind Modellschätzungen, auf Zehner gerundet, wie im "
+                   "PDF-Bericht.")
 CASELOAD_METHOD = ("Fallzahlen: Personen der Zielgruppe, die ihren nächsten gewählten Standort in der Zeit erreichen, "
                    "mal dem Anteil, der ihn im Jahr nutzt (Jobcenter: alle, Außenstellen: Einstellung "
                    "„Inanspruchnahme“); Beratungsstunden = Fälle × Beratungen je Person und Jahr ÷ Arbeitswochen ÷ "

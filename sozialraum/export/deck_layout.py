@@ -83,7 +83,7 @@ def table(slide, frame: pd.DataFrame, left: float, top: float, width: float, *, 
     """A real PowerPoint table of ``frame``'s text cells (header row first); ``weights``: relative column widths;
     ``numeric``: right-aligned columns. Returns the graphic frame."""
     from pptx.enum.text import PP_ALIGN
-    from pptx.util import Inches, Pt
+    from pptx.util import Inches
 
     n_rows, n_cols = len(frame) + 1, len(frame.columns)
     shape = slide.shapes.add_table(n_rows, n_cols, Inches(left), Inches(top), Inches(width),

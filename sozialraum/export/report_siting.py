@@ -179,38 +179,25 @@ def siting_section(ctx: ReportContext, doc: Document, scenario: str | None) -> d
 
 
 def _fairness_and_caseload(plan, target: str) -> str:
-    """Reach per MSS status class (with the concentration index) and the expected caseload per site."""
+    """Reach per MSS status class (with the concentration index) and the expected caseload per site, with the
+    capacity check (the tables of ``sozialraum.views.scenario``, as in the council pack and the deck)."""
+    from sozialraum.export.report_council import CASE_NUMERIC, CASELOAD_TEXT, FAIR_NUMERIC
+    from sozialraum.views.scenario import caseload_frames, fairness_table
+
     html = ""
-    fair = getattr(plan, "fairness", None)
-    if fair is not None and len(fair):
+    fair = fairness_table(plan)
+    if len(fair):
         ci = plan.summary.get("concentration_index")
-        frame = pd.DataFrame({
-            "Statusklasse": fair["status_class"],
-            "Zielgruppe (≈)": [cell(v, None, 0) for v in fair["target"]],
-            "in Reichweite (≈)": [cell(v, None, 0) for v in fair["within_reach"]],
-            "Anteil": [cell(100 * v, None, 1) + " %" if pd.notna(v) else "–" for v in fair["share"]],
-        })
         html += ("<h3>Reichweite nach Statusklasse</h3><p>Anteil der Zielgruppe in Reichweite je "
                  "Statusklasse des Sozialindex (Stichtag "
                  f"{esc(format_period(plan.summary.get('need_period')))}). Konzentrationsindex der Reichweite über "
                  f"der Bedarfsrangfolge: {esc('–' if ci is None else cell(ci, None, 2))} (+1: nur die Menschen in den "
                  "bedürftigsten Gebieten erreicht, 0: unabhängig vom Bedarf, −1: nur die in den am wenigsten "
-                 "bedürftigen).</p>"
-                 + table(frame, numeric=("Zielgruppe (≈)", "in Reichweite (≈)", "Anteil"), small=True))
-    load = getattr(plan, "caseload", None)
-    if load is not None and len(load):
-        mine = load[load["group"] == plan.parameters.get("target_indicator")]
-        frame = pd.DataFrame({
-            "Standort": mine["name"],
-            "Erwartete Fälle (≈)": [cell(v, None, 0) for v in mine["people"]],
-            "Beratungsstunden je Woche": [cell(v, None, 1) for v in mine["staff_hours_week"]],
-            "Kapazität (Personen je Jahr)": [cell(v, None, 0) for v in mine["capacity"]],
-            "Auslastung": [cell(100 * v, None, 0) + " %" if pd.notna(v) else "–" for v in mine["utilisation"]],
-        })
-        html += ("<h3>Erwartete Fallzahlen je Standort</h3><p>Personen der Zielgruppe "
-                 f"({esc(target)}), die ihren nächsten gewählten Standort in der Zeit erreichen, und die "
-                 "Beratungsstunden je Woche, die daraus folgen (Einstellungen „Kapazität“); Grundlage für Personal- "
-                 "und Kostenplanung nach Zielgruppen. Modellschätzungen, auf Zehner gerundet.</p>"
-                 + table(frame, numeric=("Erwartete Fälle (≈)", "Beratungsstunden je Woche",
-                                         "Kapazität (Personen je Jahr)", "Auslastung"), small=True))
+                 "bedürftigen).</p>" + table(fair, numeric=FAIR_NUMERIC, small=True))
+    load, over = caseload_frames(plan)
+    if len(load):
+        warn = (f"<p class='note'><b>{len(over)} von {len(load)} Standorten liegen über ihrer Kapazität: "
+                f"{esc(', '.join(over))}.</b></p>" if over else "")
+        html += (f"<h3>Erwartete Fallzahlen je Standort ({esc(target)})</h3><p>{esc(CASELOAD_TEXT)}</p>{warn}"
+                 + table(load.drop(columns="weitere Zielgruppen (≈ Fälle)"), numeric=CASE_NUMERIC, small=True))
     return f"<section><h2>Bedarf, Reichweite und Fallzahlen</h2>{html}</section>" if html else ""

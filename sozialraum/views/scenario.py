@@ -158,7 +158,8 @@ def caseload_frames(plan, con=None) -> tuple[pd.DataFrame, tuple[str, ...]]:
     if load is None or load.empty:
         return pd.DataFrame(), ()
     goal = plan.parameters.get("target_indicator")
-    cases = "cases" if "cases" in load.columns else "people"  # plans saved before the uptake share: all in reach
+    # people = expected cases; in_reach = people assigned (plans saved before the uptake share: the same)
+    reach = "in_reach" if "in_reach" in load.columns else "people"
     mine = load[load["group"] == goal]
     others = load[load["group"] != goal]
     labels = {g: (target_label(con, g) if con is not None else str(g)) for g in dict.fromkeys(others["group"])}
@@ -171,14 +172,14 @@ def caseload_frames(plan, con=None) -> tuple[pd.DataFrame, tuple[str, ...]]:
         more = others[others["id"] == r.id]
         rows.append({
             "Standort": str(r.name),
-            "In Reichweite (≈ Personen)": people(r.people),
-            "Erwartete Fälle je Jahr (≈)": people(getattr(r, cases)),
+            "In Reichweite (≈ Personen)": people(getattr(r, reach)),
+            "Erwartete Fälle je Jahr (≈)": people(r.people),
             "Beratungsstunden je Woche": format_number(r.staff_hours_week, 1, missing="–"),
             "Kapazität (Fälle je Jahr)": people(r.capacity),
             "Auslastung": pct(use, 0),
             "Bewertung": ("über Kapazität" if is_over else "im Rahmen") if pd.notna(use) else "–",
             "weitere Zielgruppen (≈ Fälle)": "; ".join(f"{labels[g]}: {people(v)}" for g, v in
-                                                      zip(more["group"], more[cases])),
+                                                      zip(more["group"], more["people"])),
         })
     return pd.DataFrame(rows), tuple(over)
 
