@@ -115,9 +115,10 @@ else:
 
     ids = list(saved)
     p1, p2 = st.columns(2)
-    pack_a = p1.selectbox(tr("Szenario A (vorher)", "Scenario A (before)"), ids, format_func=saved.get,
+    # newest first: by default the older one is A (before), the newest B (after)
+    pack_a = p1.selectbox(tr("Szenario A (vorher)", "Scenario A (before)"), ids, index=1, format_func=saved.get,
                           key="pack_a")
-    pack_b = p2.selectbox(tr("Szenario B (nachher)", "Scenario B (after)"), ids, index=1, format_func=saved.get,
+    pack_b = p2.selectbox(tr("Szenario B (nachher)", "Scenario B (after)"), ids, format_func=saved.get,
                           key="pack_b")
     if pack_a == pack_b:
         st.warning(tr("Bitte zwei verschiedene Szenarien wählen.", "Please choose two different scenarios."))
