@@ -62,7 +62,7 @@ def test_scenario_view_on_the_grid(grid):
     # the caseload: one row per site, planning group and the further group, the capacity check
     assert list(a.caseload_table["Standort"]) == ["Jobcenter Süd", "Bibliothek Nordost"]
     assert set(a.caseload_table["Bewertung"]) == {"im Rahmen"}  # default capacities: room enough on the grid
-    assert a.caseload_table["weitere Zielgruppen (≈ Fälle)"].str.startswith("Einwohner").all()
+    assert a.caseload_table["weitere Gruppen (≈ Fälle)"].str.startswith("Einwohner").all()
 
 
 def test_comparison_of_two_scenarios(grid):
@@ -227,7 +227,7 @@ def test_deck_and_pdf_show_the_same_rounded_figures(demo_pack):
     assert deck.slides == len(prs.slides) >= 12 and deck.titles[0].startswith("Standortplanung Musterstadt")
     text = " ".join(subprocess.run(["pdftotext", "-layout", str(pdf.path), "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
-    people_cols = ("Erreicht (≈)", "Zuwachs (≈)", "In Reichweite (≈ Personen)", "Erwartete Fälle je Jahr (≈)",
+    people_cols = ("Erreicht (≈)", "Zuwachs (≈)", "in Reichweite (≈)", "Fälle je Jahr (≈)",
                    "Zielgruppe (≈)", "in Reichweite (≈)")
     seen = 0
     for slide in prs.slides:
@@ -264,3 +264,56 @@ def test_libreoffice_renders_every_slide(demo_pack, tmp_path):
         assert img.size[0] > img.size[1]  # 16:9
         dark = sum(1 for p in img.getdata() if p < 200)
         assert dark > 0.005 * img.size[0] * img.size[1], png.name  # text, tables or images were drawn
+
+
+# --------------------------------------------------------------------------------------- command line
+
+
+@pytest.fixture
+def grid_file(tmp_path):
+    from sozialraum.siting import scenarios
+    from sozialraum.siting.plan import plan_sites
+    from sozialraum.store import connect
+
+    from test_app_pages_store import build_grid_store
+
+    path = build_grid_store(tmp_path / "grid.duckdb")
+    con = connect(path)
+    for k in (1, 2):
+        plan = plan_sites(con, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=k,
+                          settings=SETTINGS)
+        scenarios.save(con, f"{k} neue", plan)
+    con.close()
+    return path
+
+
+def test_cli_refuses_a_pack_without_two_scenarios(grid_file, tmp_path, capsys):
+    from sozialraum.cli import main
+
+    assert main(["report", "--db", str(grid_file)]) == 1
+    assert "--out DATEI.pdf" in capsys.readouterr().err
+    assert main(["report", "--db", str(grid_file), "--pptx", str(tmp_path / "r.pptx")]) == 1
+    assert "--compare A --compare B" in capsys.readouterr().err
+    assert main(["report", "--db", str(grid_file), "--pptx", str(tmp_path / "r.pptx"), "--compare", "1 neue"]) == 1
+    assert "genau zweimal" in capsys.readouterr().err
+    assert not (tmp_path / "r.pptx").exists()
+
+
+@pytest.mark.skipif(not HAVE_CHROMIUM, reason="Chromium draws the deck's map and chart images")
+def test_cli_writes_the_deck(grid_file, tmp_path, capsys):
+    from pptx import Presentation
+
+    from sozialraum.cli import main
+
+    out = tmp_path / "rat.pptx"
+    code = main(["report", "--db", str(grid_file), "--compare", "1 neue", "--compare", "2 neue", "--pptx", str(out)])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert "PowerPoint geschrieben" in printed.out and "(12 Folien" in printed.out
+    prs = Presentation(str(out))
+    assert len(prs.slides) == 12 and prs.slides[2].shapes.title.text == "Karte A: 1 neue"
+    pictures = [sh for sh in prs.slides[2].shapes if sh.shape_type == 13]  # the map image
+    assert len(pictures) == 1 and pictures[0].image.content_type == "image/png"
+    assert main(["report", "--db", str(grid_file), "--compare", "1 neue", "--compare", "fehlt",
+                 "--pptx", str(tmp_path / "x.pptx")]) == 2
+    assert "gibt es nicht" in capsys.readouterr().err

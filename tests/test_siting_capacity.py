@@ -184,7 +184,7 @@ def test_plan_with_uptake_on_the_grid(store):
     table, over = caseload_frames(mclp)
     row = table.set_index("Standort").loc["Bibliothek Nordost"]
     assert over == ("Jobcenter Süd", "Bibliothek Nordost") and row["Bewertung"] == "über Kapazität"
-    assert (row["In Reichweite (≈ Personen)"], row["Erwartete Fälle je Jahr (≈)"], row["Auslastung"]) == \
+    assert (row["in Reichweite (≈)"], row["Fälle je Jahr (≈)"], row["Auslastung"]) == \
         ("80", "40", "400 %")
     assert table.set_index("Standort").loc["Jobcenter Süd", "Auslastung"] == "200 %"
     roomy, _ = caseload_frames(plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10,

@@ -98,7 +98,6 @@ def report(out, db, scenario, compare, pptx, areas, level, period, basemap, no_s
       sozialraum report --compare "3 Sprechstunden" --compare "5 Sprechstunden" --out ratsvorlage.pdf
       sozialraum report --compare "3 Sprechstunden" --compare "5 Sprechstunden" --pptx ratsvorlage.pptx
     """
-    from sozialraum.errors import InputError
     from sozialraum.export.browser import ChromiumMissing
     from sozialraum.export.report import build_report
 
@@ -131,8 +130,6 @@ def report(out, db, scenario, compare, pptx, areas, level, period, basemap, no_s
             click.echo(f"PowerPoint geschrieben: {deck.path} ({deck.slides} Folien, {_size(deck.size_bytes)}, "
                        f"{seconds} s)")
     except ChromiumMissing as exc:
-        raise GermanError(str(exc)) from None
-    except InputError as exc:
         raise GermanError(str(exc)) from None
     finally:
         con.close()

@@ -179,10 +179,10 @@ def _caseload_slides(prs, letter: str, v) -> None:
     if not len(v.caseload_table):
         return
     parts = L.chunks(v.caseload_table, CASE_ROWS)
-    weights = {"Standort": 2.6, "weitere Zielgruppen (≈ Fälle)": 3.6, "Bewertung": 1.2,
-               "Beratungsstunden je Woche": 1.4}
-    numeric = ("In Reichweite (≈ Personen)", "Erwartete Fälle je Jahr (≈)", "Beratungsstunden je Woche",
-               "Kapazität (Fälle je Jahr)", "Auslastung")
+    from sozialraum.views.scenario import C_MORE, CASE_NUMERIC
+
+    weights = {"Standort": 2.6, C_MORE: 3.4, "Bewertung": 1.2}
+    numeric = CASE_NUMERIC
     for n, part in enumerate(parts, start=1):
         more = f" ({n}/{len(parts)})" if len(parts) > 1 else ""
         s = L.titled_slide(prs, f"Fallzahlen und Personalbedarf {letter}: {v.name}{more}")

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from sozialraum.export.document import Document, esc, table
 from sozialraum.export.report_context import ReportContext
+from sozialraum.views.scenario import C_MORE, CASE_NUMERIC
 
 SITE_WIDTHS = {"Nr.": "8mm", "Standort": "34mm", "Stabilität": "16mm", "Versorgte Gebiete (≈ Personen)": "50mm"}
 SITE_NUMERIC = ("Erreicht (≈)", "Zuwachs (≈)")
-CASE_NUMERIC = ("In Reichweite (≈ Personen)", "Erwartete Fälle je Jahr (≈)", "Beratungsstunden je Woche",
-                "Kapazität (Fälle je Jahr)", "Auslastung")
 FAIR_NUMERIC = ("Zielgruppe (≈)", "in Reichweite (≈)", "Anteil in Reichweite")
-CASELOAD_TEXT = ("Erwartete Fälle: Personen der Zielgruppe, die ihren nächsten gewählten Standort in der Zeit "
+CASELOAD_TEXT = ("Fälle je Jahr: Personen der Zielgruppe, die ihren nächsten gewählten Standort in der Zeit "
                  "erreichen, mal dem Anteil, der ihn im Jahr nutzt (Jobcenter-Standorte: alle; Außenstellen: "
                  "Einstellung „Inanspruchnahme einer Außenstelle“). Beratungsstunden je Woche und Kapazität folgen "
                  "aus den Einstellungen „Kapazität“. „über Kapazität“: mehr erwartete Fälle, als die Sprechstunden "
@@ -50,7 +49,7 @@ def scenario_pages(view, letter: str, doc: Document) -> None:
     if len(view.caseload_table):
         html += (f"<h3>Erwartete Fallzahlen und Personalbedarf ({esc(view.target)})</h3><p>{esc(CASELOAD_TEXT)}</p>"
                  + notes + table(view.caseload_table, numeric=CASE_NUMERIC, small=True,
-                                 widths={"Standort": "32mm", "weitere Zielgruppen (≈ Fälle)": "42mm"}))
+                                 widths={"Standort": "36mm", C_MORE: "46mm"}))
     if len(view.fairness_table):
         ci = view.facts.get("Konzentrationsindex", "–")
         html += ("<h3>Reichweite nach Statusklasse des Sozialindex</h3><p>Anteil der Zielgruppe in Reichweite je "

@@ -181,8 +181,8 @@ def siting_section(ctx: ReportContext, doc: Document, scenario: str | None) -> d
 def _fairness_and_caseload(plan, target: str) -> str:
     """Reach per MSS status class (with the concentration index) and the expected caseload per site, with the
     capacity check (the tables of ``sozialraum.views.scenario``, as in the council pack and the deck)."""
-    from sozialraum.export.report_council import CASE_NUMERIC, CASELOAD_TEXT, FAIR_NUMERIC
-    from sozialraum.views.scenario import caseload_frames, fairness_table
+    from sozialraum.export.report_council import CASELOAD_TEXT, FAIR_NUMERIC
+    from sozialraum.views.scenario import C_MORE, CASE_NUMERIC, caseload_frames, fairness_table
 
     html = ""
     fair = fairness_table(plan)
@@ -199,5 +199,5 @@ def _fairness_and_caseload(plan, target: str) -> str:
         warn = (f"<p class='note'><b>{len(over)} von {len(load)} Standorten liegen über ihrer Kapazität: "
                 f"{esc(', '.join(over))}.</b></p>" if over else "")
         html += (f"<h3>Erwartete Fallzahlen je Standort ({esc(target)})</h3><p>{esc(CASELOAD_TEXT)}</p>{warn}"
-                 + table(load.drop(columns="weitere Zielgruppen (≈ Fälle)"), numeric=CASE_NUMERIC, small=True))
+                 + table(load.drop(columns=C_MORE), numeric=CASE_NUMERIC, small=True))
     return f"<section><h2>Bedarf, Reichweite und Fallzahlen</h2>{html}</section>" if html else ""

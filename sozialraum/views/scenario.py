@@ -25,6 +25,10 @@ OSM_ATTRIBUTION = "© OpenStreetMap-Mitwirkende (© OpenStreetMap contributors),
 NETWORK_MODELS = ("NetworkModel", "TransitModel")
 SITE_COLUMNS = ["Nr.", "Standort", "Stabilität", "Erreicht (≈)", "Zuwachs (≈)", "Versorgte Gebiete (≈ Personen)",
                 "Partnerangebote in Reichweite"]
+# the caseload table's columns (short: the PDF prints them on A4, the deck on one slide)
+C_REACH, C_CASES, C_HOURS, C_CAP, C_MORE = ("in Reichweite (≈)", "Fälle je Jahr (≈)", "Beratungsstd. je Woche",
+                                            "Kapazität (Fälle je Jahr)", "weitere Gruppen (≈ Fälle)")
+CASE_NUMERIC = (C_REACH, C_CASES, C_HOURS, C_CAP, "Auslastung")
 STABILITY_NOTE = ("Stabilität: in wie vielen Varianten der Standort wieder gewählt wird („stabil“ in allen, "
                   "„meist“ in mindestens der Hälfte, „unsicher“ in weniger; „fest“ = bestehender Standort).")
 
@@ -162,7 +166,7 @@ def caseload_frames(plan, con=None) -> tuple[pd.DataFrame, tuple[str, ...]]:
     reach = "in_reach" if "in_reach" in load.columns else "people"
     mine = load[load["group"] == goal]
     others = load[load["group"] != goal]
-    labels = {g: (target_label(con, g) if con is not None else str(g)) for g in dict.fromkeys(others["group"])}
+    labels = {g: _short(target_label(con, g) if con is not None else str(g)) for g in dict.fromkeys(others["group"])}
     rows, over = [], []
     for r in mine.itertuples(index=False):
         use = getattr(r, "utilisation")
@@ -172,16 +176,24 @@ def caseload_frames(plan, con=None) -> tuple[pd.DataFrame, tuple[str, ...]]:
         more = others[others["id"] == r.id]
         rows.append({
             "Standort": str(r.name),
-            "In Reichweite (≈ Personen)": people(getattr(r, reach)),
-            "Erwartete Fälle je Jahr (≈)": people(r.people),
-            "Beratungsstunden je Woche": format_number(r.staff_hours_week, 1, missing="–"),
-            "Kapazität (Fälle je Jahr)": people(r.capacity),
+            C_REACH: people(getattr(r, reach)),
+            C_CASES: people(r.people),
+            C_HOURS: format_number(r.staff_hours_week, 1, missing="–"),
+            C_CAP: people(r.capacity),
             "Auslastung": pct(use, 0),
             "Bewertung": ("über Kapazität" if is_over else "im Rahmen") if pd.notna(use) else "–",
-            "weitere Zielgruppen (≈ Fälle)": "; ".join(f"{labels[g]}: {people(v)}" for g, v in
+            C_MORE: "; ".join(f"{labels[g]}: {people(v)}" for g, v in
                                                       zip(more["group"], more["people"])),
         })
     return pd.DataFrame(rows), tuple(over)
+
+
+def _short(label: str) -> str:
+    """A group's abbreviation where its label ends with one, e.g. "Erwerbsfähige Leistungsberechtigte (ELB)" → ELB."""
+    import re
+
+    hit = re.search(r"\(([A-ZÄÖÜ][A-ZÄÖÜ0-9-]{1,5})\)$", label.strip())
+    return hit.group(1) if hit else label
 
 
 def fairness_table(plan) -> pd.DataFrame:
