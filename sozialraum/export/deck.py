@@ -186,8 +186,11 @@ def _caseload_slides(prs, letter: str, v) -> None:
     for n, part in enumerate(parts, start=1):
         more = f" ({n}/{len(parts)})" if len(parts) > 1 else ""
         s = L.titled_slide(prs, f"Fallzahlen und Personalbedarf {letter}: {v.name}{more}")
-        L.table(s, part, L.MARGIN_IN, L.BODY_TOP_IN, 12.4, weights=[weights.get(c, 1.1) for c in part.columns],
-                size=9, numeric=numeric, row_height=0.3)
+        shape = L.table(s, part, L.MARGIN_IN, L.BODY_TOP_IN, 12.4,
+                        weights=[weights.get(c, 1.1) for c in part.columns], size=9, numeric=numeric, row_height=0.3)
+        cols = list(part.columns)
+        L.mark_rows(shape.table, [i + 1 for i, v in enumerate(part["Bewertung"]) if v == "über Kapazität"],
+                    cols.index("Bewertung"), cols.index("Auslastung"))
         foot = [f"Zielgruppe: {v.target}. " + CASELOAD_METHOD] + list(v.notes)
         L.text_box(s, foot, L.MARGIN_IN, 6.05, 12.4, 1.3, size=9)
 

@@ -117,6 +117,17 @@ def _cell(cell, text: str, size: float, *, bold: bool = False, align=None) -> No
             run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
 
 
+def mark_rows(tbl, rows, *columns) -> None:
+    """Bold orange text in the given cells of ``rows`` (e.g. a site over its capacity)."""
+    for i in rows:
+        for j in columns:
+            if j is False or j is None:
+                continue
+            for para in tbl.cell(i, j).text_frame.paragraphs:
+                for run in para.runs:
+                    run.font.bold, run.font.color.rgb = True, _rgb(ORANGE)
+
+
 def chunks(frame: pd.DataFrame, size: int) -> list[pd.DataFrame]:
     """``frame`` in pieces of at most ``size`` rows (at least one piece, even when empty)."""
     if len(frame) <= size:

@@ -43,6 +43,7 @@ iframe.map { width: 180mm; border: 0.3mm solid #bbb; display: block; }
 table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 1mm 0 3mm; }
 table.small { font-size: 7pt; line-height: 1.25; }
 table.small td { padding: 0.6mm 1.2mm; }
+table.small th.num { white-space: normal; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
 th { text-align: left; background: #e8eef4; border-bottom: 0.4mm solid #123c63; padding: 1mm 1.5mm;

@@ -196,7 +196,8 @@ def _fairness_and_caseload(plan, target: str) -> str:
                  "bedürftigen).</p>" + table(fair, numeric=FAIR_NUMERIC, small=True))
     load, over = caseload_frames(plan)
     if len(load):
-        warn = (f"<p class='note'><b>{len(over)} von {len(load)} Standorten liegen über ihrer Kapazität: "
+        verb = "liegt" if len(over) == 1 else "liegen"
+        warn = (f"<p class='note'><b>{len(over)} von {len(load)} Standorten {verb} über ihrer Kapazität: "
                 f"{esc(', '.join(over))}.</b></p>" if over else "")
         html += (f"<h3>Erwartete Fallzahlen je Standort ({esc(target)})</h3><p>{esc(CASELOAD_TEXT)}</p>{warn}"
                  + table(load.drop(columns=C_MORE), numeric=CASE_NUMERIC, small=True))

@@ -270,7 +270,8 @@ def scenario_view(con, plan, *, name: str, scenario_id: str | None = None, stabi
         method += f" Straßennetz: {OSM_ATTRIBUTION}."
     notes = []
     if over:
-        notes.append(f"{len(over)} von {len(caseload)} Standorten liegen über ihrer Kapazität: {', '.join(over)}.")
+        notes.append(f"{len(over)} von {len(caseload)} Standorten {'liegt' if len(over) == 1 else 'liegen'} über "
+                     f"ihrer Kapazität: {', '.join(over)}.")
     return ScenarioView(name=name, scenario_id=scenario_id, plan=plan, target=target,
                         facts=_facts(plan, target, travel, over), areas=areas, sites=sites, service=service,
                         site_table=_site_table(plan, sites, marks), caseload_table=caseload, over_capacity=over,
