@@ -13,22 +13,11 @@ from sozialraum.errors import InputError
 from sozialraum.export.document import Document, esc, table
 from sozialraum.export.report_context import ReportContext, cell
 from sozialraum.formatting import format_period
+from sozialraum.views.scenario import find_scenario  # noqa: F401  (one implementation, kept importable here)
 
 DEFAULT_K = 3
 DEFAULT_MODEL = "mclp"
 DEFAULT_TARGET = "rlb"
-
-
-def find_scenario(con, scenario: str):
-    """(scenario_id, name) of a saved scenario given by id or name (the newest of that name)."""
-    from sozialraum.siting.scenarios import list_scenarios
-
-    saved = list_scenarios(con)
-    hit = saved[(saved["scenario_id"] == scenario) | (saved["name"] == scenario)]
-    if hit.empty:
-        names = ", ".join(f"„{n}“" for n in saved["name"]) or "keine"
-        raise InputError(f"Szenario {scenario!r} gibt es nicht. Gespeichert: {names}.")
-    return hit["scenario_id"].iloc[0], hit["name"].iloc[0]
 
 
 def resolve_plan(ctx: ReportContext, scenario: str | None):
@@ -98,26 +87,8 @@ def explanation_frame(plan, sites: pd.DataFrame, marks: pd.DataFrame | None = No
     return out
 
 
-def _stability(ctx, plan):
-    """Stability marks for the report (budget ± 5 min, earlier periods); none for the p-median (each variant
-    would take up to the solver's time limit) or when the variants cannot be computed."""
-    if plan.parameters.get("model") == "pmedian":
-        return None, ()
-    from sozialraum.siting.robust import stability_for_store
-
-    try:
-        marks, chosen = stability_for_store(ctx.con, plan)
-    except Exception:  # noqa: BLE001 - the stability check must not sink the report
-        return None, ()
-    return (marks if chosen else None), tuple(chosen)
-
-
 def siting_section(ctx: ReportContext, doc: Document, scenario: str | None) -> dict:
     """Add the section; return {'name', 'text' (for the methods page), 'notes'}."""
-    from sozialraum.charts.siting import k_curve_chart
-    from sozialraum.indicators.registry import INDICATORS
-    from sozialraum.maps.siting import siting_map
-    from sozialraum.store import read
 
     try:
         plan, title, notes = resolve_plan(ctx, scenario)
@@ -131,51 +102,27 @@ def siting_section(ctx: ReportContext, doc: Document, scenario: str | None) -> d
         note = f"Die Standortplanung ließ sich nicht berechnen: {exc}"
         doc.add(f"<section><h2>Standortplanung</h2><p class='note'>{esc(note)}</p></section>")
         return {"notes": (note,)}
-    p, s = plan.parameters, plan.summary
-    level = p.get("level") or ctx.level
-    areas_web = ctx.areas_web if level == ctx.level else read.areas(ctx.con, level, web=True)
-    sites, service = map_frames(plan)
-    target = INDICATORS[p["target_indicator"]].label_de if p.get("target_indicator") in INDICATORS else \
-        str(p.get("target_indicator"))
-    budget = cell(p.get("budget_min"), None, 0)
-    m = siting_map(areas_web, sites, service, radius_m=None, basemap=ctx.basemap,
-                   attribution="Fiktive Demodaten" if ctx.fictional else "")
-    share0, share1 = s.get("covered_share_fixed_only"), s.get("covered_share")
-    text = (f"Modell: {s.get('model_label', p.get('model'))}. Zielgruppe: {target} "
-            f"(Stichtag {format_period(p.get('period') or ctx.period)}), erreichbar innerhalb von {budget} Minuten "
-            f"Fußweg. {s.get('n_fixed', 0)} bestehende Jobcenter-Standorte sind fest gesetzt, "
-            f"{s.get('n_new', 0)} neue Standorte wurden unter {s.get('n_candidates', 0)} möglichen Orten gewählt.")
-    result = ""
-    if share0 is not None and share1 is not None:
-        result = (f"Die bestehenden Standorte erreichen {cell(100 * share0, None, 1)} % der Zielgruppe; mit den neuen "
-                  f"Standorten sind es {cell(100 * share1, None, 1)} % (≈ {cell(s.get('covered'), None, 0)} von "
-                  f"≈ {cell(s.get('total'), None, 0)} Personen).")
-    curve = plan.k_curve
-    chart = k_curve_chart(curve, chosen_k=int(s.get("n_new", 0)) or None,
-                          baseline=share0 if share0 is not None else None)
-    doc.add(f"<section><h2>Standortplanung: {esc(title)}</h2><p>{esc(text)} {esc(result)}</p>"
-            + doc.map(m, height_mm=150, caption="Karte: Standorte (Nummer = Reihenfolge der Auswahl, JC = bestehendes "
-                                               "Jobcenter) und die Gebiete, die sie versorgen")
+    from sozialraum.export.report_council import SITE_NUMERIC, SITE_WIDTHS, view_stability_text
+    from sozialraum.views.scenario import draw_map, k_curve_figure, scenario_view
+
+    view = scenario_view(ctx.con, plan, name=title)  # the same composition as the app, the pack and the deck
+    doc.add(f"<section><h2>Standortplanung: {esc(title)}</h2><p>{esc(view.summary_text)}</p>"
+            + doc.map(draw_map(view, basemap=ctx.basemap, fictional=ctx.fictional), height_mm=150,
+                      caption="Karte: Standorte (Nummer = Reihenfolge der Auswahl, JC = bestehendes Jobcenter) und "
+                              "die Gebiete, die sie versorgen")
             + "<h3>Nutzen jedes weiteren Standorts (k-Kurve)</h3>"
-            + doc.chart(chart, height_mm=62, caption="Anteil der Zielgruppe in Reichweite bei k neuen Standorten")
+            + doc.chart(k_curve_figure(view), height_mm=62,
+                        caption="Anteil der Zielgruppe in Reichweite bei k neuen Standorten")
             + "</section>")
-    marks, variants = _stability(ctx, plan)
-    stab_text = ("" if marks is None else
-                 " Stabilität: in wie vielen Varianten der Standort wieder gewählt wird („stabil“ in allen, „meist“ "
-                 "in mindestens der Hälfte, „unsicher“ in weniger); Varianten: " + ", ".join(variants) + ".")
+    stab_text = "" if view.stability is None else " " + view_stability_text(view)
     doc.add("<section><h2>Standorte im Einzelnen</h2><p>Je Standort: wie viele Menschen der Zielgruppe er "
             "erreicht, was er zu den vorher gewählten hinzufügt, welche Gebiete er versorgt und welche "
             "Partnerangebote (§ 16a SGB II u. a.) in Reichweite liegen. Personenzahlen sind Modellschätzungen, "
             f"auf Zehner gerundet.{esc(stab_text)}</p>"
-            + table(explanation_frame(plan, sites, marks), numeric=("Erreicht (≈)", "Zuwachs (≈)"),
-                    widths={"Nr.": "8mm", "Standort": "34mm", "Versorgte Gebiete (≈ Personen)": "50mm"}, small=True)
+            + table(view.site_table, numeric=SITE_NUMERIC, widths=SITE_WIDTHS, small=True)
             + "</section>")
-    doc.add(_fairness_and_caseload(plan, target))
-    method = (f"{s.get('model_label', p.get('model'))}; Zielgruppe {target}; Zeitbudget {budget} Minuten; "
-              f"Nachfrage als Rasterpunkte in den Gebieten, gewichtet mit der Zielgruppe; Optimierung mit HiGHS "
-              f"(Status: {s.get('status', '–')}). Die k-Kurve zeigt für k = 1 bis {int(curve['k'].max())} neue "
-              "Standorte den erreichbaren Anteil (jeweils neu optimiert).")
-    return {"name": title, "text": method, "notes": notes}
+    doc.add(_fairness_and_caseload(plan, view.target))
+    return {"name": title, "text": view.method_text, "notes": tuple(notes) + view.notes}
 
 
 def _fairness_and_caseload(plan, target: str) -> str:
