@@ -317,3 +317,45 @@ def test_cli_writes_the_deck(grid_file, tmp_path, capsys):
     assert main(["report", "--db", str(grid_file), "--compare", "1 neue", "--compare", "fehlt",
                  "--pptx", str(tmp_path / "x.pptx")]) == 2
     assert "gibt es nicht" in capsys.readouterr().err
+
+
+def test_twin_stores_give_the_same_deck_and_pack_tables():
+    """Two stores that publish the same values but swap a suppressed 2 and a secondarily suppressed 26
+    (test_confidentiality_siting) give cell for cell the same deck and the same council-pack tables."""
+    import io
+
+    from pptx import Presentation
+    from test_confidentiality_siting import ROW0, SWAPPED, _grid_store
+
+    from sozialraum.export.deck import deck
+    from sozialraum.siting import scenarios
+    from sozialraum.siting.plan import plan_sites
+    from sozialraum.store import read
+    from sozialraum.views.scenario import saved_view
+    from sozialraum.views.scenario_compare import area_differences, compare
+
+    def pack(row0):
+        con = _grid_store(row0)
+        for k in (1, 2):
+            plan = plan_sites(con, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=k,
+                              settings=SETTINGS, caseload_groups=["ew_gesamt"])
+            scenarios.save(con, f"{k} neue", plan, scenario_id=f"s{k}")
+        a, b = saved_view(con, "s1"), saved_view(con, "s2")
+        buf = io.BytesIO()
+        deck(a, b, {(k, i): PNG for k in ("map", "curve") for i in (0, 1)}, city="Gitterstadt", fictional=True,
+             sources=read.sources(con)).save(buf)
+        cells = [_cells(t) for s in Presentation(io.BytesIO(buf.getvalue())).slides for t in _tables(s)]
+        tables = [compare(a, b), area_differences(a, b), a.caseload_table, b.site_table, b.fairness_table]
+        con.close()
+        return cells, tables
+
+    cells_a, tables_a = pack(ROW0)
+    cells_b, tables_b = pack(SWAPPED)
+    assert cells_a == cells_b and len(cells_a) >= 8
+    for x, y in zip(tables_a, tables_b):
+        assert x.equals(y)
+    # every figure of people (columns marked ≈) is rounded to tens: never a 1 or a 2
+    cells = [row[j] for t in cells_a for j, head in enumerate(t[0]) if "(≈" in head for row in t[1:]]
+    people = [n for c in cells for n in (re.findall(r"(?:≈ |: )(\d[\d.]*)", c) if re.search(r"\D", c) else [c])]
+    assert len(people) > 20
+    assert all(re.fullmatch(r"0|\d{1,3}(\.\d{3})*0", v) for v in people), people
