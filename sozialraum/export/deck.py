@@ -20,7 +20,7 @@ from typing import Callable
 from sozialraum.export import deck_layout as L
 
 Progress = Callable[[float, str], None]
-SITE_ROWS, CASE_ROWS = 6, 10
+SITE_ROWS, CASE_ROWS = 7, 10
 CONFIDENTIALITY = ("Geheimhaltung: Es wird nur mit veröffentlichten Fallzahlen gerechnet (keine 1 und keine 2, auch "
                    "nicht errechenbar); Personenzahlen sind Modellschätzungen, auf Zehner gerundet, wie im "
                    "PDF-Bericht.")
