@@ -130,6 +130,7 @@ def _stability(con, plan) -> tuple[pd.DataFrame | None, tuple[str, ...]]:
 
 
 def _site_table(plan, sites: pd.DataFrame, marks: pd.DataFrame | None) -> pd.DataFrame:
+    sites = sites if "type_label" in sites else sites.assign(type_label="")  # plans saved before the type label
     ex = plan.explanation.merge(sites[["id", "label", "order", "type_label"]].rename(columns={"order": "nr"}),
                                 on="id", how="left")
     ex = ex.sort_values(["fixed", "nr"], ascending=[False, True])
