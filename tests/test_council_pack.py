@@ -23,7 +23,7 @@ needs_pdf_tools = pytest.mark.skipif(not (HAVE_CHROMIUM and shutil.which("pdftot
                                      reason="Chromium and poppler-utils are needed")
 needs_soffice = pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftoppm")),
                                    reason="LibreOffice (libreoffice-impress-nogui) and pdftoppm are needed")
-# a 1×1 white PNG stands in for the map and chart images where only the layout is tested
+# a 1×1 white PNG stands in for the map images where only the layout is tested
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4dc0000000049454e44ae426082")
 
@@ -100,7 +100,7 @@ def test_deck_reads_back_with_the_scenario_figures(grid, tmp_path):
     from sozialraum.views.scenario_compare import compare
 
     a, b = _views(grid, stability=True)
-    images = {(kind, i): PNG for kind in ("map", "curve") for i in (0, 1)}
+    images = {("map", i): PNG for i in (0, 1)}
     out = tmp_path / "rat.pptx"
     deck(a, b, images, city="Gitterstadt", fictional=True, sources=read.sources(grid)).save(str(out))
     prs = Presentation(str(out))
@@ -119,6 +119,15 @@ def test_deck_reads_back_with_the_scenario_figures(grid, tmp_path):
     assert _cells(_tables(slides[8])[0])[1:] == b.caseload_table.values.tolist()
     glance = {r[0]: r[1:] for r in _cells(_tables(slides[1])[0])}
     assert glance["Zielgruppe in Reichweite"] == ["67,4 %", "84,9 %", "+17,4 Prozentpunkte"]
+    # the k-curves are editable line charts with the plans' shares (%, one decimal): 20,9 → 67,4 → 84,9 …
+    charts = [sh.chart for sh in slides[4].shapes if sh.has_chart]
+    assert len(charts) == 2
+    for chart, view in zip(charts, (a, b)):
+        plot = chart.plots[0]
+        assert list(plot.categories) == [str(int(k)) for k in view.plan.k_curve["k"]]
+        assert list(plot.series[0].values) == [round(100 * v, 1) for v in view.plan.k_curve["covered_share"]]
+        assert set(plot.series[1].values) == {20.9}  # the Jobcenter alone: 36 of 172
+    assert list(charts[0].plots[0].series[0].values)[:3] == [20.9, 67.4, 84.9]
     # the title slide says the data are fictional; the methods slide names sources and software
     text = "\n".join(sh.text_frame.text for s in slides for sh in s.shapes if sh.has_text_frame)
     assert "Fiktive Demodaten" in text and "Orte (Testdaten)" in "\n".join(
@@ -145,7 +154,7 @@ def test_osm_attribution_when_reach_came_from_a_real_osm_network(grid):
     import io
 
     buf = io.BytesIO()
-    deck(view, b, {(k, i): PNG for k in ("map", "curve") for i in (0, 1)}, city="Gitterstadt", fictional=False,
+    deck(view, b, {("map", i): PNG for i in (0, 1)}, city="Gitterstadt", fictional=False,
          sources=read.sources(grid)).save(buf)
     slides = list(Presentation(io.BytesIO(buf.getvalue())).slides)
     methods = "\n".join(sh.text_frame.text for sh in slides[-1].shapes if sh.has_text_frame)
@@ -342,7 +351,7 @@ def test_twin_stores_give_the_same_deck_and_pack_tables():
             scenarios.save(con, f"{k} neue", plan, scenario_id=f"s{k}")
         a, b = saved_view(con, "s1"), saved_view(con, "s2")
         buf = io.BytesIO()
-        deck(a, b, {(k, i): PNG for k in ("map", "curve") for i in (0, 1)}, city="Gitterstadt", fictional=True,
+        deck(a, b, {("map", i): PNG for i in (0, 1)}, city="Gitterstadt", fictional=True,
              sources=read.sources(con)).save(buf)
         cells = [_cells(t) for s in Presentation(io.BytesIO(buf.getvalue())).slides for t in _tables(s)]
         tables = [compare(a, b), area_differences(a, b), a.caseload_table, b.site_table, b.fairness_table]

@@ -1,7 +1,8 @@
 """The council pack as an editable PowerPoint deck (python-pptx): two saved siting scenarios side by side.
 
 Slides: title; the result at a glance (comparison table); the map of each scenario (the static map image the
-report's PNG export makes, ``images.map_png``); both k-curves; each scenario's site table with the per-site
+report's PNG export makes, ``images.map_png``); both k-curves (native, editable PowerPoint line charts, the
+shares to one decimal as in the report's chart); each scenario's site table with the per-site
 explanation and stability marks; each scenario's expected caseload per site with staff hours and the capacity
 check; reach per MSS status class (fairness) with the concentration index; what differs (sites, areas); methods
 and sources with the required attribution (OpenStreetMap where reach was measured on its network).
@@ -62,7 +63,7 @@ def build_deck(con, out: str | Path, compare, *, basemap: str | None = None, pro
     a, b = views_for(con, compare, stability=stability)
     basemap = basemap or SETTINGS["basemap"].default
     fictional = read.is_fictional(con)
-    say(0.45, "Karten und k-Kurven werden gezeichnet …")
+    say(0.45, "Karten werden gezeichnet …")
     images = _images((a, b), basemap=basemap, fictional=fictional)
     say(0.8, "Folien werden gesetzt …")
     prs = deck(a, b, images, city=city_name(con, a.plan.parameters.get("level")), fictional=fictional,
@@ -78,19 +79,16 @@ def build_deck(con, out: str | Path, compare, *, basemap: str | None = None, pro
 
 
 def _images(views, *, basemap: str, fictional: bool) -> dict:
-    """PNG bytes: ('map', i) and ('curve', i) for each view."""
+    """PNG bytes of each view's map, keyed ('map', i) (the k-curves are native, editable PowerPoint charts)."""
     from sozialraum.export.browser import browser
-    from sozialraum.export.images import figure_png, image_session, map_png
-    from sozialraum.views.scenario import draw_map, k_curve_figure
+    from sozialraum.export.images import map_png
+    from sozialraum.views.scenario import draw_map
 
     out = {}
     with browser() as chrome:
         for i, v in enumerate(views):
             out[("map", i)] = map_png(draw_map(v, basemap=basemap, fictional=fictional), width=1000, height=760,
                                       scale=2, chrome=chrome)
-    with image_session():
-        for i, v in enumerate(views):
-            out[("curve", i)] = figure_png(k_curve_figure(v), 2, width=760, height=420)
     return out
 
 
@@ -119,10 +117,13 @@ def deck(a, b, images: dict, *, city: str, fictional: bool, sources, basemap: st
     for i, (letter, v) in enumerate((("A", a), ("B", b))):
         left = L.MARGIN_IN + i * 6.3
         L.text_box(s, [f"{letter}: {v.name}"], left, 1.15, 6.1, 0.4, size=14, bold_first=True)
-        L.picture(s, images[("curve", i)], left, 1.6, width=6.1)
-    L.text_box(s, ["Anteil der Zielgruppe in Reichweite bei k neuen Standorten (jeweils neu optimiert); Kreis: die "
-                   "gewählte Zahl; gestrichelt: nur die bestehenden Standorte."], L.MARGIN_IN, 5.3, 12.4, 0.8,
-               size=12)
+        summary = v.plan.summary
+        L.k_curve_chart(s, v.plan.k_curve, left, 1.6, 6.1, 3.6, chosen_k=int(summary.get("n_new") or 0) or None,
+                        baseline=summary.get("covered_share_fixed_only"))
+    L.text_box(s, ["Anteil der Zielgruppe in Reichweite bei k neuen Standorten (jeweils neu optimiert); großer Punkt: "
+                   "die gewählte Zahl; grau: nur die bestehenden Standorte. Die Diagramme sind in PowerPoint "
+                   "bearbeitbar."],
+               L.MARGIN_IN, 5.4, 12.4, 0.8, size=12)
     for letter, v in (("A", a), ("B", b)):
         _site_slides(prs, letter, v)
     for letter, v in (("A", a), ("B", b)):

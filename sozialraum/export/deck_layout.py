@@ -117,6 +117,55 @@ def _cell(cell, text: str, size: float, *, bold: bool = False, align=None) -> No
             run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
 
 
+def k_curve_chart(slide, curve: pd.DataFrame, left: float, top: float, width: float, height: float, *,
+                  chosen_k: int | None = None, baseline: float | None = None):
+    """An editable PowerPoint line chart of a k-curve: share of the target group within reach (%, one decimal, as
+    the report's chart) for k = 0, 1, … new sites; the chosen k's point enlarged (and orange where the viewer
+    draws point colours; LibreOffice does not); ``baseline`` (the fixed sites' share) as a second, grey line."""
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+    from pptx.util import Inches, Pt
+
+    data = curve[["k", "covered_share"]].dropna().sort_values("k")
+    ks = [int(k) for k in data["k"]]
+    values = [round(float(v) * 100.0, 1) for v in data["covered_share"]]
+    chart_data = CategoryChartData(number_format='0.0" %"')
+    chart_data.categories = [str(k) for k in ks]
+    chart_data.add_series("Zielgruppe in Reichweite", values)
+    if baseline is not None:
+        chart_data.add_series("nur bestehende Standorte", [round(float(baseline) * 100.0, 1)] * len(ks))
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, Inches(left), Inches(top), Inches(width),
+                                   Inches(height), chart_data)
+    chart = frame.chart
+    chart.has_legend = True
+    chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
+    chart.legend.font.size = Pt(10)
+    chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 0, 100
+    chart.value_axis.tick_labels.font.size = chart.category_axis.tick_labels.font.size = Pt(10)
+    for axis, title in ((chart.category_axis, "Anzahl neuer Standorte (k)"),
+                        (chart.value_axis, "Zielgruppe in Reichweite (%)")):
+        axis.has_title = True
+        axis.axis_title.text_frame.text = title
+        for run in axis.axis_title.text_frame.paragraphs[0].runs:
+            run.font.size, run.font.bold = Pt(11), False
+    main = chart.plots[0].series[0]
+    main.format.line.color.rgb, main.format.line.width = _rgb(BLUE), Pt(2.5)
+    main.marker.style, main.marker.size = XL_MARKER_STYLE.CIRCLE, 7
+    main.marker.format.fill.solid()
+    main.marker.format.fill.fore_color.rgb = _rgb(BLUE)
+    if baseline is not None:
+        base = chart.plots[0].series[1]
+        base.format.line.color.rgb, base.format.line.width = _rgb((0x88, 0x88, 0x88)), Pt(1.5)
+        base.marker.style = XL_MARKER_STYLE.NONE
+    if chosen_k is not None and chosen_k in ks:
+        point = main.points[ks.index(chosen_k)]
+        point.marker.style, point.marker.size = XL_MARKER_STYLE.CIRCLE, 13
+        point.marker.format.fill.solid()
+        point.marker.format.fill.fore_color.rgb = _rgb(ORANGE)
+        point.marker.format.line.color.rgb = _rgb(ORANGE)
+    return frame
+
+
 def mark_rows(tbl, rows, *columns) -> None:
     """Bold orange text in the given cells of ``rows`` (e.g. a site over its capacity)."""
     for i in rows:
