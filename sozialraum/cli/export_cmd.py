@@ -79,7 +79,7 @@ def _size(n: int) -> str:
                    "Personalbedarf, Reichweite nach Statusklasse, Stabilität, Vergleich, Methoden und Quellen.")
 @click.option("--pptx", "pptx", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Die Ratsvorlage (mit --compare A --compare B) als bearbeitbare PowerPoint-Datei, z. B. "
-                   "ratsvorlage.pptx (echte Tabellen, Karten und k-Kurven als Bilder).")
+                   "ratsvorlage.pptx (echte Tabellen, k-Kurven als bearbeitbare Diagramme, Karten als Bilder).")
 @click.option("--areas", default=None, help="Gebietsschlüssel für die Gebietsprofile, durch Komma getrennt "
                                             "(Standard: die zwei Gebiete mit dem höchsten Bedarf).")
 @click.option("--level", default=None, help="Gebietsebene (Standard: die feinste Ebene mit Kennzahlen).")
