@@ -13,8 +13,9 @@
   of the optimum over all candidates and ``gap`` the remaining relative gap.
 * ``pmedian_curve``: the same for k = 0…K on one set of lists, each k started from the answer for k − 1.
 
-Points that no candidate reaches at all (a network without a path) are left out of the objective, assigned −1
-and counted in ``n_unassigned``.
+On a network a point farther than the search horizon from every chosen site (``pmedian_lists.search_horizon``)
+counts the horizon's minutes; with a given matrix, points that no candidate reaches at all are left out of the
+objective. Both are assigned −1 and counted in ``n_unassigned``.
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
         lower = max(lower, ans.bound)  # the model is a relaxation: its bound holds for the full problem
         sel = np.asarray(ans.selected, dtype=np.int64)
         site, cost = true_costs(travel, origins, targets, sel)
+        cost = np.minimum(cost, lists.horizon)  # (beyond a network's search horizon: counted at the horizon)
         ok = np.isfinite(cost) & (w > 0)
         value = float(np.sum(w[ok] * cost[ok]))
         if best is None or value < best[0] - 1e-12 * max(1.0, value):
