@@ -248,3 +248,25 @@ def test_k_larger_than_free_candidates_is_a_german_error():
 
     with pytest.raises(SolverError, match="freie Kandidaten"):
         solve_pmedian_refined(WALK, GRID, GRID[:2], np.ones(9), 2, fixed=[0], nearest=2)
+
+
+def test_network_horizon_prices_every_plan_the_same_way():
+    # a network model's nearest() stops at 60 minutes on foot: a point beyond that from every chosen site counts
+    # 60 minutes in every plan (before, it dropped out of the objective, and a worse plan could look better)
+    from sozialraum.access.travel import NetworkModel
+
+    class Net(NetworkModel):  # the network's interface on a given matrix, searched only 60 minutes far
+        def __init__(self, dense):
+            self.mode, self.inner = "walk", MatrixModel(np.where(dense <= 60.0, dense, np.inf))
+
+        def nearest(self, origins, targets, n, always=()):
+            return self.inner.nearest(origins, targets, n, always)
+
+    # point 2 is 70 minutes from candidate 0 and 5 from candidate 1; points 0, 1 are near candidate 0
+    dense = np.array([[1.0, 50.0], [2.0, 50.0], [70.0, 5.0]])
+    one = solve_pmedian_refined(Net(dense), None, None, np.array([1.0, 1.0, 1.0]), 1, nearest=2)
+    # {0}: 1 + 2 + 60 (horizon) = 63; {1}: 50 + 50 + 5 = 105 → candidate 0, with point 2 counted, not dropped
+    assert one.selected == (0,) and one.objective == pytest.approx(63.0) and one.status == "optimal"
+    assert one.assignment.tolist() == [0, 0, -1] and one.n_unassigned == 1
+    two = solve_pmedian_refined(Net(dense), None, None, np.array([1.0, 1.0, 1.0]), 2, nearest=2)
+    assert two.objective == pytest.approx(8.0) and two.objective <= one.objective
