@@ -84,7 +84,7 @@ def store_network_dir(con) -> Path | None:
     return path if info is not None and info.modes else None
 
 
-def _store_box(con, margin_m: float) -> tuple[float, float, float, float] | None:
+def store_box(con, margin_m: float = DEFAULT_MARGIN_M) -> tuple[float, float, float, float] | None:
     from sozialraum.store.connection import metric_epsg
 
     epsg = metric_epsg(con)
@@ -109,7 +109,7 @@ def _network_id(osm_path: Path, box, modes) -> str:
 
 def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin_m: float = DEFAULT_MARGIN_M,
                   out_dir=None, modes=MODES, fictional: bool = False, threads: int = 2,
-                  algorithm: str = "CH") -> NetworkInfo:
+                  algorithm: str = "CH", epsg: int | None = None) -> NetworkInfo:
     """Build the network for ``modes`` from an OSM extract (``.osm.pbf`` or ``.osm``) into ``out_dir``.
 
     ``clip_to``: "store" (the areas of ``con`` plus ``margin_m``; no clipping when the store has no areas), a box
@@ -119,7 +119,8 @@ def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin
     network; the demo uses it, its generated street grid contracts very slowly). See docs/ROUTING.md.
     With ``con`` the network is recorded as source ``osm_netz`` (licence ODbL, attribution
     "© OpenStreetMap-Mitwirkende"). ``gtfs_path``: a GTFS zip; public transport ("transit") is then built with
-    Valhalla on the same (unclipped, PBF) extract.
+    Valhalla on the same (unclipped, PBF) extract. ``epsg``: the metric CRS of the points the network will be
+    asked about (default: the store's; recorded in ``network.json``).
     """
     from sozialraum.network import osrm_engine
     from sozialraum.network.clip import clip_osm
@@ -146,11 +147,10 @@ def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin
     if not osm_path.name.endswith(".pbf"):
         clip_to = None  # OSM XML (small hand-made files): used whole, DuckDB reads only PBF
     if isinstance(clip_to, str) and clip_to == "store":
-        box = _store_box(con, margin_m) if con is not None else None
+        box = store_box(con, margin_m) if con is not None else None
     elif clip_to is not None:
         box = tuple(float(v) for v in clip_to)
-    epsg = None
-    if con is not None:
+    if con is not None and epsg is None:
         from sozialraum.store.connection import metric_epsg
 
         epsg = metric_epsg(con)
