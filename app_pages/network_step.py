@@ -124,7 +124,8 @@ def _build(osm_path: Path, gtfs_path: Path | None, modes, licence: str, algorith
         shutil.rmtree(osm_path.parent, ignore_errors=True)
         st.session_state.pop("_netz_dir", None)
     secs = pd.Series(info.build_seconds).sum()
-    st.success(tr(f"Straßennetz gebaut ({', '.join(info.modes)}) in {secs:.0f} s. Reisezeiten rechnen jetzt auf "
+    built = ", ".join(tr(*MODE_LABELS.get(m, ("ÖPNV", "public transport"))) for m in info.modes)
+    st.success(tr(f"Straßennetz gebaut ({built}) in {secs:.0f} s. Reisezeiten rechnen jetzt auf "
                   "dem Netz, wenn in den Einstellungen ein Verkehrsmittel gewählt ist. Quelle: © OpenStreetMap-"
                   "Mitwirkende (ODbL).",
                   f"Network built ({', '.join(info.modes)}) in {secs:.0f} s."))
