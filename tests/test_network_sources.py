@@ -10,9 +10,9 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import box
+from test_network_store import DX, DY, LAT0, LON0, _store, _town_osm
 
 from sozialraum.errors import InputError
-from test_network_store import DX, DY, LAT0, LON0, _store, _town_osm
 
 
 def _gtfs(path, *, feed_info: str | None = None, agency: str = "agency_id,agency_name,agency_url,agency_timezone\n"

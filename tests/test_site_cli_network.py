@@ -16,9 +16,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from test_network_store import DX, DY, LAT0, LON0, _town_osm
 
 from sozialraum.cli import main
-from test_network_store import DX, DY, LAT0, LON0, _town_osm
 
 
 def _node_xy(cells):

@@ -49,6 +49,33 @@ def build(db_path, osm_path, gtfs_path, gtfs_licence, margin_m, modes, algorithm
     click.echo("Daten: © OpenStreetMap-Mitwirkende, Lizenz ODbL 1.0.")
 
 
+@network.command("warm")
+@click.option("--db", "db_path", type=click.Path(), default=None,
+              help="Datenordner einer Stadt oder Datenbankdatei (Standard: $SOZIALRAUM_DB, sonst data/musterstadt).")
+@click.option("--mode", "modes", type=click.Choice(MODES), multiple=True, help="Nur diese Verkehrsmittel.")
+@click.option("--budget", type=click.FloatRange(min=1), default=None,
+              help="Zeitbudget in Minuten (Standard: das größte, das die Seiten anbieten).")
+def warm(db_path, modes, budget):
+    """Rechnet die Reisezeiten der Standardansicht im Voraus (Nachfragepunkte × Angebote, Kandidatenorte und
+    Jobcenter je Verkehrsmittel), damit die Seiten beim Wechsel von Verkehrsmittel oder Zeitbudget sofort antworten."""
+    import time
+
+    from sozialraum.network.warm import warm_store
+    from sozialraum.store import connect, default_db_path
+
+    started = time.perf_counter()
+    con = connect(db_path or default_db_path(), read_only=True)
+    try:
+        done = warm_store(con, modes=tuple(modes) or None, budget_min=budget)
+    finally:
+        con.close()
+    if not done:
+        click.echo("Kein Straßennetz für diese Datenbank (zuerst `sozialraum network build`): nichts zu rechnen.")
+        return
+    secs = ", ".join(f"{m} {v:.1f} s".replace(".", ",") for m, v in done.items())
+    click.echo(f"Reisezeiten im Voraus gerechnet ({secs}; zusammen {time.perf_counter() - started:.1f} s).")
+
+
 def _read_points(path: str):
     import pandas as pd
 
@@ -110,12 +137,11 @@ def travel_matrix(osm_path, gtfs_path, mode, depart, max_walk, from_path, to_pat
     Der Auszug wird auf die Punkte (plus erreichbaren Rand) zugeschnitten und in einem temporären Ordner
     gebaut; das Ergebnis enthält nur Paare innerhalb von --budget Minuten. Daten: © OpenStreetMap-Mitwirkende.
     """
+    import re
     import tempfile
 
     import numpy as np
     import pandas as pd
-
-    import re
 
     from sozialraum.access.travel import NetworkModel, TransitModel
     from sozialraum.errors import InputError

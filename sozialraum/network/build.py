@@ -216,7 +216,7 @@ def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin
         "osm_file": osm_path.name, "box": list(box) if box else None, "epsg": epsg, "build_seconds": seconds,
         "fictional": fictional, "attribution": ATTRIBUTION, "licence": LICENCE, "transit_dates": list(dates),
     }, indent=1), encoding="utf-8")
-    for stale in (out_dir / "matrices").glob("*.npz") if (out_dir / "matrices").exists() else ():
+    for stale in (out_dir / "matrices").glob("*.np[yz]") if (out_dir / "matrices").exists() else ():
         stale.unlink()
     if con is not None:
         record_source(con, info, Path(gtfs_path).name if gtfs_path is not None else None)

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from tests.browser.conftest import ROOT, AppPage, VIEWPORT
+from tests.browser.conftest import ROOT, VIEWPORT, AppPage
 
 
 @pytest.fixture(scope="module")
