@@ -1,8 +1,9 @@
 """Clip an OSM extract to a box (the store's areas plus a margin) before the engine builds on it.
 
 A planner's extract is often a whole Land; the engine only needs the streets around the store's areas. DuckDB
-spatial reads the PBF; the streets (``highway=*`` ways with a node in the box, kept whole) and their nodes are
-written as OSM XML, which the engine's build tools read like a PBF.
+spatial reads the PBF; the streets (``highway=*`` ways with a node in the box, kept whole), their nodes and the
+turn restrictions among them (relations ``type=restriction`` whose members are all kept) are written as OSM XML,
+which the engine's build tools read like a PBF.
 """
 
 from __future__ import annotations
@@ -64,6 +65,14 @@ def clip_osm(osm_path: Path, box: tuple[float, float, float, float], out_path: P
                     nds = "".join(f'<nd ref="{r}"/>' for r in refs)
                     f.write(f'<way id="{wid}" version="1">{nds}{_tags(k, v)}</way>\n')
                 counts["ways"] += len(rows)
+            counts["restrictions"] = 0
+            cur = con.execute(read_sql("clip_relations.sql", folder), {"path": str(osm_path)})
+            while rows := cur.fetchmany(BATCH):
+                for rid, refs, roles, types, k, v in rows:
+                    members = "".join(f'<member type="{t}" ref="{r}" role={quoteattr(str(role or ""))}/>'
+                                      for r, role, t in zip(refs, roles, types))
+                    f.write(f'<relation id="{rid}" version="1">{members}{_tags(k, v)}</relation>\n')
+                counts["restrictions"] += len(rows)
             f.write("</osm>\n")
     finally:
         con.close()
