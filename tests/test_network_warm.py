@@ -92,3 +92,18 @@ def test_cli_network_warm_without_a_network(tmp_path):
     con.close()
     res = CliRunner().invoke(cli, ["network", "warm", "--db", str(tmp_path / "leer.duckdb")])
     assert res.exit_code == 0 and "Kein Straßennetz" in res.output
+
+
+def test_the_demo_builds_public_transport_by_default(demo_db):
+    from sozialraum.access.travel import TransitModel, model_from_settings, travel_label
+    from sozialraum.network import read_info, store_network_dir
+    from sozialraum.store import connect
+
+    con = connect(demo_db, read_only=True)
+    try:
+        net = store_network_dir(con)
+    finally:
+        con.close()
+    assert set(read_info(net).modes) == {"walk", "bike", "car", "transit"}
+    model = model_from_settings({"travel_mode": "transit"}, network_dir=net)
+    assert isinstance(model, TransitModel) and travel_label(model).startswith("ÖPNV ab ")
