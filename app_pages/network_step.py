@@ -59,7 +59,9 @@ def run() -> None:
 
     con = get_con()
     st.subheader(tr("Straßennetz und Fahrplan für echte Reisezeiten", "Street network and timetable"))
-    _current(con)
+    status = st.empty()
+    with status.container():
+        _current(con)
     max_mb = max(1, int(setting("network_upload_max_mb")))
     osm = st.file_uploader(
         tr("OpenStreetMap-Auszug (.osm.pbf)", "OpenStreetMap extract (.osm.pbf)"), type=["pbf", "osm"],
@@ -75,12 +77,16 @@ def run() -> None:
     gtfs_path = meta = None
     if gtfs is not None:
         gtfs_path = Path(work) / _safe_name(gtfs.name, ".zip")
-        gtfs_path.write_bytes(gtfs.getvalue())
-        try:
-            meta = read_feed_meta(gtfs_path)
-        except InputError as exc:
-            st.error(tr("Der Fahrplan wurde abgelehnt: ", "The timetable was refused: ") + str(exc))
-            return
+        held = st.session_state.get("_netz_feed")
+        if held is None or held[0] != (gtfs.file_id, str(gtfs_path)) or not gtfs_path.exists():
+            gtfs_path.write_bytes(gtfs.getvalue())  # once per uploaded file, not on every rerun
+            try:
+                held = ((gtfs.file_id, str(gtfs_path)), read_feed_meta(gtfs_path))
+            except InputError as exc:
+                st.error(tr("Der Fahrplan wurde abgelehnt: ", "The timetable was refused: ") + str(exc))
+                return
+            st.session_state["_netz_feed"] = held
+        meta = held[1]
         st.caption(_feed_summary(meta))
     licence = ""
     if meta is not None:
@@ -99,12 +105,14 @@ def run() -> None:
                  disabled=osm is None or not modes):
         osm_path = Path(work) / _safe_name(osm.name, ".pbf" if not osm.name.endswith(".osm") else ".osm")
         osm_path.write_bytes(osm.getvalue())
-        _build(osm_path, gtfs_path, modes, licence, "MLD" if fast else "CH")
+        if _build(osm_path, gtfs_path, modes, licence, "MLD" if fast else "CH"):
+            with status.container():
+                _current(get_con())
     elif osm is None:
         st.caption(tr("Zuerst einen OSM-Auszug wählen.", "Choose an OSM extract first."))
 
 
-def _build(osm_path: Path, gtfs_path: Path | None, modes, licence: str, algorithm: str) -> None:
+def _build(osm_path: Path, gtfs_path: Path | None, modes, licence: str, algorithm: str) -> bool:
     from sozialraum.network import build_network
 
     bar = st.progress(0.0, text=tr("Dateien prüfen …", "Checking files …"))
@@ -119,13 +127,15 @@ def _build(osm_path: Path, gtfs_path: Path | None, modes, licence: str, algorith
     except InputError as exc:
         bar.empty()
         st.error(tr("Das Netz wurde nicht gebaut: ", "The network was not built: ") + str(exc))
-        return
+        return False
     finally:
         shutil.rmtree(osm_path.parent, ignore_errors=True)
         st.session_state.pop("_netz_dir", None)
+        st.session_state.pop("_netz_feed", None)
     secs = pd.Series(info.build_seconds).sum()
     built = ", ".join(tr(*MODE_LABELS.get(m, ("ÖPNV", "public transport"))) for m in info.modes)
     st.success(tr(f"Straßennetz gebaut ({built}) in {secs:.0f} s. Reisezeiten rechnen jetzt auf "
                   "dem Netz, wenn in den Einstellungen ein Verkehrsmittel gewählt ist. Quelle: © OpenStreetMap-"
                   "Mitwirkende (ODbL).",
                   f"Network built ({', '.join(info.modes)}) in {secs:.0f} s."))
+    return True

@@ -66,13 +66,19 @@ def test_warm_store_fills_the_cache_the_pages_read(demo_db):
         done = warm_store(con, modes=("walk",), budget_min=6.0)
         assert set(done) == {"walk"}
         files = _files_of(net)
-        assert len(files) == 1
+        assert len(files) == 2  # demand points × providers, venues and Jobcenter; sites × providers
         level = "ms_planungsraum"
         period = read.periods(con, indicator="rlb", level=level)[-1]
         cov = coverage_for_store(con, level, period, "rlb", service_types=["kita"], budget_min=5.0,
                                  settings={"travel_mode": "walk"})
         assert _files_of(net) == files  # one service type at a smaller budget: read from the warm matrix
         assert cov.city["covered"].iloc[0] > 0
+        from sozialraum.access.travel import model_from_settings
+        from sozialraum.network.warm import site_points
+
+        sxy, pxy = site_points(con)
+        model_from_settings({"travel_mode": "walk"}, network_dir=net).minutes(sxy, pxy[::3], 4.0)
+        assert _files_of(net) == files  # the site planning's partners of a third of the providers: cached too
         again = warm_store(con, modes=("walk",), budget_min=6.0)
         assert _files_of(net) == files and again["walk"] < done["walk"] + 5  # nothing recomputed
     finally:

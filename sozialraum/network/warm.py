@@ -3,8 +3,8 @@ budget reads them from the cache instead of asking the engine (on the demo 4–1
 second cached).
 
 For every street mode of the store's network: the demand points of the finest level (the pages' default level,
-default grid spacing and threshold) to all providers, candidate venues and Jobcenter sites together, at the
-largest budget a page offers (a matrix answers every smaller budget and every subset of its targets, see
+default grid spacing and threshold) to all providers, candidate venues and Jobcenter sites together, and the
+sites to the providers (the site planning's explanation), at the largest budget a page offers (a matrix answers every smaller budget and every subset of its targets, see
 ``sozialraum.network.cache``). ``sozialraum network warm --db FILE`` runs it; the app starts it in the background
 for a store folder whose network has no such matrices yet.
 """
@@ -38,6 +38,16 @@ def default_points(con, settings: dict | None = None):
     return demand[["x", "y"]].to_numpy(dtype="float64"), targets
 
 
+def site_points(con):
+    """(sites xy, providers xy): the site planning's candidates in its order (Jobcenter sites first, then the
+    venues, as ``siting.plan`` lists them) to the providers — the partners of its per-site explanation."""
+    from sozialraum.store import read
+
+    sites = [read.jobcenter_sites(con), read.candidate_venues(con)]
+    xy = np.concatenate([p[["x", "y"]].to_numpy(dtype="float64") for p in sites if len(p)] or [np.zeros((0, 2))])
+    return xy, read.providers(con)[["x", "y"]].to_numpy(dtype="float64")
+
+
 def warm_store(con, *, modes=None, budget_min: float | None = None, settings: dict | None = None,
                progress=None) -> dict[str, float]:
     """Seconds per mode for the default matrices of the store ``con`` (empty without a network). Modes already
@@ -64,5 +74,8 @@ def warm_store(con, *, modes=None, budget_min: float | None = None, settings: di
             continue
         t = time.perf_counter()
         model.minutes(dxy, txy, budget)
+        sxy, pxy = site_points(con)
+        if len(sxy) and len(pxy):
+            model.minutes(sxy, pxy, budget)
         out[mode] = round(time.perf_counter() - t, 3)
     return out
