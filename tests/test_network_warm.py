@@ -113,3 +113,26 @@ def test_the_demo_builds_public_transport_by_default(demo_db):
     assert set(read_info(net).modes) == {"walk", "bike", "car", "transit"}
     model = model_from_settings({"travel_mode": "transit"}, network_dir=net)
     assert isinstance(model, TransitModel) and travel_label(model).startswith("ÖPNV ab ")
+
+
+def test_warm_store_computes_public_transport_at_the_default_budget(demo_db):
+    from sozialraum.access.store_adapter import coverage_for_store
+    from sozialraum.network import store_network_dir
+    from sozialraum.network.warm import warm_store
+    from sozialraum.settings import default
+    from sozialraum.store import connect, read
+
+    con = connect(demo_db, read_only=True)
+    try:
+        net = store_network_dir(con)
+        done = warm_store(con, modes=("transit",))
+        assert set(done) == {"transit"}
+        files = _files_of(net)
+        assert any(f.endswith(f"_{float(default('travel_budget_min')):g}.npz") for f in files)
+        level = "ms_planungsraum"
+        period = read.periods(con, indicator="rlb", level=level)[-1]
+        coverage_for_store(con, level, period, "rlb", service_types=["schuldnerberatung"],
+                           budget_min=default("travel_budget_min"), settings={"travel_mode": "transit"})
+        assert _files_of(net) == files  # one service type by ÖPNV at the default budget: from the warm matrix
+    finally:
+        con.close()

@@ -52,7 +52,8 @@ def build(db_path, osm_path, gtfs_path, gtfs_licence, margin_m, modes, algorithm
 @network.command("warm")
 @click.option("--db", "db_path", type=click.Path(), default=None,
               help="Datenordner einer Stadt oder Datenbankdatei (Standard: $SOZIALRAUM_DB, sonst data/musterstadt).")
-@click.option("--mode", "modes", type=click.Choice(MODES), multiple=True, help="Nur diese Verkehrsmittel.")
+@click.option("--mode", "modes", type=click.Choice((*MODES, "transit")), multiple=True,
+              help="Nur diese Verkehrsmittel (Standard: alle des Netzes, ÖPNV nur beim Standard-Zeitbudget).")
 @click.option("--budget", type=click.FloatRange(min=1), default=None,
               help="Zeitbudget in Minuten (Standard: das größte, das die Seiten anbieten).")
 def warm(db_path, modes, budget):

@@ -4,9 +4,11 @@ second cached).
 
 For every street mode of the store's network: the demand points of the finest level (the pages' default level,
 default grid spacing and threshold) to all providers, candidate venues and Jobcenter sites together, and the
-sites to the providers (the site planning's explanation), at the largest budget a page offers (a matrix answers every smaller budget and every subset of its targets, see
-``sozialraum.network.cache``). ``sozialraum network warm --db FILE`` runs it; the app starts it in the background
-for a store folder whose network has no such matrices yet.
+sites to the providers (the site planning's explanation), at the largest budget a page offers (a matrix answers
+every smaller budget and every subset of its targets, see ``sozialraum.network.cache``). Public transport (when
+built): the same pairs at the default budget only (its isochrone steps depend on the budget), computed last.
+``sozialraum network warm --db FILE`` runs it; the app starts it in the background for a store folder whose
+network has no such matrices yet.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def warm_store(con, *, modes=None, budget_min: float | None = None, settings: di
                progress=None) -> dict[str, float]:
     """Seconds per mode for the default matrices of the store ``con`` (empty without a network). Modes already
     cached cost only the look-up."""
-    from sozialraum.access.travel import NetworkModel, model_from_settings
+    from sozialraum.access.travel import NetworkModel, TransitModel, model_from_settings
     from sozialraum.network import read_info, store_network_dir
     from sozialraum.settings import SETTINGS
 
@@ -66,16 +68,19 @@ def warm_store(con, *, modes=None, budget_min: float | None = None, settings: di
     dxy, txy = points
     budget = float(budget_min if budget_min is not None else SETTINGS["travel_budget_min"].maximum)
     out = {}
-    for mode in [m for m in (modes or info.modes) if m in info.modes and m != "transit"]:
+    for mode in [m for m in (modes or info.modes) if m in info.modes]:
         if progress is not None:
             progress(mode)
         model = model_from_settings({**(settings or {}), "travel_mode": mode}, network_dir=folder)
-        if not isinstance(model, NetworkModel):
+        if not isinstance(model, (NetworkModel, TransitModel)):
             continue
+        # ÖPNV reach is read off isochrones in quarter steps of the budget: a matrix answers only its own budget,
+        # so the default budget is computed (about 0.2 s per target on the demo), last
+        mode_budget = budget if mode != "transit" else float(SETTINGS["travel_budget_min"].default)
         t = time.perf_counter()
-        model.minutes(dxy, txy, budget)
+        model.minutes(dxy, txy, mode_budget)
         sxy, pxy = site_points(con)
         if len(sxy) and len(pxy):
-            model.minutes(sxy, pxy, budget)
+            model.minutes(sxy, pxy, mode_budget)
         out[mode] = round(time.perf_counter() - t, 3)
     return out
