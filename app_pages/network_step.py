@@ -73,7 +73,9 @@ def run() -> None:
                             type=["zip"], key="netz_gtfs", max_upload_size=max_mb,
                             help=tr("Für Reisezeiten mit Bus und Bahn (Verkehrsmittel „ÖPNV“).",
                                     "For public transport travel times."))
-    work = st.session_state.setdefault("_netz_dir", tempfile.mkdtemp(prefix="sozialraum-netz-upload-"))
+    if "_netz_dir" not in st.session_state or not Path(st.session_state["_netz_dir"]).is_dir():
+        st.session_state["_netz_dir"] = tempfile.mkdtemp(prefix="sozialraum-netz-upload-")
+    work = st.session_state["_netz_dir"]
     gtfs_path = meta = None
     if gtfs is not None:
         gtfs_path = Path(work) / _safe_name(gtfs.name, ".zip")

@@ -65,7 +65,11 @@ def run(osm: Path, box, algorithm: str, n_dem: int, n_cand: int, budget: float, 
 
 
 def demo() -> None:
-    from sozialraum.access.store_adapter import coverage_for_store, fca_for_store, load_demand
+    from sozialraum.access.store_adapter import (
+        coverage_for_store,
+        fca_for_store,
+        load_demand,
+    )
     from sozialraum.demo import build_demo_db
     from sozialraum.network.warm import warm_store
     from sozialraum.settings import resolve
