@@ -178,6 +178,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("upload_max_mb", "Höchstgröße eines Uploads", 50,
                 "Größere Dateien werden abgelehnt.", unit="MB", group="Daten", minimum=1, maximum=500, step=1,
                 label_en="Maximum upload size"),
+        Setting("matrix_cache_max_mb", "Höchstgröße des Reisezeit-Zwischenspeichers", 500,
+                "Gespeicherte Reisezeit-Tabellen neben dem Straßennetz (Ordner matrices). Beim Vorausrechnen werden "
+                "die ältesten gelöscht, sobald der Ordner größer ist; sie werden bei Bedarf neu gerechnet.",
+                unit="MB", group="Daten", minimum=50, maximum=20000, step=50, label_en="Travel-time cache size"),
         Setting("network_upload_max_mb", "Höchstgröße eines OSM-Auszugs oder Fahrplans", 1000,
                 "Für das Straßennetz (Seite Daten, Reiter Straßennetz): größere OSM-Auszüge oder GTFS-Dateien "
                 "werden abgelehnt. Ein Auszug eines Regierungsbezirks hat meist 100–400 MB.",

@@ -136,3 +136,22 @@ def test_warm_store_computes_public_transport_at_the_default_budget(demo_db):
         assert _files_of(net) == files  # one service type by ÖPNV at the default budget: from the warm matrix
     finally:
         con.close()
+
+
+def test_prune_keeps_the_newest_matrices_within_the_size(tmp_path):
+    import os
+
+    from scipy import sparse
+
+    from sozialraum.network import cache
+
+    big = sparse.random(300, 300, density=0.5, format="csr", random_state=1)  # ≈ 1 MB each uncompressed
+    for i, name in enumerate(["alt", "mittel", "neu"]):
+        cache.save_columns(tmp_path, name, np.c_[np.arange(300.0), np.arange(300.0)], 15.0, big)
+        for f in tmp_path.glob(f"{name}-*"):
+            os.utime(f, (1_000_000 + i, 1_000_000 + i))
+    one = max(p.stat().st_size for p in tmp_path.glob("*.npz")) / 1024 / 1024
+    assert cache.prune(tmp_path, one * 2.5) == 1
+    left = sorted(p.name.split("-")[0] for p in tmp_path.glob("*.npz"))
+    assert left == ["mittel", "neu"]
+    assert sorted(p.name.split("-")[0] for p in tmp_path.glob("*.targets.npy")) == ["mittel", "neu"]

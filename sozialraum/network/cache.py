@@ -110,3 +110,21 @@ def save(folder: Path, k: str, budget_min: float, matrix: sparse.csr_matrix) -> 
     tmp = folder / f".{k}_{float(budget_min):g}.tmp.npz"
     sparse.save_npz(tmp, matrix.tocsr(), compressed=False)
     tmp.replace(folder / f"{k}_{float(budget_min):g}.npz")
+
+
+def prune(folder: Path, max_mb: float) -> int:
+    """Delete the oldest matrices (by modification time) until ``folder`` holds at most ``max_mb``; the number of
+    matrices deleted (a deleted matrix is computed again when it is needed)."""
+    folder = Path(folder)
+    files = sorted(folder.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True) if folder.exists() else []
+    total, removed = 0, 0
+    for path in files:
+        total += path.stat().st_size
+        if total > max_mb * 1024 * 1024:
+            path.unlink(missing_ok=True)
+            removed += 1
+    live = {p.name.rsplit("_", 1)[0] for p in folder.glob("*.npz")} if folder.exists() else set()
+    for tpath in folder.glob("*.targets.npy") if folder.exists() else ():
+        if tpath.name[: -len(".targets.npy")] not in live:
+            tpath.unlink(missing_ok=True)
+    return removed

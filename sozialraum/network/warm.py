@@ -83,4 +83,8 @@ def warm_store(con, *, modes=None, budget_min: float | None = None, settings: di
         if len(sxy) and len(pxy):
             model.minutes(sxy, pxy, mode_budget)
         out[mode] = round(time.perf_counter() - t, 3)
+    from sozialraum.network.cache import prune
+    from sozialraum.settings import resolve
+
+    prune(folder / "matrices", float(resolve(settings)["matrix_cache_max_mb"]))
     return out
