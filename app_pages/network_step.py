@@ -130,6 +130,12 @@ def _build(osm_path: Path, gtfs_path: Path | None, modes, licence: str, algorith
         bar.empty()
         st.error(tr("Das Netz wurde nicht gebaut: ", "The network was not built: ") + str(exc))
         return False
+    except Exception as exc:  # noqa: BLE001 - no traceback for a planner; the store is unchanged (writing())
+        bar.empty()
+        st.error(tr("Das Netz wurde nicht gebaut (unerwarteter Fehler, die Datenbank ist unverändert): ",
+                    "The network was not built (unexpected error; the store is unchanged): ")
+                 + f"{type(exc).__name__}: {str(exc)[:300]}")
+        return False
     finally:
         shutil.rmtree(osm_path.parent, ignore_errors=True)
         st.session_state.pop("_netz_dir", None)
