@@ -130,10 +130,10 @@ def _build(osm_path: Path, gtfs_path: Path | None, modes, licence: str, algorith
         bar.empty()
         st.error(tr("Das Netz wurde nicht gebaut: ", "The network was not built: ") + str(exc))
         return False
-    except Exception as exc:  # noqa: BLE001 - no traceback for a planner; the store is unchanged (writing())
+    except Exception as exc:  # noqa: BLE001 - no traceback for a planner
         bar.empty()
-        st.error(tr("Das Netz wurde nicht gebaut (unerwarteter Fehler, die Datenbank ist unverändert): ",
-                    "The network was not built (unexpected error; the store is unchanged): ")
+        st.error(tr("Das Netz wurde nicht gebaut (unerwarteter Fehler; bis zu einem neuen Bau wird mit Luftlinie "
+                    "gerechnet): ", "The network was not built (unexpected error; straight line until a new build): ")
                  + f"{type(exc).__name__}: {str(exc)[:300]}")
         return False
     finally:

@@ -147,3 +147,25 @@ def test_progress_is_reported_step_by_step(tmp_path):
     shares = [s for _, s in seen]
     assert shares == sorted(shares) and shares[-1] == 1.0
     assert isinstance(pd.Series(shares).iloc[0], float)
+
+
+def test_a_build_that_fails_in_the_engine_leaves_no_half_network(tmp_path, monkeypatch):
+    """The old network's description and matrices go before the engine overwrites its files: a failure then means
+    "no network" (labelled straight line), never old metadata over new files."""
+    from sozialraum.network import build_network, osrm_engine, read_info, store_network_dir
+
+    con = _store(tmp_path / "s.duckdb")
+    try:
+        osm = _town_osm(tmp_path / "town.osm.pbf")
+        info = build_network(osm, con=con, margin_m=300, modes=("walk",), algorithm="MLD")
+        assert store_network_dir(con) == info.path
+
+        def broken(*args, **kwargs):
+            raise InputError("osrm-extract (walk) ist fehlgeschlagen (Rückgabewert 1)")
+
+        monkeypatch.setattr(osrm_engine, "build", broken)
+        with pytest.raises(InputError, match="osrm-extract"):
+            build_network(osm, con=con, margin_m=300, modes=("walk",), algorithm="MLD")
+        assert read_info(info.path) is None and store_network_dir(con) is None
+    finally:
+        con.close()

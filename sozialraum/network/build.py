@@ -191,6 +191,11 @@ def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin
                 source.unlink(missing_ok=True)
                 raise
     seconds["clip"] = round(time.perf_counter() - t0, 3)
+    # From here on the engine overwrites the old network's files: drop its description and matrices first, so that
+    # a build that fails now leaves no network (reach falls back to the labelled straight line), never a mix.
+    (out_dir / META).unlink(missing_ok=True)
+    for stale in (out_dir / "matrices").glob("*.np[yz]") if (out_dir / "matrices").exists() else ():
+        stale.unlink()
     n_steps = len(modes) + (1 if gtfs_path is not None else 0)
     for i, mode in enumerate(modes):
         step(f"Netz bauen: {MODE_NAMES[mode]}", 0.1 + 0.9 * i / max(n_steps, 1))
@@ -216,8 +221,6 @@ def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin
         "osm_file": osm_path.name, "box": list(box) if box else None, "epsg": epsg, "build_seconds": seconds,
         "fictional": fictional, "attribution": ATTRIBUTION, "licence": LICENCE, "transit_dates": list(dates),
     }, indent=1), encoding="utf-8")
-    for stale in (out_dir / "matrices").glob("*.np[yz]") if (out_dir / "matrices").exists() else ():
-        stale.unlink()
     if con is not None:
         record_source(con, info, Path(gtfs_path).name if gtfs_path is not None else None)
         record_feed(con, feed, Path(gtfs_path).name if gtfs_path is not None else None, gtfs_licence, fictional)
