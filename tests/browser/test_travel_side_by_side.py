@@ -40,11 +40,13 @@ def test_same_scenario_on_the_network_and_in_straight_line(app):
     net_legend, net_text = _run(app)
     net_png = app.screenshot("standorte_netz")
     assert "Reichweite (Luftlinie)" not in net_legend  # on the network: no circles
+    assert "Straßennetz (zu Fuß)" in net_text  # the page names the model that measured reach
 
     _mode(app, "Luftlinie (zu Fuß)")
     line_legend, line_text = _run(app)
     line_png = app.screenshot("standorte_luftlinie")
     assert "Reichweite (Luftlinie)" in line_legend  # straight line: circles, labelled
+    assert "Luftlinie × 1,30" in line_text and "Straßennetz (zu Fuß)" not in line_text
     assert _shares(net_text) != _shares(line_text)  # the two models measure reach differently
     assert app.errors() == []
 
