@@ -10,11 +10,12 @@ from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_access_pages import map_with
 
 
-def _run(app) -> tuple[str, str]:
+def _run(app, legend: str) -> tuple[str, str]:
+    """Compute, then wait for the map whose legend names ``legend`` (the previous run's map stays until then)."""
     app.page.get_by_role("button", name="Standorte berechnen").click()
     app.page.get_by_text("Warum diese Standorte?").wait_for(timeout=180_000)
     app.wait_idle()
-    frame = map_with(app, "Standorte und versorgte Gebiete")
+    frame = map_with(app, legend, tries=10)
     frame.locator(".sr-site").first.wait_for(state="attached")
     legend = frame.locator(".sr-legend").inner_text()
     app.page.wait_for_timeout(1500)
@@ -37,13 +38,13 @@ def test_same_scenario_on_the_network_and_in_straight_line(app):
     from PIL import Image
 
     app.open("standorte", level="ms_planungsraum")
-    net_legend, net_text = _run(app)
+    net_legend, net_text = _run(app, "Straßennetz (zu Fuß)")
     net_png = app.screenshot("standorte_netz")
     assert "Reichweite (Luftlinie)" not in net_legend  # on the network: no circles
     assert "Straßennetz (zu Fuß)" in net_text  # the page names the model that measured reach
 
     _mode(app, "Luftlinie (zu Fuß)")
-    line_legend, line_text = _run(app)
+    line_legend, line_text = _run(app, "Reichweite (Luftlinie)")
     line_png = app.screenshot("standorte_luftlinie")
     assert "Reichweite (Luftlinie)" in line_legend  # straight line: circles, labelled
     assert "Luftlinie × 1,30" in line_text and "Straßennetz (zu Fuß)" not in line_text
