@@ -67,7 +67,9 @@ def run() -> None:
         tr("OpenStreetMap-Auszug (.osm.pbf)", "OpenStreetMap extract (.osm.pbf)"), type=["pbf", "osm"],
         key="netz_osm", max_upload_size=max_mb,
         help=tr("Zum Beispiel der Auszug des Bundeslands oder Regierungsbezirks von download.geofabrik.de. Er wird "
-                "auf die Gebiete der Datenbank plus 3 km Rand zugeschnitten.",
+                "auf die Gebiete der Datenbank plus 3 km Rand zugeschnitten. Läuft die App hinter einem Webserver, "
+                "gilt auch dessen Grenze für Uploads (deploy/nginx.conf: 60 MB); größere Auszüge lassen sich mit "
+                "`sozialraum network build --osm DATEI` einlesen.",
                 "E.g. the extract of the Land; clipped to the store's areas plus 3 km."))
     gtfs = st.file_uploader(tr("ÖPNV-Fahrplan (GTFS, .zip, freiwillig)", "Timetable (GTFS zip, optional)"),
                             type=["zip"], key="netz_gtfs", max_upload_size=max_mb,
