@@ -16,12 +16,13 @@ from app_pages.standorte_whatif import changed_by_hand, hand_plan, whatif_map
 from sozialraum.charts import print_config
 from sozialraum.errors import InputError, SolverError
 from sozialraum.services import VENUE_TYPES
+from sozialraum.views.scenario import caseload_frames
 
 SETTING_NAMES = ("travel_mode", "detour_factor", "walking_speed_kmh", "cycling_speed_kmh", "car_speed_kmh",
                  "demand_grid_m", "solver_time_limit_s", "pmedian_nearest",
                  "max_new_sites")
 CAPACITY_SETTINGS = ("site_hours_outreach", "site_hours_jobcenter", "cases_per_hour", "contacts_per_person_year",
-                     "working_weeks")
+                     "working_weeks", "outreach_uptake_pct")
 
 st.title(tr("Standortplanung", "Site planning"))
 st.caption(tr("Wo sollten k neue Außenstellen oder Sprechstunden in bestehenden Orten (Bibliotheken, "
@@ -246,20 +247,17 @@ def show_caseload(plan) -> None:
     if load is None or load.empty:
         return
     st.subheader(tr("Erwartete Fallzahlen je Standort", "Expected caseload per site"))
-    st.caption(tr("Personen der Zielgruppen, die ihren nächsten gewählten Standort in der Zeit erreichen (beim "
-                  "Modell mit Kapazität: die Zuordnung im Rahmen der Sprechstunden), und die Beratungsstunden je "
-                  "Woche, die daraus folgen (Einstellungen unter „Kapazität und Fallzahlen“). Grundlage für Personal- "
-                  "und Kostenplanung nach Zielgruppen.", "People per site and target group, and the staff hours."))
-    labels = target_group_labels(plan.parameters.get("level", level))
-    st.dataframe(pd.DataFrame({
-        tr("Standort", "Site"): load["name"],
-        tr("Zielgruppe", "Target group"): [labels.get(g, g) for g in load["group"]],
-        tr("erwartete Fälle (≈ Personen)", "expected cases (≈ people)"): [people(v) for v in load["people"]],
-        tr("Beratungsstunden je Woche", "staff hours per week"): [fmt_number(v, 1) for v in load["staff_hours_week"]],
-        tr("Kapazität (Personen je Jahr)", "capacity (people per year)"): [fmt_number(v) for v in load["capacity"]],
-        tr("Auslastung", "utilisation"): [pct(v) if g == plan.parameters.get("target_indicator") else "–"
-                                          for v, g in zip(load["utilisation"], load["group"])],
-    }), hide_index=True, width="stretch", key="standorte_caseload")
+    st.caption(tr("Je Standort: Personen der Zielgruppe, die ihn als nächsten gewählten Standort in der Zeit "
+                  "erreichen (beim Modell mit Kapazität: die Zuordnung im Rahmen der Sprechstunden), die erwarteten "
+                  "Fälle (an Außenstellen nur der Anteil „Inanspruchnahme einer Außenstelle“), die Beratungsstunden "
+                  "je Woche, die daraus folgen, und die Auslastung (Einstellungen unter „Kapazität und Fallzahlen“). "
+                  "Grundlage für Personal- und Kostenplanung nach Zielgruppen.",
+                  "People in reach, expected cases, staff hours and utilisation per site."))
+    table, over = caseload_frames(plan, con)
+    if over:
+        st.warning(tr("Über der Kapazität: ", "Over capacity: ") + ", ".join(over) + tr(
+            " — mehr Sprechstunden oder ein weiterer Standort in der Nähe.", " — more hours or another site nearby."))
+    st.dataframe(table, hide_index=True, width="stretch", key="standorte_caseload")
 
 
 if plan is not None:
