@@ -112,6 +112,10 @@ def site(db, level, target, period, budget, mode, osm_path, gtfs_path, epsg, ove
     Datenbank-Modus: dieselbe Rechnung wie die Seite Standortplanung (Kandidatenorte, Jobcenter fest).
     Datei-Modus: erreichbar ist, was höchstens --radius Meter Wegstrecke entfernt ist (Luftlinie × --detour).
     Schreibt die gewählten Standorte nach --out und gibt eine JSON-Zeile mit dem Ergebnis aus.
+
+    Echte Reisezeiten: --mode walk|bike|car|transit rechnet auf dem Straßennetz der Datenbank oder eines mit --osm
+    (und --gtfs) für diesen Lauf gebauten Netzes; die JSON-Zeile nennt das Wegmodell (travel_model), ohne Netz
+    „Luftlinie“.
     """
     net = (mode, osm_path, gtfs_path)
     if gtfs_path is not None and mode != "transit":
