@@ -80,7 +80,10 @@ def _size(n: int) -> str:
 @click.option("--basemap", type=click.Choice(["none", "basemapde", "osm"]), default=None,
               help="Hintergrundkarte (Standard: Einstellung 'basemap', d. h. keine).")
 @click.option("--no-siting", is_flag=True, help="Ohne Abschnitt Standortplanung.")
-def report(out, db, scenario, areas, level, period, basemap, no_siting):
+@click.option("--rota/--no-rota", "rota", default=None,
+              help="Abschnitt Mobile Beratung (Wochenplan) erzwingen oder weglassen (Standard: in einem ländlichen "
+                   "Kreis mit möglichen Sprechstundenorten).")
+def report(out, db, scenario, areas, level, period, basemap, no_siting, rota):
     """PDF-Bericht (deutsch): Titelseite, Bedarfskarte, Rangfolge, Standortszenario, Gebietsprofile,
     Methoden, Quellen."""
     from sozialraum.export.browser import ChromiumMissing
@@ -93,7 +96,7 @@ def report(out, db, scenario, areas, level, period, basemap, no_siting):
     keys = [a.strip() for a in areas.split(",") if a.strip()] if areas else None
     try:
         result = build_report(con, out, level=level, period=period, scenario=scenario, areas=keys,
-                              basemap=basemap, with_siting=not no_siting)
+                              basemap=basemap, with_siting=not no_siting, with_rota=rota)
     except ChromiumMissing as exc:
         raise GermanError(str(exc)) from None
     finally:

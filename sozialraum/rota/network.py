@@ -87,7 +87,7 @@ def typical_week(feed_dir: Path, first_date: str | None, n_days: int) -> list[dt
 
 
 def _clock(minutes: float) -> str:
-    m = int(round(min(max(minutes, 0.0), 23 * 60 + 59)))
+    m = round(min(max(float(minutes), 0.0), 23 * 60 + 59.0))
     return f"{m // 60:02d}:{m % 60:02d}"
 
 

@@ -101,6 +101,25 @@ def _level(con, level: str | None, target: str) -> str:
     raise InputError(f"Keine Gebietsebene mit Werten für {target!r}.")
 
 
+def default_target(con, level: str | None = None) -> str:
+    """The rota's default target group on ``level`` (None: any level): SGB II recipients (``rlb``) where the store
+    has them, else another SGB II count, else the residents (``ew_gesamt``) — as the page offers them."""
+    from sozialraum.store import read
+
+    have = read.indicators_available(con, level)
+    if "rlb" in set(have["indicator"]):
+        return "rlb"
+    counts = have[(have["kind"] == "count")]
+    sgb2 = counts[counts["suppressible"].astype(bool)]
+    if len(sgb2):
+        return str(sgb2["indicator"].iloc[0])
+    if "ew_gesamt" in set(counts["indicator"]):
+        return "ew_gesamt"
+    if len(counts):
+        return str(counts["indicator"].iloc[0])
+    raise InputError("Für die Rota fehlt eine Zielgruppe: keine Zählwerte in der Datenbank.")
+
+
 @dataclass(frozen=True)
 class RotaInputs:
     """The rota's model inputs read from a store (see ``rota_inputs``)."""
