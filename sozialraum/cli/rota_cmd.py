@@ -1,7 +1,7 @@
 """``sozialraum rota``: the mobile consultation rota for a store, as a CSV timetable (and an iCalendar file).
 
-Travel without a road network or timetable: straight line × a rural detour factor (settings ``rota_*``), said
-so in the output.
+Travel: the store's own network (car on the roads, bus from the timetable) where it has one, else straight line
+× a rural detour factor (settings ``rota_*``), said so in the output.
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ def _open_read_only(path):
               help="Zusätzlich eine iCalendar-Datei (.ics) für den Teamkalender.")
 @click.option("--level", default=None, help="Gebietsebene der Orte (Standard: die feinste mit Werten).")
 @click.option("--period", default=None, help="Stichtag (Standard: der neueste).")
-@click.option("--target", default="rlb", show_default=True, help="Zielgruppe (Indikator, z. B. rlb, bg_alleinerziehend).")
+@click.option("--target", default=None, help="Zielgruppe (Indikator, z. B. rlb, bg_alleinerziehend; Standard: rlb, "
+              "ohne SGB-II-Zahlen die Einwohnerzahl).")
 @click.option("--base", default=None, help="ID des Hauptstandorts (Standard: der erste Jobcenter-Standort).")
 @click.option("--rhythm", type=click.Choice(["weekly", "fortnightly"]), default="weekly", show_default=True,
               help="Sprechstunden wöchentlich oder 14-täglich.")
@@ -87,6 +88,10 @@ def rota(db, staff_days, bus_minutes, out_path, ics_path, level, period, target,
         settings["rota_bus_hours"] = bus_hours
     con = _open_read_only(db)
     try:
+        if target is None:
+            from sozialraum.rota.plan import default_target
+
+            target = default_target(con)
         plan = plan_rota(con, level=level, period=period, target_indicator=target, staff_days=staff_days,
                          bus_minutes=bus_minutes, base=base, rhythm=rhythm, settings=settings, time_limit=time_limit)
     finally:

@@ -29,21 +29,29 @@ def served_by_area(sessions: pd.DataFrame) -> dict[str, list[str]]:
 
 def rota_map(areas_web, sessions: pd.DataFrame, *, metric_epsg: int, basemap: str = "none",
              attribution: str = "", base_url_path: str = ""):
-    """Areas coloured by the number of sessions within reach per week, the session venues as red dots."""
+    """Areas coloured by the number of sessions within reach per week (darker = more; white: none), the session
+    venues as red dots."""
+    from dataclasses import replace
+
     import folium
     import geopandas as gpd
 
-    from sozialraum.maps.access import fca_map
+    from sozialraum.analysis.classify import classify
+    from sozialraum.maps.choropleth import choropleth
     from sozialraum.maps.points import point_features
 
     served = served_by_area(sessions)
     names = areas_web["name"].astype(str)
     values = np.array([len(served.get(n, [])) or np.nan for n in names], dtype=float)
-    top = int(np.nanmax(values)) if np.isfinite(values).any() else 1
-    m = fca_map(areas_web, values, title="Erreichbare Sprechstunden je Woche",
-                tooltip={"Sprechstunden": [", ".join(served.get(n, [])) or "–" for n in names]},
-                breaks=list(range(1, max(top, 1) + 1)), basemap=basemap, attribution=attribution,
-                base_url_path=base_url_path)
+    top = max(int(np.nanmax(values)) if np.isfinite(values).any() else 1, 1)
+    breaks = list(range(1, top + 1))
+    classes = classify(np.array(breaks, dtype=float), "manual", breaks=breaks, decimals=0)
+    classes = replace(classes, labels=tuple(f"{b} Sprechstunde{'n' if b > 1 else ''}" for b in breaks))
+    m = choropleth(areas_web, values, classes, title="Erreichbare Sprechstunden je Woche",
+                   tooltip_fields={"Sprechstunden": [", ".join(served.get(n, [])) or "–" for n in names]},
+                   reasons=["keine Sprechstunde mit Bus/Bahn oder zu Fuß erreichbar" if not np.isfinite(v) else ""
+                            for v in values],
+                   basemap=basemap, attribution=attribution, base_url_path=base_url_path)
     if sessions.empty:
         return m
     pts = gpd.GeoDataFrame(sessions, geometry=gpd.points_from_xy(sessions["x"], sessions["y"]),
