@@ -76,14 +76,16 @@ with st.container(border=True):
         st.stop()
 
 
-tab_plan, tab_reach = st.tabs([tr("Wochenplan", "Weekly rota"), tr("Erreichbarkeit ohne Auto",
-                                                                    "Access without a car")])
-with tab_reach:
+# one view at a time (a radio, not tabs): a map mounted in a hidden tab keeps height 0 in the browser
+VIEWS = {"plan": tr("Wochenplan", "Weekly rota"), "reach": tr("Erreichbarkeit ohne Auto", "Access without a car")}
+shown = st.radio(tr("Ansicht", "View"), list(VIEWS), format_func=VIEWS.get, horizontal=True, key="rota_view",
+                 label_visibility="collapsed")
+if shown == "reach":
     from app_pages.rota_reach import reach_section
 
     reach_section(level, period, target, settings)
 
-with tab_plan:
+if shown == "plan":
     @st.cache_data(show_spinner=False, max_entries=8)
     def _plan(version: str, level: str, period: str | None, target: str, staff_days: int, bus_minutes: float,
               rhythm: str, settings_items: tuple, curve_max: int, venue_types: tuple | None):

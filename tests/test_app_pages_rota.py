@@ -48,6 +48,9 @@ def test_more_team_days_never_reach_fewer(demo_db):
 
 def test_rural_reach_tab(demo_db):
     at = _run()
+    assert "ohne Auto nicht erreichbar (≈ Personen)" not in [m.label for m in at.metric]  # one view at a time
+    at.radio(key="rota_view").set_value("reach").run()
+    assert not at.exception
     labels = [m.label for m in at.metric]
     assert "ohne Auto nicht erreichbar (≈ Personen)" in labels
     assert any("Luftlinie" in i.value and "Bus/zu Fuß" in i.value for i in at.info)

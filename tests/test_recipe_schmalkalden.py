@@ -158,6 +158,8 @@ def test_mobile_page_on_the_kreis_plans_a_rota_for_the_residents(kreis):
     assert any("Luftlinie" in i.value for i in at.info)
     sessions = at.dataframe[0].value
     assert len(sessions) >= 2 and all("(Lage geschätzt)" in v for v in sessions["Ort"])
+    at.radio(key="rota_view").set_value("reach").run()
+    assert not at.exception
     table = next(d.value for d in at.dataframe if "Bus/zu Fuß" in d.value.columns)
     assert len(table) == 39
 
