@@ -193,3 +193,26 @@ def test_typical_week_skips_holidays(tmp_path):
     week = typical_week(tmp_path, "20260101", 5)
     assert week[0] == dt.date(2026, 1, 12) and len(week) == 5
     assert [d.weekday() for d in week] == [0, 1, 2, 3, 4]
+
+
+def test_rural_reach_on_the_kreis_network(kreis_db):
+    """Rural reach on the Musterkreis uses the roads for the car and the timetable for the bus — labelled, no
+    Luftlinie — and people who can walk all the way count as reaching the site without a car."""
+    from sozialraum.access.rural import network_models, rural_reach_for_store
+    from sozialraum.store import connect
+
+    con = connect(kreis_db, read_only=True)
+    try:
+        out = rural_reach_for_store(con, "mk_gemeinde")
+        _car, transit = network_models(con)
+        bus_only = rural_reach_for_store(con, "mk_gemeinde", transit=transit)
+        line = rural_reach_for_store(con, "mk_gemeinde", use_network=False)
+    finally:
+        con.close()
+    assert "Straßennetz (Auto)" in out.attrs["car_label"] and "ÖPNV ab" in out.attrs["transit_label"]
+    assert "ganz zu Fuß" in out.attrs["transit_label"] and "Luftlinie" not in out.attrs["transit_label"]
+    assert "Luftlinie" in line.attrs["car_label"] and "Luftlinie" in line.attrs["transit_label"]
+    assert (out["transit_share"].fillna(0) >= bus_only["transit_share"].fillna(0)).all()
+    assert out.attrs["kreis"]["transit_share"] > bus_only.attrs["kreis"]["transit_share"]
+    # a thin timetable reaches fewer people than a bus at 20 km/h that always runs
+    assert out.attrs["kreis"]["transit_share"] < line.attrs["kreis"]["transit_share"]
