@@ -67,3 +67,27 @@ def test_store_without_venues_has_no_rota(store):
     store.execute("DELETE FROM candidate_venues")
     ok, why = rota_applies(store)
     assert not ok and "Sprechstundenorte" in why
+
+
+def test_rota_section_cannot_tell_suppressed_cells_apart():
+    """Two stores that publish the same and differ only in two suppressed cells (a 2 and a 26 swapped) print the
+    same rota section (timetable, people, k-curve)."""
+    from test_confidentiality_siting import ROW0, SWAPPED, _grid_store
+
+    from sozialraum.export.document import Document
+    from sozialraum.export.report_context import make_context
+    from sozialraum.export.report_rota import rota_section
+
+    html = []
+    for row in (ROW0, SWAPPED):
+        con = _grid_store(row)
+        try:
+            doc = Document("t")
+            rota_section(make_context(con, "zelle", "2024"), doc, auto=False, bus_minutes=5)
+        finally:
+            con.close()
+        html.append("\n".join(doc.sections))
+    assert "Mobile Beratung: Wochenplan" in html[0]
+    timetable = html[0][html[0].index("<h3>Zeitplan</h3>"):html[0].index("<h3>Einsatztage</h3>")]
+    assert "<tbody><tr>" in timetable  # at least one session
+    assert html[0] == html[1]
