@@ -65,6 +65,12 @@ with st.container(border=True):
     period = period_select(level, target, container=c1, key="rota_period")
     full_curve = c2.toggle(tr("k-Kurve bis zu allen Wochentagen (rechnet länger)",
                               "k-curve up to every weekday (slower)"), key="rota_full_curve")
+    at_sites = c3.toggle(tr("Wer einen Jobcenter-Standort erreicht, gilt als versorgt",
+                            "Reaching a Jobcenter site counts as served"), key="rota_served_by_sites",
+                         help=tr("Gebiete, deren Menschen einen Jobcenter-Standort mit Bus oder zu Fuß in der "
+                                 "angegebenen Zeit erreichen (zu den Sprechstundenzeiten), zählt der Plan nicht "
+                                 "mit: die mobile Beratung sucht die übrigen.",
+                                 "Areas that reach a Jobcenter site by bus/walk are left out of the objective."))
     kinds = _venue_kinds(data_version())
     venue_types = list(kinds) if not kinds else st.multiselect(tr("Welche Orte dürfen Sprechstunden aufnehmen?", "Which venues may host sessions?"),
                                  list(kinds), default=list(kinds), key="rota_venue_types",
@@ -88,13 +94,14 @@ if shown == "reach":
 if shown == "plan":
     @st.cache_data(show_spinner=False, max_entries=8)
     def _plan(version: str, level: str, period: str | None, target: str, staff_days: int, bus_minutes: float,
-              rhythm: str, settings_items: tuple, curve_max: int, venue_types: tuple | None):
+              rhythm: str, settings_items: tuple, curve_max: int, venue_types: tuple | None,
+              at_sites: bool = False):
         from sozialraum.rota.plan import plan_rota
 
         settings = dict(settings_items)
         return plan_rota(get_con(), level=level, period=period, target_indicator=target, staff_days=staff_days,
                          bus_minutes=bus_minutes, rhythm=rhythm, settings=settings,
-                         k_curve_max=curve_max, venue_types=venue_types)
+                         k_curve_max=curve_max, venue_types=venue_types, served_by_sites=at_sites)
 
 
     try:
@@ -102,7 +109,7 @@ if shown == "plan":
             plan = _plan(data_version(), level, period, target, staff_days, bus_minutes, rhythm,
                          tuple(sorted(settings.items())),
                          int(settings["rota_weekdays"]) if full_curve else staff_days,
-                         None if set(venue_types) == set(kinds) else tuple(sorted(venue_types)))
+                         None if set(venue_types) == set(kinds) else tuple(sorted(venue_types)), bool(at_sites))
     except (InputError, SolverError) as exc:
         st.warning(str(exc))
         st.stop()
@@ -114,6 +121,10 @@ if shown == "plan":
     m2.metric(tr("Personen (≈)", "People (≈)"), fmt_number(s["covered"]))
     m3.metric(tr("Sprechstunden je Woche", "Sessions per week"), str(s["n_sessions"]))
     m4.metric(tr("Einsatztage genutzt", "Team days used"), str(s["days_used"]))
+    if s.get("served_by_sites"):
+        st.caption(tr(f"Bereits versorgt (erreichen einen Jobcenter-Standort mit Bus/zu Fuß): {s['site_areas']} "
+                      f"Gebiete, ≈ {fmt_number(s['site_people'])} Personen – der Anteil oben bezieht sich auf die "
+                      "übrigen.", f"Already served by a Jobcenter site: {s['site_areas']} areas."))
     st.caption(tr(f"Start und Ende: {s['base']}. Rhythmus {RHYTHMS[rhythm]}. Personen auf Zehner gerundet; "
                   "gesperrte Kleinstzahlen gehen mit einem Ersatzwert ein und werden nicht ausgewiesen. "
                   f"Lösung: {s['status']}.",

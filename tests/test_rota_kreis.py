@@ -216,3 +216,30 @@ def test_rural_reach_on_the_kreis_network(kreis_db):
     assert out.attrs["kreis"]["transit_share"] > bus_only.attrs["kreis"]["transit_share"]
     # a thin timetable reaches fewer people than a bus at 20 km/h that always runs
     assert out.attrs["kreis"]["transit_share"] < line.attrs["kreis"]["transit_share"]
+
+
+def test_areas_reaching_a_jobcenter_site_count_as_served(kreis_db):
+    """``served_by_sites``: Ortsteile that reach a Jobcenter site by bus/walk at session times leave the objective
+    (the Kreisstadt's and the second town's), so no session serves them and the rota goes to the villages; the
+    people of the two parts add up to the whole."""
+    from sozialraum.rota.plan import plan_rota, rota_inputs
+    from sozialraum.store import connect
+
+    con = connect(kreis_db, read_only=True)
+    try:
+        plain = rota_inputs(con, staff_days=2, bus_minutes=45)
+        inp = rota_inputs(con, staff_days=2, bus_minutes=45, served_by_sites=True)
+        plan = plan_rota(con, staff_days=2, bus_minutes=45, k_curve_max=2, served_by_sites=True)
+    finally:
+        con.close()
+    at = inp.at_sites
+    assert 0 < at.sum() < len(at)
+    towns = inp.areas["name"][at].tolist()
+    assert all(any(t in name for t in ("Waldfelde", "Schöningen")) for name in towns[:3])
+    assert np.all(inp.problem.weights[at] == 0)
+    assert inp.problem.weights.sum() + inp.site_people == pytest.approx(plain.problem.weights.sum())
+    np.testing.assert_array_equal(inp.problem.reach, plain.problem.reach)  # the venues' reach is unchanged
+    np.testing.assert_allclose(inp.problem.car_between, plain.problem.car_between, rtol=1e-3, atol=0.1)
+    served_names = {n for v in plan.sessions["villages"] for n in v.split("; ")}
+    assert served_names and not served_names & set(towns)
+    assert plan.summary["site_areas"] == int(at.sum()) and plan.summary["site_people"] % 10 == 0

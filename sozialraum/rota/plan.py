@@ -131,15 +131,20 @@ class RotaInputs:
     venues: pd.DataFrame
     home: pd.Series
     travel: str = ""  # how car and bus/walk minutes were found (network, timetable or "Luftlinie")
+    at_sites: np.ndarray | None = None  # bool per area: reaches a Jobcenter site already (served_by_sites)
+    site_people: float = 0.0  # their people (safe weights), not counted by the rota
 
 
 def rota_inputs(con, *, level: str | None = None, period: str | None = None, target_indicator: str = "rlb",
                 staff_days: int = 2, bus_minutes: float = 45, base: str | None = None,
-                settings: dict | None = None, venue_types=None, use_network: bool = True) -> RotaInputs:
+                settings: dict | None = None, venue_types=None, use_network: bool = True,
+                served_by_sites: bool = False) -> RotaInputs:
     """The ``RotaProblem`` for the villages of ``level``, without solving it. Travel: the store's own network
     (car on the streets, bus/walk from the timetable at each session's time, ``sozialraum.rota.network``) when
     it has one and ``use_network``, else the labelled straight-line fallback. ``venue_types``: only candidate
-    venues of these types may host sessions (None: all)."""
+    venues of these types may host sessions (None: all). ``served_by_sites``: areas whose people reach a
+    Jobcenter site by bus/walk within the budget at a session time count as served already (weight 0; the rota
+    looks for the others)."""
     from sozialraum.access.present import safe_counts
     from sozialraum.rota.travel import FALLBACK_NOTE, slot_reach, straight_minutes, windows
     from sozialraum.settings import resolve
@@ -167,7 +172,10 @@ def rota_inputs(con, *, level: str | None = None, period: str | None = None, tar
         if sites.empty:
             raise InputError(f"Hauptstandort {base!r} gibt es nicht (Jobcenter-Standorte: siehe 'sozialraum list').")
     home = sites.iloc[0]
+    m = len(venues)
     cxy = venues[["x", "y"]].to_numpy(dtype="float64")
+    if served_by_sites:  # the main sites as extra columns of the travel computation (split off below)
+        cxy = np.vstack([cxy, read.jobcenter_sites(con)[["x", "y"]].to_numpy(dtype="float64")])
     hxy = np.array([[float(home["x"]), float(home["y"])]])
     start, end = slots_from_text(s["rota_slots"], float(s["rota_session_min"]))
     n_days = int(s["rota_weekdays"])
@@ -189,16 +197,23 @@ def rota_inputs(con, *, level: str | None = None, period: str | None = None, tar
         reach = np.repeat(reach3[:, :, None, :], n_days, axis=2)
         car_out, car_back = straight_minutes(hxy, cxy, **car)[0], straight_minutes(cxy, hxy, **car)[:, 0]
         between, label = straight_minutes(cxy, cxy, **car), FALLBACK_NOTE
+    at_sites = np.zeros(len(weights), dtype=bool)
+    if served_by_sites:
+        at_sites = reach[:, m:].any(axis=(1, 2, 3))
+        reach, car_out, car_back, between = reach[:, :m], car_out[:m], car_back[:m], between[:m, :m]
+    site_people = float(weights[at_sites].sum())
+    weights = np.where(at_sites, 0.0, weights)
     problem = RotaProblem(weights=weights, reach=reach, slot_start=start, slot_end=end, car_out=car_out,
                           car_back=car_back, car_between=between, day_minutes=float(s["rota_day_minutes"]),
                           staff_days=int(staff_days))
-    return RotaInputs(problem, level, areas, counts, venues, home, label)
+    return RotaInputs(problem, level, areas, counts, venues, home, label, at_sites, site_people)
 
 
 def plan_rota(con, *, level: str | None = None, period: str | None = None, target_indicator: str = "rlb",
               staff_days: int = 2, bus_minutes: float = 45, base: str | None = None, rhythm: str = "weekly",
               settings: dict | None = None, time_limit: float | None = None,
-              k_curve_max: int | None = None, venue_types=None, use_network: bool = True) -> RotaPlan:
+              k_curve_max: int | None = None, venue_types=None, use_network: bool = True,
+              served_by_sites: bool = False) -> RotaPlan:
     """The rota for the villages of ``level`` (default: the finest level with values of the target group);
     ``venue_types``: which kinds of candidate venues may host sessions (None: all); ``use_network``: car and
     bus/walk on the store's network where it has one (else, and with False, the labelled straight line)."""
@@ -211,7 +226,7 @@ def plan_rota(con, *, level: str | None = None, period: str | None = None, targe
     limit = float(time_limit if time_limit is not None else s["solver_time_limit_s"])
     inputs = rota_inputs(con, level=level, period=period, target_indicator=target_indicator, staff_days=staff_days,
                          bus_minutes=bus_minutes, base=base, settings=settings, venue_types=venue_types,
-                         use_network=use_network)
+                         use_network=use_network, served_by_sites=served_by_sites)
     problem, level, areas, counts, venues, home = (inputs.problem, inputs.level, inputs.areas, inputs.counts,
                                                    inputs.venues, inputs.home)
     results = {int(staff_days): solve_rota(problem, time_limit=limit)}
@@ -225,9 +240,12 @@ def plan_rota(con, *, level: str | None = None, period: str | None = None, targe
                "total": round_people(result.total_weight), "n_sessions": len(result.sessions),
                "days_used": len(result.days_used), "base_id": str(home["site_id"]), "base": str(home["name"]),
                "travel": inputs.travel, "rhythm_label": RHYTHMS[rhythm],
-               "n_venues": len(venues), "venue_types": sorted(set(venues["venue_type"].astype(str))),
+               "n_venues": len(venues), "served_by_sites": bool(served_by_sites),
+               "site_people": round_people(inputs.site_people),
+               "site_areas": int(inputs.at_sites.sum()) if inputs.at_sites is not None else 0, "venue_types": sorted(set(venues["venue_type"].astype(str))),
                "areas_estimated": list(counts.attrs.get("estimated", []))}
     params = {"level": level, "period": period, "target_indicator": target_indicator, "staff_days": int(staff_days),
               "bus_minutes": float(bus_minutes), "base": base, "rhythm": rhythm, "settings": dict(settings or {}),
-              "venue_types": None if venue_types is None else sorted(str(t) for t in venue_types)}
+              "venue_types": None if venue_types is None else sorted(str(t) for t in venue_types),
+              "served_by_sites": bool(served_by_sites)}
     return RotaPlan(parameters=params, summary=summary, **out)
