@@ -6,6 +6,10 @@ Only values that the confidentiality gate already publishes are shown again (``n
 through ``published`` / ``rates_for_display``), so the fallback cannot tell anything about a suppressed cell
 that the published tables do not tell already. Counts are not carried down as values (the Gemeinde's total is
 no estimate for one Ortsteil): the area stays blank and its tooltip names the higher area's published total.
+
+Why no multi-year sum: an area's sum over years, next to the single years that are published, gives back a
+suppressed year by subtraction (and the sum of two suppressed years of 1 or 2 can pin both); making that safe
+would need the gate to suppress across periods, which it does not do (see docs/ROTA.md / the closing note).
 """
 
 from __future__ import annotations
