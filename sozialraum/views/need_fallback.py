@@ -9,7 +9,7 @@ no estimate for one Ortsteil): the area stays blank and its tooltip names the hi
 
 Why no multi-year sum: an area's sum over years, next to the single years that are published, gives back a
 suppressed year by subtraction (and the sum of two suppressed years of 1 or 2 can pin both); making that safe
-would need the gate to suppress across periods, which it does not do (see docs/ROTA.md / the closing note).
+would need the gate to suppress across periods, which it does not do.
 """
 
 from __future__ import annotations
