@@ -227,7 +227,7 @@ def test_curve_equals_independent_solves_and_is_monotone():
 
 
 def test_points_without_fixed_site_are_widened_until_exact():
-    # no fixed site: every point starts with its single nearest candidate (rest option); the driver widens
+    # no fixed site (the relaxation of pmedian_relax): every point starts with its single nearest candidate
     rng = np.random.default_rng(4)
     dem, cand = rng.uniform(0, 3000, (50, 2)), rng.uniform(0, 3000, (10, 2))
     opt, best = _enumerate(_dense(dem, cand), np.ones(50), 3)
@@ -237,9 +237,9 @@ def test_points_without_fixed_site_are_widened_until_exact():
 
 def test_unreachable_point_is_left_out_and_counted():
     # point 2 reaches no candidate at all (a network without a path): left out of the objective, assigned −1
-    dense = np.array([[1.0, 4.0], [3.0, 1.0], [np.inf, np.inf]])
-    res = solve_pmedian_refined(MatrixModel(dense), None, None, np.ones(3), 1, nearest=2)
-    assert res.selected == (0,) and res.objective == pytest.approx(4.0)
+    dense = np.array([[1.0, 4.0, 10.0], [3.0, 1.0, 10.0], [np.inf, np.inf, np.inf]])
+    res = solve_pmedian_refined(MatrixModel(dense), None, None, np.ones(3), 1, fixed=[2], nearest=2)
+    assert res.selected == (0, 2) and res.objective == pytest.approx(4.0)
     assert res.n_unassigned == 1 and res.assignment.tolist() == [0, 0, -1]
 
 
@@ -262,11 +262,12 @@ def test_network_horizon_prices_every_plan_the_same_way():
         def nearest(self, origins, targets, n, always=()):
             return self.inner.nearest(origins, targets, n, always)
 
-    # point 2 is 70 minutes from candidate 0 and 5 from candidate 1; points 0, 1 are near candidate 0
-    dense = np.array([[1.0, 50.0], [2.0, 50.0], [70.0, 5.0]])
-    one = solve_pmedian_refined(Net(dense), None, None, np.array([1.0, 1.0, 1.0]), 1, nearest=2)
+    # point 2 is 70 minutes from candidate 0 and 5 from candidate 1; points 0, 1 are near candidate 0; the fixed
+    # site 2 lies beyond the horizon for everyone
+    dense = np.array([[1.0, 50.0, 90.0], [2.0, 50.0, 90.0], [70.0, 5.0, 90.0]])
+    one = solve_pmedian_refined(Net(dense), None, None, np.array([1.0, 1.0, 1.0]), 1, fixed=[2], nearest=2)
     # {0}: 1 + 2 + 60 (horizon) = 63; {1}: 50 + 50 + 5 = 105 → candidate 0, with point 2 counted, not dropped
-    assert one.selected == (0,) and one.objective == pytest.approx(63.0) and one.status == "optimal"
+    assert one.selected == (0, 2) and one.objective == pytest.approx(63.0) and one.status == "optimal"
     assert one.assignment.tolist() == [0, 0, -1] and one.n_unassigned == 1
-    two = solve_pmedian_refined(Net(dense), None, None, np.array([1.0, 1.0, 1.0]), 2, nearest=2)
+    two = solve_pmedian_refined(Net(dense), None, None, np.array([1.0, 1.0, 1.0]), 2, fixed=[2], nearest=2)
     assert two.objective == pytest.approx(8.0) and two.objective <= one.objective

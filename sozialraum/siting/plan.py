@@ -185,14 +185,16 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
         # exact p-median for k = 0 … k on one set of candidate lists, each k started from the previous answer
         from sozialraum.siting.pmedian import candidate_lists, pmedian_curve
 
-        pm_lists = candidate_lists(travel, dxy, cxy, w, fixed, int(s["pmedian_nearest"]))
+        pm_lists = candidate_lists(travel, dxy, cxy, w, fixed, int(s["pmedian_nearest"])) if fixed else None
         pm_gap = float(s["pmedian_curve_gap"]) / 100.0  # the curve's other k: proven within this gap
         pm_ks = list(range(0 if fixed else 1, int(k) + 1)) or [int(k)]
         t_pm = time.perf_counter()
+        pm_near = int(s["pmedian_nearest"])
         pm_points = pmedian_curve(travel, dxy, cxy, w, pm_ks[:-1], fixed, lists=pm_lists, time_limit=limit / 2,
-                                  budget=budget_min, target_gap=pm_gap)
+                                  budget=budget_min, target_gap=pm_gap, nearest=pm_near)
         pm_points = pmedian_curve(travel, dxy, cxy, w, pm_ks, fixed, lists=pm_lists, budget=budget_min,
-                                  time_limit=max(limit - (time.perf_counter() - t_pm), 1.0), known=pm_points)
+                                  time_limit=max(limit - (time.perf_counter() - t_pm), 1.0), known=pm_points,
+                                  nearest=pm_near)
         res = pm_points[int(k)]
     elif model == "mclp_cap":
         # room for people within reach: cases per year ÷ the share of them that use the site
@@ -205,7 +207,8 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     lap("solve_s")
     if model == "pmedian" and curve_max > int(k):  # the rest of the p-median curve, from the plan's answer on
         pm_points = pmedian_curve(travel, dxy, cxy, w, range(min(pm_ks), curve_max + 1), fixed, lists=pm_lists,
-                                  time_limit=limit, budget=budget_min, known=pm_points, target_gap=pm_gap)
+                                  time_limit=limit, budget=budget_min, known=pm_points, target_gap=pm_gap,
+                                  nearest=pm_near)
         lap("pmedian_curve_s")
     flows = capres.flows if model == "mclp_cap" else nearest_flows(res.assignment, w, len(cands))
     groups = {target_indicator: w} | _group_weights(con, level, period, caseload_groups, demand, threshold,

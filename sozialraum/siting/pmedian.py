@@ -5,7 +5,8 @@
   costs min(listed open sites, cap) with cap = min(nearest listed fixed site, rest_cost); a point that takes the
   cap from ``rest_cost`` is on the *rest option* (``assignment`` −1, counted in ``n_unassigned``). So the model
   value of every site set is at most its true value (a relaxation), and equal once every point lists its site.
-* ``solve_pmedian_refined(travel, origins, targets, …)``: the exact p-median with a travel model. Lists are
+* ``solve_pmedian_refined(travel, origins, targets, …)``: the exact p-median with a travel model (without
+  fixed sites: the list-tightening relaxation of ``pmedian_relax``, measured better there). Lists are
   widened until every candidate nearer than a point's nearest fixed site is listed (``pmedian_lists``), which
   makes the model exact for every point that reaches a fixed site; points without one are widened where a plan's
   true cost exceeds their cap, and the core runs again from the previous answer and multipliers. Objective,
@@ -122,6 +123,11 @@ def solve_pmedian_refined(travel, origins, targets, weights, k: int, fixed=(), *
     t0 = time.perf_counter()
     limit = _limit(time_limit)
     w = np.asarray(weights, dtype="float64")
+    if not len(fixed) and lists is None:  # no cap for any point: the relaxation of ``pmedian_relax`` does better
+        from sozialraum.siting.pmedian_relax import solve_pmedian_refined as relaxed
+
+        return relaxed(travel, origins, targets, w, k, (), nearest=nearest, time_limit=limit, budget=budget,
+                       max_rounds=max_rounds)
     if lists is None:
         lists = candidate_lists(travel, origins, targets, w, fixed, nearest)
     f = lists.fixed
@@ -190,7 +196,7 @@ def pmedian_curve(travel, origins, targets, weights, ks, fixed=(), *, nearest: i
     they are, and used as the start of the next k)."""
     w = np.asarray(weights, dtype="float64")
     t_end = time.perf_counter() + _limit(time_limit)
-    if lists is None:
+    if lists is None and len(fixed):
         lists = candidate_lists(travel, origins, targets, w, fixed, nearest)
     out, start, lam = {}, None, None
     todo = sorted(int(x) for x in ks)
@@ -200,8 +206,8 @@ def pmedian_curve(travel, origins, targets, weights, ks, fixed=(), *, nearest: i
         else:
             left = max(t_end - time.perf_counter(), 0.05)
             share = min(left, 3.0 * left / (len(todo) - n_done))
-            res = solve_pmedian_refined(travel, origins, targets, w, k, lists=lists, time_limit=share,
-                                        target_gap=target_gap, budget=budget, start=start,
+            res = solve_pmedian_refined(travel, origins, targets, w, k, fixed, lists=lists, time_limit=share,
+                                        target_gap=target_gap, budget=budget, start=start, nearest=nearest,
                                         multipliers=lam if target_gap > 0 else None)
         out[k] = res
         start, lam = res.selected, res.extra.get("multipliers")
