@@ -120,7 +120,9 @@ def build_batch(con, kind: str, path: Path, mapping: dict, source: dict) -> Prep
         from sozialraum.io.shapes import read_vector
 
         epsg = loader.target_epsg_for(con, None, read_vector(path) if loader._metric(con) is None else None)
-        opts = {k: v for k, v in mapping.items() if k in ("parent", "parent_slice", "key_width") and v}
+        opts = {k: v for k, v in mapping.items() if k in ("parent", "parent_slice", "key_width", "parent_match") and v}
+        if opts.get("parent_match"):
+            opts["parent_areas"] = loader.area_names(con, mapping["parent_level"])
         levels, gdf, notes = loader.areas_part(
             path, level=mapping["level"], label=mapping["label"], key=mapping["key"], name=mapping["name"],
             target_epsg=epsg, hierarchy=mapping.get("hierarchy"), rank=int(mapping.get("rank", 0)),
@@ -194,18 +196,29 @@ def mapping_form(kind: str, columns: list[str], staged, levels_frame: pd.DataFra
                               format_func=lambda v: level_labels.get(v, v), key="map_parent_level")
         if parent != NONE:
             out["parent_level"] = parent
-            how = c2.radio(tr("Obergebiet steht …", "Parent is …"), ["column", "prefix"], horizontal=True,
-                           format_func=lambda v: tr("in einer Spalte", "in a column") if v == "column"
-                           else tr("am Anfang des Schlüssels", "the key's first characters"), key="map_parent_how")
-            if how == "column":
-                out["parent"] = _col(c2, tr("Spalte mit dem Schlüssel des Obergebiets", "Parent key column"),
-                                     columns, "map_parent", r"parent.*|ober.*|bezirk.*|bez.*")
+            hows = {"column": ("Schlüssel in einer Spalte", "key in a column"),
+                    "name": ("Name in einer Spalte", "name in a column"),
+                    "prefix": ("am Anfang des Schlüssels", "the key's first characters")}
+            how = c2.radio(tr("Obergebiet steht …", "Parent is …"), list(hows), horizontal=True,
+                           format_func=lambda v: tr(*hows[v]), key="map_parent_how",
+                           help=tr("Namen werden vereinheitlicht verglichen (Groß-/Kleinschreibung, Umlaute, „_“, "
+                                   "führende Nummern); nach „Prüfen“ zeigt eine Tabelle jede Zuordnung.",
+                                   "Names are compared normalised."))
+            if how in ("column", "name"):
+                out["parent"] = _col(c2, tr("Spalte mit dem Schlüssel des Obergebiets", "Parent key column")
+                                     if how == "column" else tr("Spalte mit dem Namen des Obergebiets",
+                                                                "Parent name column"),
+                                     columns, "map_parent" if how == "column" else "map_parent_name",
+                                     *((r"parent.*|ober.*|bezirk.*|bez.*",) if how == "column" else
+                                       (r"(bez|bezirk|ober|parent).*name.*", r"bezirk.*")))
+                if how == "name":
+                    out["parent_match"] = "name"
             else:
                 n = c2.number_input(tr("Obergebiet = die ersten N Zeichen des Schlüssels", "Parent = first N chars"),
                                     1, 30, 2, key="map_parent_chars")
                 out["parent_slice"] = [0, int(n)]
             row = levels_frame[levels_frame["level"] == parent].iloc[0]
-            out["hierarchy"], out["rank"] = row["hierarchy"], int(row["rank"]) - 1
+            out["hierarchy"], out["rank"] = row["hierarchy"], 0  # the store ranks levels by their parent links
         else:
             out["hierarchy"], out["rank"] = out["level"], 0
         return out

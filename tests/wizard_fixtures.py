@@ -29,7 +29,8 @@ U15 = {k: round(v * 0.14) for k, v in EW.items()}
 
 
 def write_shapes(folder: Path) -> tuple[Path, Path]:
-    """stadtteile.geojson (STT_ID, STT_NAME, BEZ) and bezirke.geojson (BEZ_ID, BEZ_NAME), EPSG:25832."""
+    """stadtteile.geojson (STT_ID, STT_NAME, BEZ, BEZ_NAME: the Bezirk's name as typed by hand, e.g. "bezirk_süd")
+    and bezirke.geojson (BEZ_ID, BEZ_NAME), EPSG:25832."""
     import geopandas as gpd
     from shapely.geometry import box
 
@@ -37,7 +38,10 @@ def write_shapes(folder: Path) -> tuple[Path, Path]:
     keys = list(NAMES)
     cells = {k: box(x0 + (i % 4) * size, y0 + (i // 4) * size, x0 + (i % 4 + 1) * size, y0 + (i // 4 + 1) * size)
              for i, k in enumerate(keys)}
-    st = gpd.GeoDataFrame({"STT_ID": keys, "STT_NAME": [NAMES[k] for k in keys], "BEZ": [BEZIRK[k] for k in keys]},
+    typed = {"N": ["Bezirk Nord", "BEZIRK NORD", "bezirk_nord", "Bezirk Nord"],
+             "S": ["Bezirk Süd", "bezirk süd", "Bezirk_Sued", "Bezirk Süd"]}
+    st = gpd.GeoDataFrame({"STT_ID": keys, "STT_NAME": [NAMES[k] for k in keys], "BEZ": [BEZIRK[k] for k in keys],
+                           "BEZ_NAME": [typed[BEZIRK[k]][i % 4] for i, k in enumerate(keys)]},
                           geometry=[cells[k] for k in keys], crs="EPSG:25832")
     bz = gpd.GeoDataFrame({"BEZ_ID": ["N", "S"], "BEZ_NAME": [BEZIRK_NAMES["N"], BEZIRK_NAMES["S"]]},
                           geometry=[box(x0, y0, x0 + 4 * size, y0 + size), box(x0, y0 + size, x0 + 4 * size,
