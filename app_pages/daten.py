@@ -125,7 +125,7 @@ with tab_load:
                 st.caption(note)
             matched = getattr(prepared.batch.areas, "attrs", {}).get("parent_match")
             if matched is not None:
-                with st.expander(tr("Zuordnung der Obergebiete (jede Zeile)", "Parent match table")):
+                with st.expander(tr("Zuordnung der Obergebiete (jede Zeile)", "Parent match table"), expanded=True):
                     st.dataframe(matched.german(), hide_index=True, width="stretch")
             if int(changes["Konflikt"].sum()):
                 st.warning(tr("Einige Schlüssel gehören schon zu einer anderen Quelle – die Übernahme würde "

@@ -140,3 +140,50 @@ def _comma_line(line: str) -> str:
 
 def komma_rate(key: str) -> float:
     return round(RLB[key] / EW[key] * 100, 1)
+
+
+VENUES = {  # name: (Art as typed, x, y) — inside the Stadtteile (EPSG:25832)
+    "Stadtbibliothek Altstadt": ("Bibliothek", "501000,5", "5701000,25"),
+    "Stadtteiltreff Am Bach": ("Stadtteilzentrum", "505000", "5701500"),
+    "Familienzentrum Südstadt": ("Familienzentrum", "501500", "5702900,0"),
+    "Caritas-Beratung Höhe": ("Beratungsstelle", "507100,75", "5701100"),
+    "Bürgerbüro Nordviertel": ("Bürgeramt", "503200", "5700800"),
+    "Bücherei Östliche Höhe": ("Stadtteilbücherei", "503500", "5703300"),
+    "Gemeindesaal St. Marien": ("Kirche", "506000", "5703000"),
+}
+
+
+def write_venues(folder: Path) -> Path:
+    """kandidatenorte.csv: a hand-typed list of candidate venues as a Sozialamt sends it — two title rows, ';',
+    decimal commas in UTM metres (EPSG:25832), the type as German text ("Stadtteilbücherei" and "Kirche" are not
+    among the known types and need a choice), a Träger column, and two broken rows: one without a y value
+    (row 12) and one with "ca. 5702000" as y (row 13). Notes under the table."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["Mögliche Orte für Sprechstunden des Jobcenters", "Stand: 03/2024 (Sozialamt, Abt. Planung)", "",
+             "Bezeichnung;Art;Rechtswert;Hochwert;Träger"]
+    owners = ["Stadt", "Verein Am Bach e.V.", "AWO", "Caritas", "Stadt", "Stadt", "Kath. Kirchengemeinde"]
+    lines += [f"{n};{a};{x};{y};{o}" for (n, (a, x, y)), o in zip(VENUES.items(), owners)]
+    lines += ["Jugendhaus West;Stadtteilzentrum;500500;;Stadt",
+              "Rathaus-Nebenstelle;Bürgeramt;502500;ca. 5702000;Stadt", "",
+              "Koordinaten: ETRS89 / UTM 32N"]
+    path = folder / "kandidatenorte.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_services(folder: Path) -> Path:
+    """angebote.csv: services with lon/lat in degrees written with decimal commas, Angebotsart and Träger."""
+    from pyproj import Transformer
+
+    to_deg = Transformer.from_crs(25832, 4326, always_xy=True)
+    rows = [("Schuldnerberatung Mitte", "Schuldnerberatung", "Diakonie", 501300, 5701300),
+            ("Suchtberatung Süd", "Suchtberatung", "Caritas", 502600, 5703200),
+            ("Kita Sonnenschein", "Kindertagesbetreuung", "AWO", 506300, 5701700)]
+    lines = ["Name;Angebotsart;Träger;Länge;Breite"]
+    for name, art, owner, x, y in rows:
+        lon, lat = to_deg.transform(x, y)
+        lines.append(f"{name};{art};{owner};" + f"{lon:.6f};{lat:.6f}".replace(".", ","))
+    path = folder / "angebote.csv"
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
