@@ -105,6 +105,8 @@ def test_empty_folder_to_need_index_and_site_plan(empty_data, browser):
         # the profile's left-out rows are listed: the merged unit, the Bezirk and city totals
         import_statistics(c, tables["namen"], ["Einwohner", "Leistungsberechtigte SGB II"], period="2023",
                           source="namen_2023")
+        # a PDF extraction: "4120380" (two numbers glued) is a doubtful value that must be confirmed and is flagged
+        assert import_statistics(c, tables["pdf"], ["Einwohner"], period="2019", source="pdf_2019")
 
         # --- services: lon/lat in degrees with decimal commas, the Angebotsart as German text
         c.click(page.get_by_text("Punktliste: Angebote, Kandidatenorte, Jobcenter (CSV, Excel, GeoJSON)"))
@@ -186,7 +188,7 @@ def test_empty_folder_to_need_index_and_site_plan(empty_data, browser):
     assert int(scored["scored"].sum()) == 8 and set(scored["status_class"].dropna()) <= {"hoch", "mittel", "niedrig",
                                                                                          "sehr niedrig"}
     recipes = sorted(p.name for p in (data / CITY / "rezepte").glob("*.toml"))
-    assert recipes == ["angebote.toml", "namen_2023.toml", "orte.toml", "profile.toml"]
+    assert recipes == ["angebote.toml", "namen_2023.toml", "orte.toml", "pdf_2019.toml", "profile.toml"]
     assert_cli_recipes_give_the_same_tables(data / CITY, files, folder / "cli")
 
 
@@ -227,11 +229,13 @@ def assert_cli_recipes_give_the_same_tables(store, files, cli_data):
               "BEZ_NAME", "--obergebiet-abgleich", "name", "--quelle", "stadtteile"]]
     for args in areas:
         assert main(args + ["--db", str(other)]) == 0
-    for name in ("profile", "namen_2023", "angebote", "orte"):
+    for name in ("profile", "namen_2023", "pdf_2019", "angebote", "orte"):
         assert main(["recipe", str(store / "rezepte" / f"{name}.toml"), "--data-dir", str(files), "--db", str(other),
                      "--bestaetigen"]) == 0
     got, want = _tables(other), _tables(store)
     for name in TABLES:
         assert got[name] == want[name], name
     assert len(want["candidate_venues"]) == 7 and len(want["providers"]) == 3
+    flagged = [r for r in want["observations"] if r[5] == "doubtful"]
+    assert [(r[1], r[2], r[3], r[4]) for r in flagged] == [("STGT02", "ew_gesamt", "2019", 4120380.0)]
     assert {r[1] for r in want["areas"] if r[0] == "stadtteil"} == set(wf.NAMES)
