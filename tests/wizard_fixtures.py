@@ -9,7 +9,8 @@ Areas: 8 Stadtteile keyed ``STGT01`` … ``STGT08`` (2 km squares in EPSG:25832,
 - ``komma.csv``: comma-separated, quoted decimal commas ("6,8") and thousands dots (2.370);
 - ``ohne_kopf.csv``: no header row;
 - ``jahre.csv``: years across columns (``EW_2020``, ``EW_2022``, ``SGB II 2020``, ``SGB II 2022``);
-- ``pdf.csv``: a PDF extraction with two numbers glued together.
+- ``pdf.csv``: a PDF extraction with two numbers glued together;
+- ``lang.csv``: long format (``Schlüssel;Kennzahl;Wert``, one row per area and indicator, EW + 30 and RLB − 5).
 """
 
 from __future__ import annotations
@@ -129,6 +130,13 @@ def write_csvs(folder: Path) -> dict[str, Path]:
         lines.append(f"{NAMES[k]};{ew};{rlb}")
     out["pdf"] = folder / "pdf.csv"
     out["pdf"].write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    lines = ["Schlüssel;Kennzahl;Wert"]  # long format: one row per area and indicator
+    for k in NAMES:
+        lines += [f"{k};Einwohner;{_german(EW[k] + 30)}", f"{k};Leistungsberechtigte SGB II;{RLB[k] - 5}",
+                  f"{k};Fläche in ha;{400 + int(k[4:])},5"]
+    out["lang"] = folder / "lang.csv"
+    out["lang"].write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
 
 

@@ -50,7 +50,11 @@ def upload_areas(c: Clicks, path, level: str, label: str, parent_by_name: bool =
     assert c.done(), c.app.errors()
 
 
+CLICKS: dict[str, int] = {}
+
+
 def import_statistics(c: Clicks, path, ticks, period: str | None = None, source: str | None = None):
+    start = c.n
     c.upload(path)
     for i, col in enumerate(ticks):
         c.shot(f"city_02_stats_{path.stem}_tick{i}")
@@ -66,6 +70,7 @@ def import_statistics(c: Clicks, path, ticks, period: str | None = None, source:
         c.tick("trotzdem übernehmen")
     c.button("Übernehmen")
     assert c.done(), c.app.errors()
+    CLICKS[path.name] = c.n - start
     return doubtful
 
 
@@ -107,9 +112,12 @@ def test_empty_folder_to_need_index_and_site_plan(empty_data, browser):
                           source="namen_2023")
         # a PDF extraction: "4120380" (two numbers glued) is a doubtful value that must be confirmed and is flagged
         assert import_statistics(c, tables["pdf"], ["Einwohner"], period="2019", source="pdf_2019")
+        # long format: the column „Kennzahl" names the indicator, „Wert" holds the values (both found by name)
+        import_statistics(c, tables["lang"], ["Einwohner", "Leistungsberechtigte SGB II"], period="2024")
 
         # --- services: lon/lat in degrees with decimal commas, the Angebotsart as German text
         c.click(page.get_by_text("Punktliste: Angebote, Kandidatenorte, Jobcenter (CSV, Excel, GeoJSON)"))
+        start = c.n
         c.upload(services)
         c.click(page.get_by_text("Angebote (Beratungsstellen, Kitas, Treffpunkte …) – mit Angebotsart und Träger"))
         assert page.get_by_text("Es ist nichts vorausgewählt").count() == 1
@@ -121,8 +129,10 @@ def test_empty_folder_to_need_index_and_site_plan(empty_data, browser):
         c.button("Prüfen")
         c.button("Übernehmen")
         assert c.done(), app.errors()
+        CLICKS[services.name] = c.n - start
 
         # --- candidate venues: title rows, decimal commas in UTM metres, two types to choose, two broken rows
+        start = c.n
         c.upload(venues)
         assert page.get_by_text("Kopfzeile 4, Daten in Zeilen 5–13").count() == 1
         c.click(page.get_by_text("Kandidatenorte für die Standortplanung", exact=False))
@@ -143,6 +153,8 @@ def test_empty_folder_to_need_index_and_site_plan(empty_data, browser):
         c.button("Übernehmen")
         assert c.done(), app.errors()
         c.shot("city_06_venues_done")
+        CLICKS[venues.name] = c.n - start
+        print(f"\nKlicks je Datei (Hochladen bis Übernehmen): {CLICKS}")
         assert not app.errors()
 
         # --- a need map and a need index with scored areas
@@ -188,7 +200,7 @@ def test_empty_folder_to_need_index_and_site_plan(empty_data, browser):
     assert int(scored["scored"].sum()) == 8 and set(scored["status_class"].dropna()) <= {"hoch", "mittel", "niedrig",
                                                                                          "sehr niedrig"}
     recipes = sorted(p.name for p in (data / CITY / "rezepte").glob("*.toml"))
-    assert recipes == ["angebote.toml", "namen_2023.toml", "orte.toml", "pdf_2019.toml", "profile.toml"]
+    assert recipes == ["angebote.toml", "lang.toml", "namen_2023.toml", "orte.toml", "pdf_2019.toml", "profile.toml"]
     assert_cli_recipes_give_the_same_tables(data / CITY, files, folder / "cli")
 
 
@@ -229,13 +241,16 @@ def assert_cli_recipes_give_the_same_tables(store, files, cli_data):
               "BEZ_NAME", "--obergebiet-abgleich", "name", "--quelle", "stadtteile"]]
     for args in areas:
         assert main(args + ["--db", str(other)]) == 0
-    for name in ("profile", "namen_2023", "pdf_2019", "angebote", "orte"):
+    for name in ("profile", "namen_2023", "pdf_2019", "lang", "angebote", "orte"):
         assert main(["recipe", str(store / "rezepte" / f"{name}.toml"), "--data-dir", str(files), "--db", str(other),
                      "--bestaetigen"]) == 0
     got, want = _tables(other), _tables(store)
     for name in TABLES:
         assert got[name] == want[name], name
     assert len(want["candidate_venues"]) == 7 and len(want["providers"]) == 3
+    long = {(r[1], r[2]): r[4] for r in want["observations"] if r[3] == "2024"}
+    assert long == {**{(k, "ew_gesamt"): wf.EW[k] + 30.0 for k in wf.NAMES},
+                    **{(k, "rlb"): wf.RLB[k] - 5.0 for k in wf.NAMES}}
     flagged = [r for r in want["observations"] if r[5] == "doubtful"]
     assert [(r[1], r[2], r[3], r[4]) for r in flagged] == [("STGT02", "ew_gesamt", "2019", 4120380.0)]
     assert {r[1] for r in want["areas"] if r[0] == "stadtteil"} == set(wf.NAMES)
