@@ -30,3 +30,11 @@ def test_long_table_share_scaled(tmp_path):
                             scale={"sgb2_quote": 100.0})
     got = dict(zip(frame["indicator"], frame["value"]))
     assert got["sgb2_quote"] == pytest.approx(12.5) and got["ew_gesamt"] == 800
+
+
+def test_key_column_of_a_long_table_is_found(tmp_path):
+    from sozialraum.io.guess import best_key_column
+    from sozialraum.io.layout import read_table
+
+    raw = read_table(wf.write_csvs(tmp_path)["lang"])
+    assert best_key_column(raw, wf.NAMES) == ("Schlüssel", "schluessel", 24)

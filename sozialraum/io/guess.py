@@ -43,7 +43,8 @@ def best_key_column(raw: pd.DataFrame, areas: dict[str, str]) -> tuple[str | Non
     best: tuple[str | None, str, int] = (None, "name", 0)
     for col in raw.columns:
         for m in methods:
-            n = int((match_rows(raw[col], areas, parse_method(m)).frame["status"] == "matched").sum())
+            # a repeated key (a long table: one row per area and indicator or year) still finds its area
+            n = int(match_rows(raw[col], areas, parse_method(m)).frame["status"].isin(("matched", "duplicate")).sum())
             if n > best[2]:
                 best = (col, m, n)
     return best

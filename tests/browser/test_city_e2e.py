@@ -154,6 +154,18 @@ def test_empty_folder_to_need_index_and_site_plan(empty_data, browser):
         assert c.done(), app.errors()
         c.shot("city_06_venues_done")
         CLICKS[venues.name] = c.n - start
+        # next year's list: the saved recipe, one choice, check, import (the same source id replaces the points)
+        start = c.n
+        next_year = venues.with_name("kandidatenorte_2025.csv")
+        next_year.write_text(venues.read_text(encoding="utf-8").replace("03/2024", "03/2025"), encoding="utf-8")
+        c.upload(next_year)
+        pick(c, "Gespeichertes Rezept verwenden (gleiche Einstellungen wie beim letzten Mal)", "orte")
+        c.button("Prüfen")
+        assert page.get_by_text("2 Zeilen werden ausgelassen").count() == 1
+        c.button("Übernehmen")
+        assert c.done(), app.errors()
+        c.shot("city_06_venues_recipe")
+        CLICKS["kandidatenorte.csv (Rezept)"] = c.n - start
         print(f"\nKlicks je Datei (Hochladen bis Übernehmen): {CLICKS}")
         assert not app.errors()
 
