@@ -45,6 +45,14 @@ File layout (paths relative to ``data_dir``)::
     [source.points.values]
     service_type = "kita"
 
+    Options of a points entry for hand-typed lists (the import wizard and ``import-points`` write them):
+    header_row = "auto"                 # title rows / notes detected (or header_rows, first_row, last_row, sheet)
+    on_invalid = "skip"                 # rows without name or coordinate, or of an unknown type: left out, listed
+    [source.points.columns]
+    venue_type = "Art"                  # the type per row from a column …
+    [source.points.type_map]
+    "Stadtteilbücherei" = "bibliothek"  # … its texts → type keys (keys and labels are recognised by themselves)
+
     [[source.points]]                   # a few points written in the recipe itself instead of a file
     table = "jobcenter_sites"; x = "lon"; y = "lat"; crs = "EPSG:4326"; id = "id"
     rows = [{ id = "jc-1", name = "Jobcenter Meiningen", lon = 10.41, lat = 50.57 }]
