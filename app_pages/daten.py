@@ -146,6 +146,10 @@ with tab_load:
                         written = ", ".join(f"{n} {t}" for t, n in counts.items())
                         st.success(tr(f"Quelle „{prepared.source.source_id}“ übernommen: {written}.",
                                       f"Source '{prepared.source.source_id}' saved: {written}."))
+                        if kind == "areas":
+                            from app_pages.wizard_commit import save_areas_recipe
+
+                            save_areas_recipe(prepared.source, mapping, staged.path)
 
 with tab_sources:
     frame = sources()

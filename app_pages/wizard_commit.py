@@ -117,10 +117,21 @@ def check_and_commit(con, path: Path, source: dict, entry: dict, digest: str, st
         _save_recipe(info, entry, path, kind)
 
 
-def _save_recipe(info, entry: dict, path: Path, kind: str = "statistics") -> None:
-    from sozialraum.io.recipe_toml import dump, points_recipe, statistics_recipe
+AREA_RECIPE_KEYS = ("level", "label", "key", "name", "parent_level", "parent", "parent_match", "parent_slice",
+                    "key_width")
 
-    text = dump((statistics_recipe if kind == "statistics" else points_recipe)(info, entry))
+
+def save_areas_recipe(info, mapping: dict, path: Path) -> None:
+    """The area form's choices as a recipe (``[[source.areas]]``), like the wizard's (page „Daten")."""
+    entry = {"file": path.name, **{k: mapping[k] for k in AREA_RECIPE_KEYS if mapping.get(k)}}
+    _save_recipe(info, entry, path, "areas")
+
+
+def _save_recipe(info, entry: dict, path: Path, kind: str = "statistics") -> None:
+    from sozialraum.io.recipe_toml import areas_recipe, dump, points_recipe, statistics_recipe
+
+    make = {"statistics": statistics_recipe, "points": points_recipe, "areas": areas_recipe}[kind]
+    text = dump(make(info, entry))
     folder = recipe_folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)

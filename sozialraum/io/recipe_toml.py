@@ -2,6 +2,8 @@
 
 ``statistics_recipe(source, entry, *, name=None) -> dict`` — a recipe document with one source and one
 statistics entry (the options of ``sozialraum.io.loader.statistics_part``; ``file`` relative to the data folder).
+``areas_recipe(source, entry, *, name=None) -> dict`` — the same with one areas entry (level, label, file, key,
+name, parent_level, parent, parent_match, parent_slice; the rank follows from the parent link).
 ``points_recipe(source, entry, *, name=None) -> dict`` — the same with one points entry (``table``, ``file``,
 ``inside_level`` and the options of ``sozialraum.io.points.read_points``).
 ``dump(doc) -> str`` — TOML text of a recipe document (strings, numbers, booleans, lists and tables only).
@@ -23,6 +25,10 @@ def statistics_recipe(source, entry: dict, *, name: str | None = None) -> dict:
 
 def points_recipe(source, entry: dict, *, name: str | None = None) -> dict:
     return _recipe(source, "points", entry, name)
+
+
+def areas_recipe(source, entry: dict, *, name: str | None = None) -> dict:
+    return _recipe(source, "areas", entry, name)
 
 
 def _recipe(source, kind: str, entry: dict, name: str | None) -> dict:

@@ -2,7 +2,7 @@
 and a site plan — a new city created in the app, area shapes (the Stadtteile name their Bezirk by hand-typed name),
 the statistical-office Excel profile, the name-keyed CSV, services in degrees with decimal commas and a hand-typed
 list of candidate venues (title rows, decimal commas in metres, two broken rows) through the import wizard; no
-hand-editing. Then the recipes the wizard saved, run on the command line into a second store, give the same tables.
+hand-editing. Then the recipes the app saved, run on the command line into a second store, give the same tables.
 """
 
 from __future__ import annotations
@@ -211,7 +211,8 @@ def test_empty_folder_to_need_index_and_site_plan(empty_data, browser):
     assert int(scored["scored"].sum()) == 8 and set(scored["status_class"].dropna()) <= {"hoch", "mittel", "niedrig",
                                                                                          "sehr niedrig"}
     recipes = sorted(p.name for p in (data / CITY / "rezepte").glob("*.toml"))
-    assert recipes == ["angebote.toml", "lang.toml", "namen_2023.toml", "orte.toml", "pdf_2019.toml", "profile.toml"]
+    assert recipes == ["angebote.toml", "bezirke.toml", "lang.toml", "namen_2023.toml", "orte.toml", "pdf_2019.toml",
+                       "profile.toml", "stadtteile.toml"]
     assert_cli_recipes_give_the_same_tables(data / CITY, files, folder / "cli")
 
 
@@ -240,21 +241,15 @@ def _tables(store) -> dict:
 
 
 def assert_cli_recipes_give_the_same_tables(store, files, cli_data):
-    """The same imports on the command line: the areas with import-areas (the app's form has no recipe), the
-    statistics and points from the recipes the wizard saved."""
+    """The same imports on the command line, from the recipes the app saved (areas, statistics, points)."""
     from sozialraum.cli import main
 
     other = cli_data / CITY
-    areas = [["import-areas", str(files / "bezirke.geojson"), "--ebene", "bezirk", "--bezeichnung", "Bezirk",
-              "--schluessel", "BEZ_ID", "--name", "BEZ_NAME", "--quelle", "bezirke"],
-             ["import-areas", str(files / "stadtteile.geojson"), "--ebene", "stadtteil", "--bezeichnung", "Stadtteil",
-              "--schluessel", "STT_ID", "--name", "STT_NAME", "--obergebiet-ebene", "bezirk", "--obergebiet",
-              "BEZ_NAME", "--obergebiet-abgleich", "name", "--quelle", "stadtteile"]]
-    for args in areas:
-        assert main(args + ["--db", str(other)]) == 0
-    for name in ("profile", "namen_2023", "pdf_2019", "lang", "angebote", "orte"):
+    for name in ("bezirke", "stadtteile", "profile", "namen_2023", "pdf_2019", "lang", "angebote", "orte"):
         assert main(["recipe", str(store / "rezepte" / f"{name}.toml"), "--data-dir", str(files), "--db", str(other),
-                     "--bestaetigen"]) == 0
+                     "--bestaetigen"]) == 0, name
+    text = (store / "rezepte" / "stadtteile.toml").read_text(encoding="utf-8")
+    assert 'parent_match = "name"' in text and 'parent = "BEZ_NAME"' in text and "rank" not in text
     got, want = _tables(other), _tables(store)
     for name in TABLES:
         assert got[name] == want[name], name
