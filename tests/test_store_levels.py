@@ -65,3 +65,29 @@ def test_key_of_another_source_is_named_in_german():
     assert exc.value.problems[0].file == "neu.geojson"
     assert con.execute("SELECT count(*) FROM areas").fetchone() == before
     assert con.execute("SELECT source_id FROM sources ORDER BY 1").fetchall() == [("bez",)]
+
+
+def test_value_of_another_source_is_named_in_german():
+    import pandas as pd
+
+    from sozialraum.store import SourceInfo, connect, replace_source
+    from sozialraum.store.write import Batch
+
+    con = connect(":memory:")
+    lv, gdf = _areas("bezirk", ["N", "S"])
+    replace_source(con, SourceInfo("bez", "Bezirke"), Batch(levels=lv, areas=gdf))
+
+    def obs(value):
+        return pd.DataFrame({"level": "bezirk", "area_key": ["N"], "indicator": "ew_gesamt", "period": "2024",
+                             "value": [value], "numerator": [float("nan")], "denominator": [float("nan")],
+                             "flag": [None]})
+
+    replace_source(con, SourceInfo("atlas", "Sozialatlas 2024"), Batch(observations=obs(1000.0)))
+    with pytest.raises(InputError) as exc:
+        replace_source(con, SourceInfo("atlas_neu", "Sozialatlas neu", files=("neu.csv",)),
+                       Batch(observations=obs(1200.0)))
+    (problem,) = exc.value.problems
+    assert problem.problem.startswith("Wert 'ew_gesamt' für Gebiet 'N' (Ebene 'bezirk'), Zeitraum 2024 gehört schon "
+                                      "zur Quelle 'atlas' („Sozialatlas 2024“)")
+    assert "unter der Kennung 'atlas' laden" in problem.problem
+    assert con.execute("SELECT value, source_id FROM observations WHERE NOT derived").fetchall() == [(1000.0, "atlas")]
