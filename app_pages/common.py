@@ -627,6 +627,34 @@ def show_map(m, key: str, height: int = 560, *, layered: bool = False) -> str | 
     return None
 
 
+def show_click_map(m, key: str, height: int = 560, *, layered: bool = True) -> None:
+    """Draw a folium map whose clicks the page reads with :func:`take_map_click` at the start of the next run
+    (before it builds the map, so the map it draws already shows what the click changed).
+
+    Markers of ``sozialraum.maps.siting`` carry ``sr_id``/``sr_role`` in their properties. Every click counts,
+    also a second click on the same marker: the click counter is returned with the clicked feature, and
+    streamlit-folium's ``on_change`` fires once per new value. ``layered``: see :func:`show_map`.
+    """
+    from streamlit_folium import st_folium
+
+    from sozialraum.maps.assets import use_local_assets
+
+    def _clicked():
+        feature = (st.session_state.get(key) or {}).get("last_active_drawing") or {}
+        st.session_state[f"_map_new_click_{key}"] = feature.get("properties") or None
+
+    m = copy.deepcopy(m, _shared_geojson_data(m))
+    use_local_assets(m, st.get_option("server.baseUrlPath") or "")
+    group = _data_layers(m) if layered else None
+    st_folium(m, key=key, height=height, use_container_width=True, feature_group_to_add=group,
+              returned_objects=["last_active_drawing", "last_object_clicked_count"], on_change=_clicked)
+
+
+def take_map_click(key: str) -> dict | None:
+    """The properties of the object clicked on the map ``key`` since the last run (once), else None."""
+    return st.session_state.pop(f"_map_new_click_{key}", None)
+
+
 def _shared_geojson_data(m) -> dict:
     """A deepcopy memo that keeps the ``data`` of every GeoJson in ``m`` (folium only reads it to render)."""
     import folium

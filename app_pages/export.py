@@ -101,6 +101,59 @@ if "report_pdf" in st.session_state:
     st.download_button(tr("PDF herunterladen", "Download PDF"), data, mime="application/pdf",
                        file_name=f"sozialraumbericht_{r_level}_{r_period}.pdf", key="download_report")
 
+# ----------------------------------------------------------------------------------------------- council pack
+st.subheader(tr("Ratsvorlage: zwei Szenarien im Vergleich", "Council pack: two scenarios side by side"))
+st.caption(tr("Zwei gespeicherte Standort-Szenarien nebeneinander (vorher/nachher oder A/B): Karten, k-Kurven, "
+              "Standorte mit Erläuterung und Stabilität, Fallzahlen und Personalbedarf, Reichweite nach Statusklasse, "
+              "Vergleich, Methoden und Quellen – als PDF-Bericht oder als bearbeitbare PowerPoint-Datei.",
+              "Two saved scenarios side by side, as PDF report or editable PowerPoint deck."))
+if len(saved) < 2:
+    st.info(tr("Dafür mindestens zwei Szenarien auf der Seite „Standortplanung“ speichern.",
+               "Save at least two scenarios on the page 'Site planning' first."))
+else:
+    from app_pages.council import comparison_table, deck_button
+
+    ids = list(saved)
+    p1, p2 = st.columns(2)
+    # newest first: by default the older one is A (before), the newest B (after)
+    pack_a = p1.selectbox(tr("Szenario A (vorher)", "Scenario A (before)"), ids, index=1, format_func=saved.get,
+                          key="pack_a")
+    pack_b = p2.selectbox(tr("Szenario B (nachher)", "Scenario B (after)"), ids, format_func=saved.get,
+                          key="pack_b")
+    if pack_a == pack_b:
+        st.warning(tr("Bitte zwei verschiedene Szenarien wählen.", "Please choose two different scenarios."))
+    else:
+        comparison_table(pack_a, pack_b)
+        q1, q2 = st.columns(2)
+        with q1:
+            if st.button(tr("Ratsvorlage als PDF erstellen", "Build council pack (PDF)"), key="pack_pdf_build") \
+                    and _chromium_ok():
+                import tempfile
+                from pathlib import Path
+
+                from sozialraum.errors import InputError, SolverError
+                from sozialraum.export.report import build_report
+
+                bar = st.progress(0.0, text=tr("Ratsvorlage wird vorbereitet …", "Preparing …"))
+                try:
+                    with tempfile.TemporaryDirectory(prefix="sozialraum_rat_") as tmp:
+                        out = Path(tmp) / "ratsvorlage.pdf"
+                        result = build_report(con, out, level=level, period=period, compare=(pack_a, pack_b),
+                                              areas=chosen or None, threshold=threshold, settings=session_settings,
+                                              progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
+                        st.session_state["pack_pdf"] = (out.read_bytes(), result.pages, (pack_a, pack_b))
+                except (InputError, SolverError, RuntimeError) as exc:
+                    st.error(str(exc))
+                finally:
+                    bar.empty()
+            got = st.session_state.get("pack_pdf")
+            if got is not None and got[2] == (pack_a, pack_b):
+                st.download_button(tr(f"PDF herunterladen ({got[1]} Seiten)", f"Download PDF ({got[1]} pages)"),
+                                   got[0], mime="application/pdf", file_name=f"ratsvorlage_{level}_{period}.pdf",
+                                   key="pack_pdf_download")
+        with q2:
+            deck_button(pack_a, pack_b, saved, key="pack")
+
 # ----------------------------------------------------------------------------------------------- data
 st.subheader(tr("Daten herunterladen", "Download data"))
 st.caption(tr("CSV für deutsches Excel (Semikolon, Dezimalkomma, UTF-8), Excel-Arbeitsmappe (XLSX) oder "

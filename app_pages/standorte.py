@@ -8,18 +8,21 @@ import streamlit as st
 
 from app_pages.common import (
     areas_web, can_write, clear_caches, data_version, fmt_number, get_con, level_select, period_select,
-    setting, setting_input, show_map, target_group_labels, threshold, tr, writing,
+    setting_input, target_group_labels, threshold, tr, writing,
 )
 from app_pages.standorte_scenarios import MODEL_LABELS, scenario_section
+from app_pages.standorte_whatif import prepare as prepare_whatif
+from app_pages.standorte_whatif import changed_by_hand, hand_plan, whatif_map
 from sozialraum.charts import print_config
 from sozialraum.errors import InputError, SolverError
 from sozialraum.services import VENUE_TYPES
+from sozialraum.views.scenario import caseload_frames
 
 SETTING_NAMES = ("travel_mode", "detour_factor", "walking_speed_kmh", "cycling_speed_kmh", "car_speed_kmh",
                  "demand_grid_m", "solver_time_limit_s", "pmedian_nearest",
                  "max_new_sites")
 CAPACITY_SETTINGS = ("site_hours_outreach", "site_hours_jobcenter", "cases_per_hour", "contacts_per_person_year",
-                     "working_weeks")
+                     "working_weeks", "outreach_uptake_pct")
 
 st.title(tr("Standortplanung", "Site planning"))
 st.caption(tr("Wo sollten k neue Außenstellen oder Sprechstunden in bestehenden Orten (Bibliotheken, "
@@ -95,6 +98,7 @@ elif submitted:
         try:
             started = time.perf_counter()  # the whole call, as the planner waits for it (a cached plan: ~0 s)
             st.session_state["standorte_plan"] = _plan(*params)
+            prepare_whatif(st.session_state["standorte_plan"])  # its map's reach polygons: part of the wait
             st.session_state["standorte_waited"] = time.perf_counter() - started
             st.session_state.pop("standorte_loaded", None)
             waited_text = fmt_number(st.session_state["standorte_waited"], 1)
@@ -117,7 +121,7 @@ def people(x) -> str:
 
 def show_plan(plan) -> None:
     from sozialraum.charts.siting import k_curve_chart
-    from sozialraum.maps.siting import plan_layers, siting_map
+    from sozialraum.maps.siting import plan_layers
 
     s = plan.summary
     if st.session_state.get("standorte_loaded") is plan:
@@ -137,7 +141,7 @@ def show_plan(plan) -> None:
         timings = plan.extra.get("timings", {})
         m4.metric(tr("Wartezeit", "Waiting time"), fmt_number(waited, 1) + " s",
                   help=tr("Die ganze Berechnung, wie sie beim Klick gedauert hat (Daten, Wege, Optimierung, "
-                          f"k-Kurve, Erklärung); davon k-Kurve {fmt_number(timings.get('k_curve_s', 0), 1)} s, "
+                          f"k-Kurve, Erklärung, Einzugsbereiche der Karte); davon k-Kurve {fmt_number(timings.get('k_curve_s', 0), 1)} s, "
                           f"Optimierung {fmt_number(timings.get('solve_s', 0), 1)} s. Ein schon einmal "
                           "gerechneter Plan kommt aus dem Zwischenspeicher.",
                           "The whole computation as the user waited for it."))
@@ -147,14 +151,8 @@ def show_plan(plan) -> None:
     if s.get("status") not in (None, "optimal"):
         st.warning(tr(f"Zeitlimit erreicht: Die Lösung ist womöglich nicht optimal (Lücke {pct(s.get('gap'))}).",
                       "Time limit reached: solution may not be optimal."))
-    sites, service = plan_layers(plan)
-    gdf = areas_web(plan.parameters.get("level", level))
-    served = service.set_index("area_key").reindex(gdf["area_key"])
-    m = siting_map(gdf, sites, service, radius_m=_radius(plan), basemap=setting("basemap"),
-                   area_tooltip={tr("in Reichweite", "within reach"): [pct(v) for v in served["share"]],
-                                 tr("Standort", "site"): [("–" if pd.isna(v) else f"Nr. {int(v)}")
-                                                          for v in served["site"]]})
-    show_map(m, key="standorte_map", height=600)
+    sites, _ = plan_layers(plan)
+    view = whatif_map(plan, _plan_key(plan), areas_web(plan.parameters.get("level", level)))
     st.subheader(tr("Warum diese Standorte?", "Why these sites?"))
     ex = plan.explanation.merge(sites[["id", "label", "type_label"]], on="id", how="left")
     marks = st.session_state.get("standorte_stability", {}).get(_plan_key(plan))
@@ -172,7 +170,8 @@ def show_plan(plan) -> None:
             if i in got.index and got.loc[i, "mark"] != "fest" else ("fest" if i in got.index else "–")
             for i in ex["id"]])
     st.dataframe(table, hide_index=True, width="stretch", key="standorte_table")
-    if st.button(tr("Stabilität prüfen (Zeitbudget ± 5 min, frühere Stichtage)", "Check stability"),
+    if st.button(tr("Stabilität prüfen (Zeitbudget ± 5 min, anderes Verkehrsmittel, frühere Stichtage)",
+                    "Check stability"),
                  key="standorte_stability_run"):
         from sozialraum.siting.robust import stability_for_store
 
@@ -189,8 +188,11 @@ def show_plan(plan) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.subheader(tr("Lohnt sich ein weiterer Standort? (k-Kurve)", "Is one more site worth it? (k-curve)"))
+        by_hand = view.result
+        moved = set(view.sites["id"].astype(str)) != set(plan.sites["id"].astype(str))
         st.plotly_chart(k_curve_chart(plan.k_curve, chosen_k=int(s.get("n_new") or 0),
-                                      baseline=s.get("covered_share_fixed_only")),
+                                      baseline=s.get("covered_share_fixed_only"),
+                                      whatif=(by_hand.n_new, by_hand.covered_share) if moved else None),
                         width="stretch", key="standorte_kcurve", config=print_config("k-kurve"))
     with right:
         st.subheader(tr("Zugewinn je weiterem Standort", "Gain per extra site"))
@@ -199,58 +201,17 @@ def show_plan(plan) -> None:
             "k": curve["k"], tr("in Reichweite", "within reach"): [pct(v) for v in curve["covered_share"]],
             tr("Zugewinn (≈ Personen)", "gain (≈ people)"): [people(v) for v in curve["added"]],
         }), hide_index=True, width="stretch", key="standorte_kcurve_table")
+        if moved:
+            st.caption(tr("Raute: die Auswahl von Hand auf der Karte (unter der Kurve um ihren Abstand zum Optimum).",
+                          "Diamond: the selection made by hand on the map."))
     show_fairness(plan)
     show_caseload(plan)
-    show_whatif(plan)
     st.caption(tr("Alle Personenzahlen sind Modellschätzungen, auf Zehner gerundet; Gebiete mit gesperrten "
                   "Fallzahlen werden nicht beziffert. Gerechnet wird nur mit veröffentlichten Fallzahlen: Ein "
                   "gesperrtes Gebiet zählt mit dem veröffentlichten Rest seines übergeordneten Gebiets (gleich "
                   "verteilt) oder einem festen Ersatzwert, nie mit der gesperrten Zahl.",
                   "People figures are model estimates rounded to tens. Only published counts are used: a "
                   "suppressed area counts with a stand-in derived from published figures, never its own count."))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _whatif(version: str, plan_json: str, ids: tuple):
-    from sozialraum.siting.plan import SitingPlan
-    from sozialraum.siting.whatif import whatif_for_store
-
-    res, _ = whatif_for_store(get_con(), SitingPlan.from_json(plan_json), list(ids))
-    return res
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _venue_names(version: str) -> dict:
-    return dict(get_con().execute("SELECT venue_id, name FROM candidate_venues ORDER BY name").fetchall())
-
-
-def _pp_delta(diff: float) -> str:
-    """A change in percentage points with an ASCII sign first (Streamlit colours the arrow by it)."""
-    return f"{'-' if diff < 0 else '+'}{fmt_number(abs(100 * diff), 1)} Prozentpunkte"
-
-
-def show_whatif(plan) -> None:
-    if plan.parameters.get("model") == "lscp":
-        return
-    st.subheader(tr("Was wäre, wenn …? Standorte von Hand ändern", "What if …? Change the sites by hand"))
-    names = _venue_names(data_version())
-    new = plan.sites.loc[~plan.sites["fixed"].astype(bool), "id"].astype(str).tolist()
-    ids = st.multiselect(tr("Neue Standorte (hinzufügen oder entfernen)", "New sites (add or remove)"),
-                         list(names), default=[i for i in new if i in names], key="standorte_whatif",
-                         format_func=lambda i: f"{names.get(i, i)} ({i})")
-    res = _whatif(data_version(), plan.to_json(), tuple(ids))
-    c1, c2, c3 = st.columns(3)
-    c1.metric(tr("in Reichweite (von Hand)", "within reach (by hand)"), pct(res.covered_share),
-              delta=_pp_delta(res.covered_share - plan.summary["covered_share"])
-              if plan.summary.get("covered_share") is not None and plan.parameters.get("model") == "mclp" else None)
-    c2.metric(tr("neue Standorte (von Hand)", "new sites (by hand)"), fmt_number(res.n_new))
-    c3.metric(tr("Abstand zum Optimum", "Gap to the optimum"),
-              "–" if res.gap_share is None else f"{fmt_number(100 * res.gap_share, 1)} Prozentpunkte",
-              help=tr(f"Die beste Auswahl mit {res.n_new} neuen Standorten erreicht "
-                      f"{pct(None if res.optimum_weight is None else res.optimum_weight / res.total_weight)} "
-                      "(k-Kurve, maximale Abdeckung).", "The best choice with as many new sites (k-curve)."))
-    st.caption(tr("Die Karte zeigt weiter den berechneten Plan; die Auswahl hier rechnet nur die Reichweite neu.",
-                  "The map keeps showing the computed plan."))
 
 
 def _plan_key(plan) -> str:
@@ -286,33 +247,26 @@ def show_caseload(plan) -> None:
     if load is None or load.empty:
         return
     st.subheader(tr("Erwartete Fallzahlen je Standort", "Expected caseload per site"))
-    st.caption(tr("Personen der Zielgruppen, die ihren nächsten gewählten Standort in der Zeit erreichen (beim "
-                  "Modell mit Kapazität: die Zuordnung im Rahmen der Sprechstunden), und die Beratungsstunden je "
-                  "Woche, die daraus folgen (Einstellungen unter „Kapazität und Fallzahlen“). Grundlage für Personal- "
-                  "und Kostenplanung nach Zielgruppen.", "People per site and target group, and the staff hours."))
-    labels = target_group_labels(plan.parameters.get("level", level))
-    st.dataframe(pd.DataFrame({
-        tr("Standort", "Site"): load["name"],
-        tr("Zielgruppe", "Target group"): [labels.get(g, g) for g in load["group"]],
-        tr("erwartete Fälle (≈ Personen)", "expected cases (≈ people)"): [people(v) for v in load["people"]],
-        tr("Beratungsstunden je Woche", "staff hours per week"): [fmt_number(v, 1) for v in load["staff_hours_week"]],
-        tr("Kapazität (Personen je Jahr)", "capacity (people per year)"): [fmt_number(v) for v in load["capacity"]],
-        tr("Auslastung", "utilisation"): [pct(v) if g == plan.parameters.get("target_indicator") else "–"
-                                          for v, g in zip(load["utilisation"], load["group"])],
-    }), hide_index=True, width="stretch", key="standorte_caseload")
-
-
-def _radius(plan) -> float:
-    from sozialraum.access.travel import model_from_settings
-    from sozialraum.network import store_network_dir
-
-    model = model_from_settings(plan.parameters.get("settings") or {}, network_dir=store_network_dir(get_con()))
-    return model.radius_m(float(plan.parameters["budget_min"]))  # None on a network: no straight-line circles
+    st.caption(tr("Je Standort: Personen der Zielgruppe, die ihn als nächsten gewählten Standort in der Zeit "
+                  "erreichen (beim Modell mit Kapazität: die Zuordnung im Rahmen der Sprechstunden), die erwarteten "
+                  "Fälle (an Außenstellen nur der Anteil „Inanspruchnahme einer Außenstelle“), die Beratungsstunden "
+                  "je Woche, die daraus folgen, und die Auslastung (Einstellungen unter „Kapazität und Fallzahlen“). "
+                  "Grundlage für Personal- und Kostenplanung nach Zielgruppen.",
+                  "People in reach, expected cases, staff hours and utilisation per site."))
+    table, over = caseload_frames(plan, con)
+    if over:
+        st.warning(tr("Über der Kapazität: ", "Over capacity: ") + ", ".join(over) + tr(
+            " — mehr Sprechstunden oder ein weiterer Standort in der Nähe.", " — more hours or another site nearby."))
+    st.dataframe(table, hide_index=True, width="stretch", key="standorte_caseload")
 
 
 if plan is not None:
     show_plan(plan)
     with st.form("standorte_save", clear_on_submit=True):
+        by_hand = changed_by_hand(plan) and st.checkbox(
+            tr("die Auswahl von Hand auf der Karte speichern (sonst den berechneten Plan)",
+               "save the selection made by hand on the map (else the computed plan)"), value=True,
+            key="standorte_save_by_hand")
         c1, c2 = st.columns([3, 1])
         name = c1.text_input(tr("Szenario speichern unter", "Save scenario as"), key="standorte_name",
                              placeholder=tr("z. B. 3 Sprechstunden, 15 Minuten", "e.g. 3 offices, 15 min"))
@@ -320,8 +274,9 @@ if plan is not None:
             from sozialraum.siting import scenarios
 
             try:
+                chosen = hand_plan(plan) if by_hand else plan
                 with writing(f"Szenario {name}") as wcon:
-                    scenarios.save(wcon, name, plan)
+                    scenarios.save(wcon, name, chosen)
                 clear_caches()
                 st.success(tr(f"Szenario „{name}“ gespeichert.", f"Scenario '{name}' saved."))
             except InputError as exc:

@@ -68,6 +68,14 @@ def scenario_section(con, target_labels: dict[str, str]) -> None:
         sub = frame[frame["scenario_id"].isin(chosen)]
         st.plotly_chart(scenario_compare_chart(sub, name="name", share="covered_share"), width="stretch",
                         key="standorte_compare_chart", config=print_config("szenarienvergleich"))
+    if len(chosen) == 2:  # the council pack: the two side by side, and the PowerPoint deck
+        from app_pages.council import comparison_table, deck_button
+
+        comparison_table(chosen[0], chosen[1])
+        deck_button(chosen[0], chosen[1], names, key="standorte_pack")
+    else:
+        st.caption(tr("Genau zwei Szenarien wählen: dann gibt es den Vergleich und die Ratsvorlage als PowerPoint.",
+                      "Choose exactly two scenarios for the comparison and the council deck."))
     c1, c2, c3 = st.columns([3, 1, 1])
     pick = c1.selectbox(tr("Szenario", "Scenario"), list(names), format_func=names.get, key="standorte_pick")
     if c2.button(tr("Auf der Karte zeigen", "Show on map"), key="standorte_show"):

@@ -110,6 +110,11 @@ SETTINGS: dict[str, Setting] = {
                 "Abstand der Punkte, mit denen die Bewohnerschaft eines Gebiets innerhalb des Gebiets verteilt "
                 "wird (damit ein Gebiet auch teilweise erreichbar sein kann).",
                 unit="m", group="Erreichbarkeit", minimum=50, maximum=1000, step=50, label_en="Demand grid"),
+        Setting("catchment_grid_m", "Rasterweite der Einzugsbereiche", 100.0,
+                "Auf einem Straßennetz oder mit ÖPNV werden die Einzugsbereiche auf den Karten aus einem Raster "
+                "von Prüfpunkten gebildet: alle Zellen, von denen aus der Ort im Zeitbudget erreicht wird "
+                "(feiner = genauer, aber langsamer; bei Auto und weiten Zeitbudgets wird das Raster gröber).",
+                unit="m", group="Erreichbarkeit", minimum=25, maximum=500, step=25, label_en="Catchment grid"),
         # --- Standortplanung
         Setting("solver_time_limit_s", "Zeitlimit des Optimierers", 30.0,
                 "Höchstens so viele Sekunden rechnet das Optimierungsmodell; danach gibt es eine Meldung.",
@@ -120,26 +125,40 @@ SETTINGS: dict[str, Setting] = {
         Setting("max_new_sites", "Höchstzahl neuer Standorte", 8,
                 "Obergrenze der Auswahl für neue Außenstellen/Sprechstunden (und Länge der k-Kurve).",
                 group="Standortplanung", minimum=1, maximum=30, step=1, label_en="Maximum new sites"),
-        Setting("site_hours_outreach", "Sprechstunden je Woche: Außenstelle/Sprechstunde", 8.0,
+        Setting("site_hours_outreach", "Sprechstunden je Woche: Außenstelle/Sprechstunde", 20.0,
                 "Beratungsstunden je Woche an einem neuen Standort (Außenstelle oder Sprechstunde in einem "
                 "Kandidatenort) und an bestehenden Außenstellen; bestimmt mit den Beratungen je Stunde die "
-                "Kapazität des Standorts.",
+                "Kapazität des Standorts. Richtwert 20 h: z. B. zwei Fachkräfte an je zwei Tagen mit fünf "
+                "Beratungsstunden – so fasst eine Außenstelle mit den übrigen Richtwerten etwa 345 Fälle im Jahr, "
+                "das ist bei einer Inanspruchnahme von 10 % eine Zielgruppe von etwa 3.450 Personen in Reichweite "
+                "(die Größenordnung, die eine Außenstelle in der Musterstadt in 15 Minuten Fußweg erreicht).",
                 unit="h/Woche", group="Kapazität", minimum=0, maximum=60, step=1, label_en="Outreach hours/week"),
-        Setting("site_hours_jobcenter", "Sprechstunden je Woche: Jobcenter-Geschäftsstelle", 38.0,
-                "Beratungsstunden je Woche an einem Jobcenter-Hauptsitz oder einer Geschäftsstelle (eigene "
-                "Kapazität der Hauptstandorte).",
-                unit="h/Woche", group="Kapazität", minimum=0, maximum=400, step=1, label_en="Jobcenter hours/week"),
-        Setting("cases_per_hour", "Beratungen je Sprechstunde", 2.0,
-                "Wie viele Beratungsgespräche eine Sprechstunde im Mittel fasst.",
+        Setting("site_hours_jobcenter", "Sprechstunden je Woche: Jobcenter-Geschäftsstelle", 400.0,
+                "Alle Beratungsstunden einer Jobcenter-Geschäftsstelle oder des Hauptsitzes zusammen (eigene "
+                "Kapazität der Hauptstandorte): Zahl der Integrationsfachkräfte × ihre Beratungsstunden je Woche. "
+                "Richtwert 400 h ≈ 20 Fachkräfte × 20 h; mit den eigenen Zahlen ersetzen.",
+                unit="h/Woche", group="Kapazität", minimum=0, maximum=5000, step=10,
+                label_en="Jobcenter hours/week"),
+        Setting("cases_per_hour", "Beratungen je Sprechstunde", 1.5,
+                "Wie viele Beratungsgespräche eine Sprechstunde im Mittel fasst. Richtwert 1,5: ein Gespräch von "
+                "etwa 30 Minuten mit Vor- und Nachbereitung.",
                 unit="je h", group="Kapazität", minimum=0.1, maximum=10, step=0.5, label_en="Consultations per hour"),
         Setting("contacts_per_person_year", "Beratungen je Person und Jahr", 4.0,
-                "Wie oft eine Person der Zielgruppe im Jahr im Mittel eine Beratung braucht; rechnet Personen in "
-                "Beratungen und damit in Stunden um.",
+                "Wie oft eine Person, die einen Standort nutzt, im Jahr im Mittel eine Beratung braucht; rechnet "
+                "Fälle in Beratungen und damit in Stunden um. Richtwert 4: ein Gespräch im Quartal.",
                 unit="je Jahr", group="Kapazität", minimum=0.1, maximum=52, step=0.5,
                 label_en="Consultations per person and year"),
         Setting("working_weeks", "Arbeitswochen je Jahr", 46.0,
                 "Wochen im Jahr mit Sprechstunden (ohne Urlaub und Feiertage).",
                 unit="Wochen", group="Kapazität", minimum=1, maximum=52, step=1, label_en="Working weeks per year"),
+        Setting("outreach_uptake_pct", "Inanspruchnahme einer Außenstelle", 10.0,
+                "Anteil der Zielgruppe in Reichweite, der eine Außenstelle oder Sprechstunde im Jahr tatsächlich "
+                "nutzt; die übrigen bleiben bei ihrer Jobcenter-Geschäftsstelle (dort zählt jede zugeordnete "
+                "Person als Fall). Eine Sprechstunde im Stadtteil ergänzt die Geschäftsstelle, sie ersetzt sie "
+                "nicht: Ohne diesen Anteil zählte jede Person in Reichweite als Fall der Außenstelle, und jede "
+                "Außenstelle wäre um ein Vielfaches überlastet. Richtwert 10 %; besser mit Besuchszahlen "
+                "bestehender Sprechstunden ersetzen.",
+                unit="%", group="Kapazität", minimum=1, maximum=100, step=1, label_en="Uptake of an outreach office"),
         # --- Mobile Beratung (Rota)
         Setting("rota_session_min", "Rota: Dauer einer Sprechstunde", 120,
                 "Länge einer mobilen Sprechstunde vor Ort.",

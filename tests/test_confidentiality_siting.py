@@ -194,6 +194,21 @@ def test_swapping_suppressed_siblings_changes_no_reach_figure(pair):
     assert per.loc[("r0c0", "kita"), ["target", "covered"]].isna().all()
 
 
+def test_swapping_suppressed_siblings_changes_no_whatif_figure(pair):
+    """The what-if on the map (coverage, gap, load per site, area service) for hand-made selections."""
+    from sozialraum.siting.whatif import evaluate_view, whatif_context
+
+    a, b = pair
+    ctx = [whatif_context(con, _grid_plan(con, k=1)) for con in (a, b)]
+    free = [i for i in ctx[0].ids if i not in ctx[0].fixed_ids]
+    for sel in ([], free[:1], free[1:3], free[::-1]):
+        va, vb = (evaluate_view(c, sel) for c in ctx)
+        assert va.result == vb.result
+        pd.testing.assert_frame_equal(va.sites, vb.sites)
+        pd.testing.assert_frame_equal(va.area_service, vb.area_service)
+        assert (va.sites["served"] % 10 == 0).all() and (va.sites["covered"] % 10 == 0).all()
+
+
 def test_swapping_suppressed_siblings_changes_no_profile_figure(pair):
     """The profile's "nearby" table (nearest service per type, number within the walking budget) and its
     indicator table, for every cell."""
@@ -241,6 +256,10 @@ def test_teeth_on_raw_counts_the_swap_shows(pair, monkeypatch):
     p, q = _grid_plan(a, k=1), _grid_plan(b, k=1)
     assert p.summary["covered_share"] != q.summary["covered_share"]
     assert _without_timing(p.to_json()) != _without_timing(q.to_json())
+    from sozialraum.siting.whatif import evaluate_view, whatif_context
+
+    free = [i for i in whatif_context(a, p).ids if i not in whatif_context(a, p).fixed_ids]
+    assert evaluate_view(whatif_context(a, p), free[:1]).result != evaluate_view(whatif_context(b, q), free[:1]).result
 
 
 # --------------------------------------------------------------------------------------------- regression 2

@@ -16,7 +16,8 @@ def test_export_page_offers_report_data_and_images(demo_db):
     at.switch_page("app_pages/export.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert [t.value for t in at.title] == ["Berichte & Export"]
-    assert [h.value for h in at.subheader] == ["PDF-Bericht", "Daten herunterladen", "Bilder in Druckqualität"]
+    assert [h.value for h in at.subheader] == ["PDF-Bericht", "Ratsvorlage: zwei Szenarien im Vergleich",
+                                               "Daten herunterladen", "Bilder in Druckqualität"]
     assert any("Fiktive Beispieldaten" in w.value for w in at.warning)
     buttons = [b.label for b in at.button]
     assert "Bericht erstellen" in buttons and "Bedarfskarte als PNG erzeugen" in buttons

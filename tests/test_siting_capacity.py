@@ -106,7 +106,7 @@ def test_plan_with_capacities_and_caseload_on_the_grid(store):
 
     fill_grid_store(store)
     settings = SETTINGS | {"site_hours_outreach": 1.0, "site_hours_jobcenter": 2.0, "cases_per_hour": 1.0,
-                           "working_weeks": 40.0, "contacts_per_person_year": 4.0}
+                           "working_weeks": 40.0, "contacts_per_person_year": 4.0, "outreach_uptake_pct": 100.0}
     plan = plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=1,
                       model="mclp_cap", settings=settings, caseload_groups=["ew_gesamt"])
     assert plan.summary["covered_share"] == pytest.approx(30 / 172)
@@ -140,3 +140,53 @@ def test_old_saved_plans_without_caseload_still_load(store):
     del data["frames"]["caseload"]
     old = SitingPlan.from_json(json.dumps(data))
     assert old.caseload.empty and old.sites["id"].tolist() == plan.sites["id"].tolist()
+
+
+def test_uptake_turns_people_in_reach_into_cases(cover):
+    """Outreach uptake 25 %: of the 4 people B serves, 1 is a case (0.05 h/week); the Jobcenter D counts all 3."""
+    from sozialraum.siting.capacity import site_uptake
+
+    s = S | {"outreach_uptake_pct": 25.0}
+    types = ["bibliothek", "bibliothek", "bibliothek", "geschaeftsstelle"]
+    assert site_uptake(types, s).tolist() == [0.25, 0.25, 0.25, 1.0]
+    res = solve_mclp(cover, ONES, 1, fixed=[D])
+    frame = caseload(nearest_flows(res.assignment, ONES, 4), {"rlb": ONES}, res.selected,
+                     capacity=site_capacity(types, s), settings=s, uptake=site_uptake(types, s)).set_index("candidate")
+    assert frame.loc[B, "people"] == 4.0 and frame.loc[B, "cases"] == pytest.approx(1.0)
+    assert frame.loc[B, "staff_hours_week"] == pytest.approx(1 * 4 / 40 / 2)
+    assert frame.loc[B, "utilisation"] == pytest.approx(1 / 200)
+    assert frame.loc[D, "cases"] == pytest.approx(3.0)
+
+
+def test_plan_with_uptake_on_the_grid(store):
+    """As above, with an outreach uptake of 50 %: a venue's 10 cases a year are 20 people within reach, so k = 1
+    serves 20 (Jobcenter) + 20 (venue) = 40; the venue shows 20 in reach, 10 expected cases, full (100 %)."""
+    from test_siting_plan import SETTINGS, fill_grid_store
+
+    from sozialraum.siting.plan import plan_sites
+    from sozialraum.views.scenario import caseload_frames
+
+    fill_grid_store(store)
+    settings = SETTINGS | {"site_hours_outreach": 1.0, "site_hours_jobcenter": 2.0, "cases_per_hour": 1.0,
+                           "working_weeks": 40.0, "contacts_per_person_year": 4.0, "outreach_uptake_pct": 50.0}
+    plan = plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=1,
+                      model="mclp_cap", settings=settings)
+    assert plan.summary["covered_share"] == pytest.approx(40 / 172)
+    load = plan.caseload.set_index("id")
+    venue = [i for i in load.index if i != "jc1"][0]
+    assert (load.loc[venue, "in_reach"], load.loc[venue, "people"], load.loc[venue, "capacity"]) == (20.0, 10.0, 10.0)
+    assert load.loc[venue, "utilisation"] == pytest.approx(1.0)
+    assert load.loc["jc1", "in_reach"] == load.loc["jc1", "people"] == 20.0
+    # the uncapacitated plan puts 80 people in reach of r2c2: 40 cases against room for 10 → over capacity; the
+    # Jobcenter keeps its 36 (≈ 40) against room for 20
+    mclp = plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10, k=1,
+                      settings=settings)
+    table, over = caseload_frames(mclp)
+    row = table.set_index("Standort").loc["Bibliothek Nordost"]
+    assert over == ("Jobcenter Süd", "Bibliothek Nordost") and row["Bewertung"] == "über Kapazität"
+    assert (row["in Reichweite (≈)"], row["Fälle je Jahr (≈)"], row["Auslastung"]) == \
+        ("80", "40", "400 %")
+    assert table.set_index("Standort").loc["Jobcenter Süd", "Auslastung"] == "200 %"
+    roomy, _ = caseload_frames(plan_sites(store, level="zelle", period="2024", target_indicator="rlb", budget_min=10,
+                                          k=1, settings=settings | {"site_hours_jobcenter": 10.0}))
+    assert roomy.set_index("Standort").loc["Jobcenter Süd", "Bewertung"] == "im Rahmen"

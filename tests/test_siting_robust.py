@@ -51,11 +51,21 @@ def test_stability_runs_on_the_grid(store):
     marks, chosen = stability_for_store(store, plan)
     # budgets 5 and 15 min; the grid has one period only. 5 min (500 m) reaches only the own cell: r2c0 and
     # r2c2 tie at 30 and the candidate listed first (v22, the store lists venues by name) wins; 15 min (1,500 m)
-    # reaches the diagonal neighbours (1,414 m) too: the centre v11 reaches all 172. v22 is kept in 1 of 2.
-    assert chosen == {"Zeitbudget 5 min": ["jc1", "v22"], "Zeitbudget 15 min": ["jc1", "v11"]}
+    # reaches the diagonal neighbours (1,414 m) too: the centre v11 reaches all 172.
+    # Another travel mode: walking's neighbours are cycling and public transport; without a network cycling is
+    # a straight line at 15 km/h (10 min = 2,500 m: the Jobcenter at r0c0 alone reaches all but r2c2, 2,828 m
+    # away; every venue adds r2c2 and the first listed, v02, wins), and ÖPNV falls back to walking in a straight
+    # line — the plan itself, so it is left out. v22 is kept in 1 of 3 variants.
+    assert chosen == {"Zeitbudget 5 min": ["jc1", "v22"], "Zeitbudget 15 min": ["jc1", "v11"],
+                      "Verkehrsmittel Fahrrad (Luftlinie)": ["jc1", "v02"]}
     got = marks.set_index("id")
-    assert got["mark"].to_dict() == {"jc1": "fest", "v22": "meist"}
-    assert got.loc["v22", "n_kept"] == 1 and got.loc["v22", "n_variants"] == 2
+    assert got["mark"].to_dict() == {"jc1": "fest", "v22": "unsicher"}
+    assert got.loc["v22", "n_kept"] == 1 and got.loc["v22", "n_variants"] == 3
+    # the modes can be chosen (car: 30 km/h in a straight line reaches everything from r0c0 but r2c2 too) or left out
+    _, by_car = stability_for_store(store, plan, modes=["car"])
+    assert by_car["Verkehrsmittel Auto (Luftlinie)"] == ["jc1", "v02"]
+    _, no_mode = stability_for_store(store, plan, modes=())
+    assert set(no_mode) == {"Zeitbudget 5 min", "Zeitbudget 15 min"}
     assert isinstance(marks, pd.DataFrame)
 
 
@@ -111,5 +121,18 @@ def test_report_table_carries_the_stability_marks(store):
     marks, _ = stability_for_store(store, plan)
     sites, _ = map_frames(plan)
     frame = explanation_frame(plan, sites, marks)
-    assert frame["Stabilität"].tolist() == ["fest", "meist (1/2)"]  # see test_stability_runs_on_the_grid
+    assert frame["Stabilität"].tolist() == ["fest", "unsicher (1/3)"]  # see test_stability_runs_on_the_grid
     assert "Stabilität" not in explanation_frame(plan, sites).columns
+
+
+def test_mode_variants_follow_the_plan_mode():
+    from sozialraum.access.travel import WalkingModel
+    from sozialraum.siting.robust import mode_variants
+
+    walk = mode_variants({"travel_mode": "walk", "cycling_speed_kmh": 12.0})
+    assert list(walk) == ["Verkehrsmittel Fahrrad (Luftlinie)"]  # ÖPNV without a timetable = the plan itself
+    assert isinstance(walk["Verkehrsmittel Fahrrad (Luftlinie)"], WalkingModel)
+    assert walk["Verkehrsmittel Fahrrad (Luftlinie)"].speed_kmh == 12.0
+    car = mode_variants({"travel_mode": "car"})  # a car plan is tried with the bus (here: walking, straight)
+    assert list(car) == ["Verkehrsmittel ÖPNV (Luftlinie)"]
+    assert mode_variants({"travel_mode": "bike"}, modes=["bike"]) == {}  # its own mode is no variant

@@ -6,16 +6,21 @@ import pandas as pd
 
 from sozialraum.charts.access import BLUE, GREY, RED, _german_layout
 
+WHATIF_COLOUR = "#E69F00"
+
 
 def _sites(k: int) -> str:
     return {0: "nur bestehende Standorte", 1: "1 neuer Standort"}.get(k, f"{k} neue Standorte")
 
 
 def k_curve_chart(curve: pd.DataFrame, *, k: str = "k", share: str = "covered_share", chosen_k: int | None = None,
-                  baseline: float | None = None, title: str | None = None):
+                  baseline: float | None = None, title: str | None = None,
+                  whatif: tuple[int, float] | None = None):
     """Covered share (0..1) of the target group for k = 1..K new sites, with the gain of each extra site.
 
-    ``baseline``: share already covered by fixed (existing) sites, drawn as a dashed line.
+    ``baseline``: share already covered by fixed (existing) sites, drawn as a dashed line. ``whatif``: (number
+    of new sites, covered share) of a selection made by hand, drawn as an orange diamond (below the curve by
+    its gap to the optimum).
     """
     import plotly.graph_objects as go
 
@@ -35,6 +40,13 @@ def k_curve_chart(curve: pd.DataFrame, *, k: str = "k", share: str = "covered_sh
         fig.add_trace(go.Scatter(x=[chosen_k], y=[y], mode="markers", name="gewählt",
                                  marker=dict(size=16, color=RED, symbol="circle-open", line=dict(width=3)),
                                  hoverinfo="skip"))
+    if whatif is not None:
+        wk, wp = int(whatif[0]), round(float(whatif[1]) * 100.0, 1)
+        fig.add_trace(go.Scatter(x=[wk], y=[wp], mode="markers", name="von Hand",
+                                 marker={"size": 14, "color": WHATIF_COLOUR, "symbol": "diamond",
+                                         "line": {"width": 1, "color": "#ffffff"}},
+                                 hovertext=[f"von Hand: {_sites(wk)}, {wp:.1f} % erreicht".replace(".", ",")],
+                                 hoverinfo="text"))
     if baseline is not None:
         fig.add_hline(y=base, line_dash="dash", line_color=GREY,
                       annotation_text="bestehende Standorte", annotation_position="bottom right")

@@ -67,12 +67,19 @@ def _size(n: int) -> str:
 
 
 @click.command("report")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Zieldatei, z. B. bericht.pdf")
+@click.option("--out", "out", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Zieldatei des PDF-Berichts, z. B. bericht.pdf")
 @click.option("--db", default=None, help="Datenordner einer Stadt oder DuckDB-Datei (Standard: $SOZIALRAUM_DB, sonst data/musterstadt; "
                                          "fehlt sie, wird die fiktive Musterstadt verwendet).")
 @click.option("--scenario", default=None, help="Name oder Kennung eines gespeicherten Standort-Szenarios "
                                                "(Standard: ein berechnetes Standardszenario).")
+@click.option("--compare", "compare", multiple=True, metavar="SZENARIO",
+              help="Ratsvorlage: zweimal angeben (A, dann B) – zwei gespeicherte Szenarien (Name oder Kennung) "
+                   "nebeneinander: Karten, k-Kurven, Standorttabellen mit Erläuterung, Fallzahlen und "
+                   "Personalbedarf, Reichweite nach Statusklasse, Stabilität, Vergleich, Methoden und Quellen.")
+@click.option("--pptx", "pptx", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Die Ratsvorlage (mit --compare A --compare B) als bearbeitbare PowerPoint-Datei, z. B. "
+                   "ratsvorlage.pptx (echte Tabellen, k-Kurven als bearbeitbare Diagramme, Karten als Bilder).")
 @click.option("--areas", default=None, help="Gebietsschlüssel für die Gebietsprofile, durch Komma getrennt "
                                             "(Standard: die zwei Gebiete mit dem höchsten Bedarf).")
 @click.option("--level", default=None, help="Gebietsebene (Standard: die feinste Ebene mit Kennzahlen).")
@@ -80,29 +87,52 @@ def _size(n: int) -> str:
 @click.option("--basemap", type=click.Choice(["none", "basemapde", "osm"]), default=None,
               help="Hintergrundkarte (Standard: Einstellung 'basemap', d. h. keine).")
 @click.option("--no-siting", is_flag=True, help="Ohne Abschnitt Standortplanung.")
-def report(out, db, scenario, areas, level, period, basemap, no_siting):
+def report(out, db, scenario, compare, pptx, areas, level, period, basemap, no_siting):
     """PDF-Bericht (deutsch): Titelseite, Bedarfskarte, Rangfolge, Standortszenario, Gebietsprofile,
-    Methoden, Quellen."""
+    Methoden, Quellen. Mit --compare A --compare B die Ratsvorlage mit zwei Szenarien im Vergleich (im PDF
+    mit --out, als PowerPoint mit --pptx, oder beides).
+
+    \b
+    Beispiele:
+      sozialraum report --out bericht.pdf
+      sozialraum report --compare "3 Sprechstunden" --compare "5 Sprechstunden" --out ratsvorlage.pdf
+      sozialraum report --compare "3 Sprechstunden" --compare "5 Sprechstunden" --pptx ratsvorlage.pptx
+    """
     from sozialraum.export.browser import ChromiumMissing
     from sozialraum.export.report import build_report
 
+    if out is None and pptx is None:
+        raise GermanError("Bitte --out DATEI.pdf (PDF-Bericht) oder --pptx DATEI.pptx (PowerPoint) angeben.")
+    if compare and len(compare) != 2:
+        raise GermanError(f"--compare bitte genau zweimal angeben (Szenario A und B), nicht {len(compare)}-mal.")
+    if pptx is not None and not compare:
+        raise GermanError("Die PowerPoint-Ratsvorlage vergleicht zwei Szenarien: bitte --compare A --compare B "
+                          "angeben.")
     con, note = _open(db)
     _quiet(con)
     if note:
         click.echo(note, err=True)
     keys = [a.strip() for a in areas.split(",") if a.strip()] if areas else None
     try:
-        result = build_report(con, out, level=level, period=period, scenario=scenario, areas=keys,
-                              basemap=basemap, with_siting=not no_siting)
+        if out is not None:
+            result = build_report(con, out, level=level, period=period, scenario=scenario, areas=keys,
+                                  basemap=basemap, with_siting=not no_siting, compare=tuple(compare) or None)
+            for n in result.notes:
+                click.echo(f"Hinweis: {n}", err=True)
+            seconds = f"{result.seconds:.1f}".replace(".", ",")
+            click.echo(f"Bericht geschrieben: {result.path} ({result.pages} Seiten, {_size(result.size_bytes)}, "
+                       f"{seconds} s)")
+        if pptx is not None:
+            from sozialraum.export.deck import build_deck
+
+            deck = build_deck(con, pptx, tuple(compare), basemap=basemap)
+            seconds = f"{deck.seconds:.1f}".replace(".", ",")
+            click.echo(f"PowerPoint geschrieben: {deck.path} ({deck.slides} Folien, {_size(deck.size_bytes)}, "
+                       f"{seconds} s)")
     except ChromiumMissing as exc:
         raise GermanError(str(exc)) from None
     finally:
         con.close()
-    for n in result.notes:
-        click.echo(f"Hinweis: {n}", err=True)
-    seconds = f"{result.seconds:.1f}".replace(".", ",")
-    click.echo(f"Bericht geschrieben: {result.path} ({result.pages} Seiten, {_size(result.size_bytes)}, "
-               f"{seconds} s)")
 
 
 @click.command("export")

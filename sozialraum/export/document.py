@@ -43,6 +43,7 @@ iframe.map { width: 180mm; border: 0.3mm solid #bbb; display: block; }
 table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 1mm 0 3mm; }
 table.small { font-size: 7pt; line-height: 1.25; }
 table.small td { padding: 0.6mm 1.2mm; }
+table.small th.num { white-space: normal; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
 th { text-align: left; background: #e8eef4; border-bottom: 0.4mm solid #123c63; padding: 1mm 1.5mm;
@@ -54,6 +55,7 @@ td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: t
                       vertical-align: middle; margin-right: 1mm; }
 dl.meta { display: grid; grid-template-columns: 45mm 1fr; gap: 1mm 3mm; font-size: 10pt; }
 dl.meta dt { font-weight: bold; } dl.meta dd { margin: 0; }
+.pair { display: flex; gap: 4mm; break-inside: avoid; } .pair > figure { flex: 0 0 88mm; margin: 0 0 2mm; }
 """
 
 
@@ -91,16 +93,17 @@ class Document:
         return (f'<figure><iframe class="map" src="{name}" style="height:{height_mm}mm" scrolling="no" '
                 f'title="{esc(caption) or "Karte"}"></iframe>{cap}</figure>')
 
-    def chart(self, fig, *, height_mm: float = 80, caption: str = "") -> str:
+    def chart(self, fig, *, height_mm: float = 80, caption: str = "", width_mm: float = 180) -> str:
         """A plotly chart drawn by plotly.js in the page (vector in the PDF)."""
         self.uses_plotly = True
         self._count += 1
         px = round(height_mm / 25.4 * 96)
-        fig = fig.update_layout(width=round(180 / 25.4 * 96), height=px)
+        fig = fig.update_layout(width=round(width_mm / 25.4 * 96), height=px)
         div = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart_{self._count}",
                           config={"staticPlot": True, "displayModeBar": False})
         cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-        return f'<figure class="chart">{div}{cap}</figure>'
+        width = f' style="width:{width_mm}mm"' if width_mm != 180 else ""
+        return f'<figure class="chart"{width}>{div}{cap}</figure>'
 
     def html(self) -> str:
         footer = '"' + self.title.replace("\\", "").replace('"', "'") + '"'

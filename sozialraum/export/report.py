@@ -65,8 +65,11 @@ def tile_hosts(basemap: str) -> tuple[str, ...]:
 def build_document(con, *, level: str | None = None, period: str | None = None, scenario: str | None = None,
                    areas: list[str] | None = None, threshold: float | None = None, basemap: str | None = None,
                    palette: str = "standard", settings: dict | None = None, with_siting: bool = True,
-                   progress: Progress | None = None) -> tuple[Document, dict]:
-    """Build the report's HTML document (maps, charts, tables) without printing it."""
+                   progress: Progress | None = None, compare: tuple[str, str] | None = None) -> tuple[Document, dict]:
+    """Build the report's HTML document (maps, charts, tables) without printing it.
+
+    ``compare``: two saved scenarios (id or name): the siting section becomes the council pack
+    (``report_council``: both side by side and what differs)."""
     from sozialraum.export import report_methods, report_sections
     from sozialraum.export.report_context import make_context
     from sozialraum.formatting import format_period
@@ -89,7 +92,12 @@ def build_document(con, *, level: str | None = None, period: str | None = None, 
     say(0.25, "Rangfolge …")
     ranking = report_sections.ranking_section(ctx, doc)
     siting_info: dict = {}
-    if with_siting:
+    if compare:
+        say(0.35, "Ratsvorlage: zwei Szenarien im Vergleich …")
+        from sozialraum.export.report_council import council_section
+
+        siting_info = council_section(ctx, doc, compare)
+    elif with_siting:
         say(0.35, "Standortplanung …")
         from sozialraum.export.report_siting import siting_section
 
@@ -108,11 +116,13 @@ def build_document(con, *, level: str | None = None, period: str | None = None, 
 def build_report(con, out: str | Path, *, level: str | None = None, period: str | None = None,
                  scenario: str | None = None, areas: list[str] | None = None, threshold: float | None = None,
                  basemap: str | None = None, palette: str = "standard", settings: dict | None = None,
-                 with_siting: bool = True, progress: Progress | None = None) -> ReportResult:
+                 with_siting: bool = True, progress: Progress | None = None,
+                 compare: tuple[str, str] | None = None) -> ReportResult:
     """Write the PDF report to ``out`` and say how many pages, bytes and seconds it took.
 
     ``scenario``: name or id of a saved siting scenario (default: a computed default scenario, see
-    ``report_siting``); ``areas``: area keys for the profile section (default: the two of highest need).
+    ``report_siting``); ``compare``: two saved scenarios (A, B) for the council pack instead; ``areas``: area
+    keys for the profile section (default: the two of highest need).
     Raises ``ChromiumMissing`` (German installation hint) when the system Chromium is absent.
     """
     from sozialraum.export.browser import chromium_path, pages_to_pdf
@@ -122,7 +132,7 @@ def build_report(con, out: str | Path, *, level: str | None = None, period: str 
     say = progress or (lambda f, m: None)
     doc, meta = build_document(con, level=level, period=period, scenario=scenario, areas=areas,
                                threshold=threshold, basemap=basemap, palette=palette, settings=settings,
-                               with_siting=with_siting, progress=say)
+                               with_siting=with_siting, progress=say, compare=compare)
     say(0.7, "PDF wird gedruckt (Karten werden gezeichnet) …")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -13,22 +13,11 @@ from sozialraum.errors import InputError
 from sozialraum.export.document import Document, esc, table
 from sozialraum.export.report_context import ReportContext, cell
 from sozialraum.formatting import format_period
+from sozialraum.views.scenario import find_scenario  # noqa: F401  (one implementation, kept importable here)
 
 DEFAULT_K = 3
 DEFAULT_MODEL = "mclp"
 DEFAULT_TARGET = "rlb"
-
-
-def find_scenario(con, scenario: str):
-    """(scenario_id, name) of a saved scenario given by id or name (the newest of that name)."""
-    from sozialraum.siting.scenarios import list_scenarios
-
-    saved = list_scenarios(con)
-    hit = saved[(saved["scenario_id"] == scenario) | (saved["name"] == scenario)]
-    if hit.empty:
-        names = ", ".join(f"„{n}“" for n in saved["name"]) or "keine"
-        raise InputError(f"Szenario {scenario!r} gibt es nicht. Gespeichert: {names}.")
-    return hit["scenario_id"].iloc[0], hit["name"].iloc[0]
 
 
 def resolve_plan(ctx: ReportContext, scenario: str | None):
@@ -98,26 +87,8 @@ def explanation_frame(plan, sites: pd.DataFrame, marks: pd.DataFrame | None = No
     return out
 
 
-def _stability(ctx, plan):
-    """Stability marks for the report (budget ± 5 min, earlier periods); none for the p-median (each variant
-    would take up to the solver's time limit) or when the variants cannot be computed."""
-    if plan.parameters.get("model") == "pmedian":
-        return None, ()
-    from sozialraum.siting.robust import stability_for_store
-
-    try:
-        marks, chosen = stability_for_store(ctx.con, plan)
-    except Exception:  # noqa: BLE001 - the stability check must not sink the report
-        return None, ()
-    return (marks if chosen else None), tuple(chosen)
-
-
 def siting_section(ctx: ReportContext, doc: Document, scenario: str | None) -> dict:
     """Add the section; return {'name', 'text' (for the methods page), 'notes'}."""
-    from sozialraum.charts.siting import k_curve_chart
-    from sozialraum.indicators.registry import INDICATORS
-    from sozialraum.maps.siting import siting_map
-    from sozialraum.store import read
 
     try:
         plan, title, notes = resolve_plan(ctx, scenario)
@@ -131,86 +102,50 @@ def siting_section(ctx: ReportContext, doc: Document, scenario: str | None) -> d
         note = f"Die Standortplanung ließ sich nicht berechnen: {exc}"
         doc.add(f"<section><h2>Standortplanung</h2><p class='note'>{esc(note)}</p></section>")
         return {"notes": (note,)}
-    p, s = plan.parameters, plan.summary
-    level = p.get("level") or ctx.level
-    areas_web = ctx.areas_web if level == ctx.level else read.areas(ctx.con, level, web=True)
-    sites, service = map_frames(plan)
-    target = INDICATORS[p["target_indicator"]].label_de if p.get("target_indicator") in INDICATORS else \
-        str(p.get("target_indicator"))
-    budget = cell(p.get("budget_min"), None, 0)
-    m = siting_map(areas_web, sites, service, radius_m=None, basemap=ctx.basemap,
-                   attribution="Fiktive Demodaten" if ctx.fictional else "")
-    share0, share1 = s.get("covered_share_fixed_only"), s.get("covered_share")
-    text = (f"Modell: {s.get('model_label', p.get('model'))}. Zielgruppe: {target} "
-            f"(Stichtag {format_period(p.get('period') or ctx.period)}), erreichbar innerhalb von {budget} Minuten "
-            f"Fußweg. {s.get('n_fixed', 0)} bestehende Jobcenter-Standorte sind fest gesetzt, "
-            f"{s.get('n_new', 0)} neue Standorte wurden unter {s.get('n_candidates', 0)} möglichen Orten gewählt.")
-    result = ""
-    if share0 is not None and share1 is not None:
-        result = (f"Die bestehenden Standorte erreichen {cell(100 * share0, None, 1)} % der Zielgruppe; mit den neuen "
-                  f"Standorten sind es {cell(100 * share1, None, 1)} % (≈ {cell(s.get('covered'), None, 0)} von "
-                  f"≈ {cell(s.get('total'), None, 0)} Personen).")
-    curve = plan.k_curve
-    chart = k_curve_chart(curve, chosen_k=int(s.get("n_new", 0)) or None,
-                          baseline=share0 if share0 is not None else None)
-    doc.add(f"<section><h2>Standortplanung: {esc(title)}</h2><p>{esc(text)} {esc(result)}</p>"
-            + doc.map(m, height_mm=150, caption="Karte: Standorte (Nummer = Reihenfolge der Auswahl, JC = bestehendes "
-                                               "Jobcenter) und die Gebiete, die sie versorgen")
+    from sozialraum.export.report_council import SITE_NUMERIC, SITE_WIDTHS, view_stability_text
+    from sozialraum.views.scenario import draw_map, k_curve_figure, scenario_view
+
+    view = scenario_view(ctx.con, plan, name=title)  # the same composition as the app, the pack and the deck
+    doc.add(f"<section><h2>Standortplanung: {esc(title)}</h2><p>{esc(view.summary_text)}</p>"
+            + doc.map(draw_map(view, basemap=ctx.basemap, fictional=ctx.fictional), height_mm=150,
+                      caption="Karte: Standorte (Nummer = Reihenfolge der Auswahl, JC = bestehendes Jobcenter) und "
+                              "die Gebiete, die sie versorgen")
             + "<h3>Nutzen jedes weiteren Standorts (k-Kurve)</h3>"
-            + doc.chart(chart, height_mm=62, caption="Anteil der Zielgruppe in Reichweite bei k neuen Standorten")
+            + doc.chart(k_curve_figure(view), height_mm=62,
+                        caption="Anteil der Zielgruppe in Reichweite bei k neuen Standorten")
             + "</section>")
-    marks, variants = _stability(ctx, plan)
-    stab_text = ("" if marks is None else
-                 " Stabilität: in wie vielen Varianten der Standort wieder gewählt wird („stabil“ in allen, „meist“ "
-                 "in mindestens der Hälfte, „unsicher“ in weniger); Varianten: " + ", ".join(variants) + ".")
+    stab_text = "" if view.stability is None else " " + view_stability_text(view)
     doc.add("<section><h2>Standorte im Einzelnen</h2><p>Je Standort: wie viele Menschen der Zielgruppe er "
             "erreicht, was er zu den vorher gewählten hinzufügt, welche Gebiete er versorgt und welche "
             "Partnerangebote (§ 16a SGB II u. a.) in Reichweite liegen. Personenzahlen sind Modellschätzungen, "
             f"auf Zehner gerundet.{esc(stab_text)}</p>"
-            + table(explanation_frame(plan, sites, marks), numeric=("Erreicht (≈)", "Zuwachs (≈)"),
-                    widths={"Nr.": "8mm", "Standort": "34mm", "Versorgte Gebiete (≈ Personen)": "50mm"}, small=True)
+            + table(view.site_table, numeric=SITE_NUMERIC, widths=SITE_WIDTHS, small=True)
             + "</section>")
-    doc.add(_fairness_and_caseload(plan, target))
-    method = (f"{s.get('model_label', p.get('model'))}; Zielgruppe {target}; Zeitbudget {budget} Minuten; "
-              f"Nachfrage als Rasterpunkte in den Gebieten, gewichtet mit der Zielgruppe; Optimierung mit HiGHS "
-              f"(Status: {s.get('status', '–')}). Die k-Kurve zeigt für k = 1 bis {int(curve['k'].max())} neue "
-              "Standorte den erreichbaren Anteil (jeweils neu optimiert).")
-    return {"name": title, "text": method, "notes": notes}
+    doc.add(_fairness_and_caseload(plan, view.target))
+    return {"name": title, "text": view.method_text, "notes": tuple(notes) + view.notes}
 
 
 def _fairness_and_caseload(plan, target: str) -> str:
-    """Reach per MSS status class (with the concentration index) and the expected caseload per site."""
+    """Reach per MSS status class (with the concentration index) and the expected caseload per site, with the
+    capacity check (the tables of ``sozialraum.views.scenario``, as in the council pack and the deck)."""
+    from sozialraum.export.report_council import CASELOAD_TEXT, FAIR_NUMERIC
+    from sozialraum.views.scenario import C_MORE, CASE_NUMERIC, caseload_frames, fairness_table
+
     html = ""
-    fair = getattr(plan, "fairness", None)
-    if fair is not None and len(fair):
+    fair = fairness_table(plan)
+    if len(fair):
         ci = plan.summary.get("concentration_index")
-        frame = pd.DataFrame({
-            "Statusklasse": fair["status_class"],
-            "Zielgruppe (≈)": [cell(v, None, 0) for v in fair["target"]],
-            "in Reichweite (≈)": [cell(v, None, 0) for v in fair["within_reach"]],
-            "Anteil": [cell(100 * v, None, 1) + " %" if pd.notna(v) else "–" for v in fair["share"]],
-        })
         html += ("<h3>Reichweite nach Statusklasse</h3><p>Anteil der Zielgruppe in Reichweite je "
                  "Statusklasse des Sozialindex (Stichtag "
                  f"{esc(format_period(plan.summary.get('need_period')))}). Konzentrationsindex der Reichweite über "
                  f"der Bedarfsrangfolge: {esc('–' if ci is None else cell(ci, None, 2))} (+1: nur die Menschen in den "
                  "bedürftigsten Gebieten erreicht, 0: unabhängig vom Bedarf, −1: nur die in den am wenigsten "
-                 "bedürftigen).</p>"
-                 + table(frame, numeric=("Zielgruppe (≈)", "in Reichweite (≈)", "Anteil"), small=True))
-    load = getattr(plan, "caseload", None)
-    if load is not None and len(load):
-        mine = load[load["group"] == plan.parameters.get("target_indicator")]
-        frame = pd.DataFrame({
-            "Standort": mine["name"],
-            "Erwartete Fälle (≈)": [cell(v, None, 0) for v in mine["people"]],
-            "Beratungsstunden je Woche": [cell(v, None, 1) for v in mine["staff_hours_week"]],
-            "Kapazität (Personen je Jahr)": [cell(v, None, 0) for v in mine["capacity"]],
-            "Auslastung": [cell(100 * v, None, 0) + " %" if pd.notna(v) else "–" for v in mine["utilisation"]],
-        })
-        html += ("<h3>Erwartete Fallzahlen je Standort</h3><p>Personen der Zielgruppe "
-                 f"({esc(target)}), die ihren nächsten gewählten Standort in der Zeit erreichen, und die "
-                 "Beratungsstunden je Woche, die daraus folgen (Einstellungen „Kapazität“); Grundlage für Personal- "
-                 "und Kostenplanung nach Zielgruppen. Modellschätzungen, auf Zehner gerundet.</p>"
-                 + table(frame, numeric=("Erwartete Fälle (≈)", "Beratungsstunden je Woche",
-                                         "Kapazität (Personen je Jahr)", "Auslastung"), small=True))
+                 "bedürftigen).</p>" + table(fair, numeric=FAIR_NUMERIC, small=True))
+    load, over = caseload_frames(plan)
+    if len(load):
+        verb = "liegt" if len(over) == 1 else "liegen"
+        warn = (f"<p class='note'><b>{len(over)} von {len(load)} Standorten {verb} über ihrer Kapazität: "
+                f"{esc(', '.join(over))}.</b></p>" if over else "")
+        html += (f"<h3>Erwartete Fallzahlen je Standort ({esc(target)})</h3><p>{esc(CASELOAD_TEXT)}</p>{warn}"
+                 + table(load.drop(columns=C_MORE), numeric=CASE_NUMERIC, small=True))
     return f"<section><h2>Bedarf, Reichweite und Fallzahlen</h2>{html}</section>" if html else ""

@@ -9,6 +9,11 @@ with the hours per week set per site type (main Jobcenter sites — ``hauptsitz`
 own, every other site the outreach hours; settings ``site_hours_jobcenter``, ``site_hours_outreach``,
 ``cases_per_hour``, ``working_weeks``, ``contacts_per_person_year``).
 
+**Uptake** (``site_uptake``): at a main Jobcenter site every person assigned to it is a case; an outreach office
+complements the Jobcenter and is used by a share of the target group within its reach (setting
+``outreach_uptake_pct``). Cases = people assigned × uptake; a site's room for people within reach is its
+capacity ÷ uptake (what the capacitated model uses).
+
 **Maximal capacitated covering** (``solve_capacitated``): open ``k`` new sites (plus the fixed ones) and assign
 demand — divisibly, people not points — to open sites within reach so that no site gets more than its capacity;
 maximise the people assigned. HiGHS on the merged demand points of ``sozialraum.siting.mclp`` (points that reach
@@ -46,6 +51,16 @@ def site_capacity(site_types, settings: dict | None = None) -> np.ndarray:
     hours = np.where(np.isin(types, MAIN_JOBCENTER_TYPES), float(s["site_hours_jobcenter"]),
                      float(s["site_hours_outreach"]))
     return hours * float(s["cases_per_hour"]) * float(s["working_weeks"]) / float(s["contacts_per_person_year"])
+
+
+def site_uptake(site_types, settings: dict | None = None) -> np.ndarray:
+    """Share of the people assigned to each site that become its cases: 1 at main Jobcenter sites, the outreach
+    uptake (``outreach_uptake_pct`` / 100) elsewhere."""
+    from sozialraum.settings import resolve
+
+    s = resolve(settings)
+    types = np.asarray(site_types, dtype=object).astype(str)
+    return np.where(np.isin(types, MAIN_JOBCENTER_TYPES), 1.0, float(s["outreach_uptake_pct"]) / 100.0)
 
 
 def staff_hours_per_week(people, settings: dict | None = None):
@@ -138,14 +153,16 @@ def nearest_flows(assignment, weights, n_cand: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((w[ok], (np.flatnonzero(ok), a[ok])), shape=(len(a), n_cand))
 
 
-def caseload(flows, groups: dict, selected, capacity=None, settings: dict | None = None) -> pd.DataFrame:
+def caseload(flows, groups: dict, selected, capacity=None, settings: dict | None = None, uptake=None) -> pd.DataFrame:
     """Expected caseload per chosen site and target group, and the staff hours per week it needs.
 
     ``flows``: demand points × candidates, the people of the *planning* group assigned (``solve_capacitated``'s
     flows or ``nearest_flows``). ``groups``: name → weights per demand point of each target group on the same
     points; a point's assignment is shared out in proportion: group people at site j = Σ_i flow_ij / w_i · g_i,
-    with w the planning group's weights (the first group in ``groups``). Rows: candidate, group, people,
-    staff_hours_week, and per site (group '*'): people, staff hours, capacity and utilisation.
+    with w the planning group's weights (the first group in ``groups``). ``uptake``: per candidate the share of
+    those people that become cases (``site_uptake``; default 1). Rows: candidate, group, people, cases,
+    staff_hours_week (for the cases), and with ``capacity`` the site's capacity (cases per year) and its
+    utilisation by the planning group's cases.
     """
     names = list(groups)
     if not names:
@@ -161,10 +178,12 @@ def caseload(flows, groups: dict, selected, capacity=None, settings: dict | None
         for j in sel:
             rows.append({"candidate": j, "group": name, "people": float(per_site[j])})
     out = pd.DataFrame(rows, columns=["candidate", "group", "people"])
-    out["staff_hours_week"] = staff_hours_per_week(out["people"], settings)
+    share = np.ones(fl.shape[1]) if uptake is None else np.asarray(uptake, dtype="float64")
+    out["cases"] = out["people"] * share[out["candidate"].to_numpy(dtype=np.int64)] if len(out) else 0.0
+    out["staff_hours_week"] = staff_hours_per_week(out["cases"], settings)
     if capacity is not None:
         cap = np.asarray(capacity, dtype="float64")
-        first = out[out["group"] == names[0]].set_index("candidate")["people"]
+        first = out[out["group"] == names[0]].set_index("candidate")["cases"]
         out["capacity"] = out["candidate"].map(lambda j: float(cap[j]))
         out["utilisation"] = out["candidate"].map(lambda j: float(first[j] / cap[j]) if cap[j] > 0 else np.nan)
     return out

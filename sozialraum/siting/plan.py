@@ -21,7 +21,7 @@ from sozialraum.errors import InputError
 
 FRAMES = ("sites", "area_service", "explanation", "site_areas", "k_curve", "caseload", "fairness")
 FAIRNESS_COLUMNS = ["status_class", "target", "within_reach", "share"]
-CASELOAD_COLUMNS = ["id", "name", "group", "people", "staff_hours_week", "capacity", "utilisation"]
+CASELOAD_COLUMNS = ["id", "name", "group", "in_reach", "people", "staff_hours_week", "capacity", "utilisation"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,9 @@ class SitingPlan:
     site_areas: pd.DataFrame  # id, area_key, name, people, share_of_area
     k_curve: pd.DataFrame  # k, covered_share, covered, added, new_sites
     caseload: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CASELOAD_COLUMNS))
-    # caseload: per site and target group: people (≈, rounded to tens), staff_hours_week, capacity, utilisation
+    # caseload: per site and target group: in_reach (people assigned to the site) and people (the expected cases:
+    # in_reach × the site's uptake), both ≈, rounded to tens; staff_hours_week, capacity (cases per year),
+    # utilisation (the planning group's cases / capacity). Plans saved before the uptake have no in_reach.
     fairness: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FAIRNESS_COLUMNS))
     # fairness: per MSS status class: target, within_reach (≈, rounded to tens), share
     extra: dict = field(default_factory=dict)
@@ -125,7 +127,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     from sozialraum.access.store_adapter import load_demand
     from sozialraum.access.travel import model_from_settings
     from sozialraum.settings import resolve
-    from sozialraum.siting.capacity import caseload, nearest_flows, site_capacity, solve_capacitated
+    from sozialraum.siting.capacity import caseload, nearest_flows, site_capacity, site_uptake, solve_capacitated
     from sozialraum.siting.core import _fixed
     from sozialraum.siting.explain import explain_sites
     from sozialraum.siting.kcurve import curve_frame
@@ -183,7 +185,8 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
         res = solve_pmedian_refined(travel, dxy, cxy, w, k, fixed=fixed, nearest=int(s["pmedian_nearest"]),
                                     time_limit=limit, budget=budget_min)
     elif model == "mclp_cap":
-        cap = site_capacity(cands["type"].to_numpy(), settings)
+        # room for people within reach: cases per year ÷ the share of them that use the site
+        cap = site_capacity(cands["type"].to_numpy(), settings) / site_uptake(cands["type"].to_numpy(), settings)
         capres = solve_capacitated(reach, w, k, cap, fixed=fixed, time_limit=limit)
         res = _as_siting_result(capres, reach, w)
     else:
@@ -194,7 +197,7 @@ def plan_sites(con, *, level: str, period: str | None, target_indicator: str = "
     groups = {target_indicator: w} | _group_weights(con, level, period, caseload_groups, demand, threshold,
                                                      skip=target_indicator)
     loads = caseload(flows, groups, res.selected, capacity=site_capacity(cands["type"].to_numpy(), settings),
-                     settings=settings)
+                     settings=settings, uptake=site_uptake(cands["type"].to_numpy(), settings))
     curve = curve_frame({k_: pt for k_, pt in points.items() if k_ <= curve_max}, float(w.sum()))
     prov = read.providers(con)
     partner_reach = (travel.minutes(cxy, prov[["x", "y"]].to_numpy(dtype="float64"), budget_min)
@@ -298,17 +301,21 @@ def _fairness(con, level, period, demand, w, reached):
 
 
 def _present_caseload(loads, cands, settings, sites) -> pd.DataFrame:
-    """Caseload per site and group as it may be shown: people rounded to tens, hours and use from those."""
+    """Caseload per site and group as it may be shown: people in reach and expected cases rounded to tens, hours
+    and use from those."""
     from sozialraum.siting.capacity import staff_hours_per_week
 
     out = pd.DataFrame({"id": cands["id"].to_numpy()[loads["candidate"].to_numpy(dtype=np.int64)],
                         "name": cands["name"].to_numpy()[loads["candidate"].to_numpy(dtype=np.int64)],
                         "group": loads["group"].to_numpy()})
-    out["people"] = round_people(loads["people"].to_numpy(dtype="float64"))
+    out["in_reach"] = round_people(loads["people"].to_numpy(dtype="float64"))
+    out["people"] = round_people(loads["cases"].to_numpy(dtype="float64"))  # expected cases
     out["staff_hours_week"] = np.round(staff_hours_per_week(out["people"], settings), 1)
     out["capacity"] = np.round(loads["capacity"].to_numpy(dtype="float64"))
-    out["utilisation"] = np.divide(out["people"], out["capacity"], out=np.full(len(out), np.nan),
-                                   where=out["capacity"].to_numpy() > 0)
+    # utilisation by the planning group's cases (rounded); the other groups' rows carry the site's
+    first = out[out["group"] == out["group"].iloc[0]].set_index("id")["people"] if len(out) else pd.Series()
+    out["utilisation"] = np.divide(out["id"].map(first).to_numpy(dtype="float64"), out["capacity"],
+                                   out=np.full(len(out), np.nan), where=out["capacity"].to_numpy() > 0)
     # sites in the plan's order (fixed first, then by marginal gain), the groups in the order asked
     order = dict(zip(sites["id"], sites["order"]))
     group_rank = {g: i for i, g in enumerate(dict.fromkeys(out["group"]))}

@@ -1,9 +1,15 @@
 """Robustness and fairness of a site plan (pure cores on arrays, plus a store adapter for the stability runs).
 
-**Stability** (``stability_marks``): a plan is solved again with the travel budget 5 minutes shorter and longer
-and with the target-group counts of earlier periods; each chosen site gets the number of these variants in
-which it is chosen again, and a mark: "stabil" (in every variant), "meist" (in at least half), "unsicher"
-(in fewer). Fixed sites are always chosen and marked "fest".
+**Stability** (``stability_marks``): a plan is solved again with the travel budget 5 minutes shorter and longer,
+with another travel mode (``mode_variants``) and with the target-group counts of earlier periods; each chosen
+site gets the number of these variants in which it is chosen again, and a mark: "stabil" (in every variant),
+"meist" (in at least half), "unsicher" (in fewer). Fixed sites are always chosen and marked "fest".
+
+The travel modes a plan is tried with are its neighbours — the ways the same people could come as well: walking
+↔ cycling ↔ public transport, public transport ↔ car (a car's 15 minutes reach a whole city and say nothing about
+a walking plan); on a street network also the straight line ("Luftlinie statt Straßennetz": would the network
+have changed the choice?). A variant that measures exactly as the plan does (e.g. ÖPNV without a timetable falls
+back to walking in a straight line) is left out.
 
 **Fairness of reach** (``fairness``): the share of the target group within reach per MSS status class (does
 the plan reach the "sehr niedrig" areas?), and a concentration index of reach over the need ranking
@@ -20,6 +26,45 @@ import numpy as np
 import pandas as pd
 
 STATUS_ORDER = ("hoch", "mittel", "niedrig", "sehr niedrig")
+MODE_NEIGHBOURS = {"luftlinie": ("bike", "transit"), "walk": ("bike", "transit"), "bike": ("walk", "transit"),
+                   "transit": ("walk", "car"), "car": ("transit",)}
+
+
+def mode_variants(settings: dict | None, network_dir=None, modes=None) -> dict:
+    """Name → travel model of each other travel mode the plan is tried with (see the module docstring).
+
+    ``modes``: the modes to try instead of the plan mode's neighbours. Models are built with
+    ``model_from_settings``, so a mode without a network is measured in a straight line at its speed.
+    """
+    from sozialraum.access.travel import (
+        MODE_LABELS,
+        WalkingModel,
+        model_from_settings,
+        travel_label,
+    )
+    from sozialraum.settings import resolve
+
+    base = dict(settings or {})
+    mode = str(resolve(base)["travel_mode"])
+    own = travel_label(model_from_settings(base, network_dir=network_dir))
+    seen, out = {own}, {}
+    if network_dir is not None and modes is None:
+        plain = model_from_settings(base, network_dir=None)  # the same mode and speed in a straight line
+        if travel_label(plain) not in seen:
+            seen.add(travel_label(plain))
+            out["Luftlinie statt Straßennetz"] = plain
+    tries = MODE_NEIGHBOURS.get(mode, ()) if modes is None else modes
+    for m in tries:
+        if m == mode:
+            continue
+        model = model_from_settings(base | {"travel_mode": m}, network_dir=network_dir)
+        label = travel_label(model)
+        if label in seen:
+            continue
+        seen.add(label)
+        straight = " (Luftlinie)" if isinstance(model, WalkingModel) else ""
+        out[f"Verkehrsmittel {MODE_LABELS.get(m, m)}{straight}"] = model
+    return out
 
 
 def stability_marks(selected, variants: dict, fixed=()) -> pd.DataFrame:
@@ -99,15 +144,18 @@ def fairness(point_area, weights, reach, area_class: dict, area_need: dict) -> t
     return per, concentration_index(r, need, w)
 
 
-def stability_for_store(con, plan, *, budget_step: float = 5.0, n_periods: int = 2) -> tuple[pd.DataFrame, dict]:
-    """Run the plan's model again with the budget ± ``budget_step`` minutes and with the target-group counts of
-    up to ``n_periods`` earlier periods; (per site of the plan: id, n_kept, n_variants, share, mark; the
-    variants run: name → ids chosen).
+def stability_for_store(con, plan, *, budget_step: float = 5.0, n_periods: int = 2,
+                        modes=None) -> tuple[pd.DataFrame, dict]:
+    """Run the plan's model again with the budget ± ``budget_step`` minutes, with the other travel modes of
+    ``mode_variants`` (``modes``: which; ``()`` for none) and with the target-group counts of up to
+    ``n_periods`` earlier periods; (per site of the plan: id, n_kept, n_variants, share, mark; the variants
+    run: name → ids chosen).
 
-    The p-median ignores the budget when it chooses (it only minimises walking time), so for it only the
-    periods vary. Variants that cannot be computed (no counts in a period, no solution) are left out.
+    The p-median ignores the budget when it chooses (it only minimises travel time), so for it the periods and
+    the travel modes vary. Variants that cannot be computed (no counts in a period, no solution) are left out.
     """
     from sozialraum.errors import InputError, SolverError
+    from sozialraum.network import store_network_dir
     from sozialraum.siting.plan import plan_sites
     from sozialraum.store import read
 
@@ -121,6 +169,8 @@ def stability_for_store(con, plan, *, budget_step: float = 5.0, n_periods: int =
             b = float(par["budget_min"]) + step
             if b > 0:
                 runs[f"Zeitbudget {b:g} min"] = base | {"budget_min": b}
+    for name, travel in mode_variants(base["settings"], store_network_dir(con), modes).items():
+        runs[name] = base | {"travel": travel}
     periods = [p for p in read.periods(con, indicator=par["target_indicator"], level=par["level"])
                if str(p) < str(par["period"])]
     for p in periods[-n_periods:][::-1]:

@@ -138,8 +138,16 @@ def test_no_script_runs_on_site_planning(browser, hostile_url):
         app.wait_idle()
         frame = app.map_frame()
         frame.locator(".sr-site").first.wait_for(state="attached")
-        _check_page(app, dialogs, [".sr-site", ".sr-site-fixed", AREAS], "standorte")
+        _check_page(app, dialogs, [".sr-site", ".sr-site-fixed", ".sr-candidate", AREAS], "standorte")
         legend = frame.locator(".sr-legend").inner_text()
         assert "<img src=x" in legend  # the site names in the legend are text, too
+        # a click on a possible site: its name in the message and the list is text as well
+        frame.locator(".sr-candidate").first.click(force=True)
+        app.page.get_by_text("hinzugefügt", exact=False).first.wait_for(timeout=120_000)
+        app.wait_idle()
+        message = app.page.locator("[data-testid='stAlertContentInfo']").filter(has_text="hinzugefügt").inner_text()
+        assert SHOWN in message and "alert(2)" in message
+        assert app.page.evaluate("() => document.querySelectorAll('img[src=\"x\"]').length") == 0
+        assert dialogs == [] and app.errors() == []
     finally:
         context.close()
