@@ -57,6 +57,9 @@ if _stores:
                          help=tr("Jede Stadt hat ihren eigenen Datenbestand; die Musterstadt ist fiktiv.",
                                  "Each city has its own store; Musterstadt is fictional."))
 common.sync_snapshot()
+from app_pages import warmup  # noqa: E402
+
+warmup.start()  # the store's default travel-time matrices, computed in the background (app_pages/warmup.py)
 
 PAGES = [
     st.Page("app_pages/ueberblick.py", title=tr("Überblick", "Overview"), icon=":material/home:", url_path="ueberblick",

@@ -32,8 +32,17 @@ with st.sidebar.expander(tr("Karte", "Map"), expanded=True):
     show_providers = st.toggle(tr("Angebote einblenden", "Show services"), key="bedarf_providers",
                                value=len(common.providers()) <= MAX_DEFAULT_PROVIDERS)
 
+    share = mapdata.suppressed_share(level, indicator, period)
+    coarser = share > 0 and st.toggle(
+        tr("Gesperrte Gebiete: Wert des nächsthöheren Gebiets zeigen", "Suppressed areas: show the higher area"),
+        key=f"bedarf_coarser_{level}", value=share >= mapdata.COARSER_SHARE,
+        help=tr("Ersatzansicht für kleine Gebiete mit gesperrten Zahlen (z. B. Ortsteile, kleine Gemeinden): sie "
+                "zeigen den veröffentlichten Wert ihres übergeordneten Gebiets (Quoten; bei Zählwerten nur im "
+                "Tooltip), als solcher gekennzeichnet. Es werden nur veröffentlichte Werte gezeigt.",
+                "Small areas with suppressed counts show their higher area's published value, labelled."))
+
 built = mapdata.choropleth_for(level, indicator, period, scheme=scheme, k=int(k), basemap=basemap,
-                               hotspots=hotspots, with_providers=show_providers)
+                               hotspots=hotspots, with_providers=show_providers, coarser=coarser)
 mapdata.notices(built, level)  # why areas are blank; a clear warning when nothing can be shown
 
 

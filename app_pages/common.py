@@ -501,7 +501,7 @@ def fictional_notice() -> None:
     """A visible label when the store holds only fictional demo data."""
     if _fictional(data_version()):
         src = sources()
-        demo = src[src["fictional"].astype(bool) & (src["source_id"] != "osm_netz")]["title"]
+        demo = src[src["fictional"].astype(bool) & ~src["source_id"].isin(["osm_netz", "oepnv_fahrplan"])]["title"]
         names = ", ".join(sorted({str(t).split(" – ")[0] for t in demo})) or tr("Demo", "demo")
         st.warning(tr(f"Fiktive Beispieldaten ({names}) – keine echten Personen oder Orte.",
                       f"Fictional demo data ({names}) – no real people or places."), icon=":material/science:")

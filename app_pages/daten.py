@@ -43,7 +43,8 @@ except Exception:  # noqa: BLE001 - a read-only store: nothing to restore
 with st.sidebar.expander(tr("Grenzen für Uploads", "Upload limits")):
     for _name in UPLOAD_SETTINGS:
         setting_input(_name, st, key=f"daten_{_name}")
-tab_load, tab_sources = st.tabs([tr("Daten laden", "Load data"), tr("Quellen", "Sources")])
+tab_load, tab_sources, tab_network = st.tabs([tr("Daten laden", "Load data"), tr("Quellen", "Sources"),
+                                              tr("Straßennetz", "Street network")])
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -168,3 +169,8 @@ with tab_sources:
             tr("Geladen am", "Imported"): pd.to_datetime(frame["imported_at"]).dt.strftime("%d.%m.%Y %H:%M"),
         })
         st.dataframe(shown, hide_index=True, width="stretch")
+
+with tab_network:  # OSM extract and GTFS timetable → the store's network (app_pages/network_step.py)
+    from app_pages.network_step import run as network_step
+
+    network_step()

@@ -89,23 +89,39 @@ def index_select(level: str, period: str | None, container=None) -> tuple[str, .
 
 
 # ------------------------------------------------------------------------------------------ layers and maps
+COARSER_SHARE = 0.2  # the fallback view is on by default where at least this share of areas is suppressed
+
+
+def suppressed_share(level: str, indicator: str, period: str | None) -> float:
+    """Share of the level's areas blank because their count is suppressed or too small (0 for the need index)."""
+    if indicator == NEED_INDEX:
+        return 0.0
+    lay = layer(level, indicator, period)
+    inp = lay.input
+    blank = (inp.suppressed | inp.unscored) & ~lay.shown
+    return float(blank.mean()) if len(blank) else 0.0
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _layer(version: str, level: str, indicator: str, period: str | None, scheme: str, k: int, lang: str,
-           threshold: int, min_population: int, chosen: tuple[str, ...] | None):
+           threshold: int, min_population: int, chosen: tuple[str, ...] | None, coarser: bool = False):
     from sozialraum.views.need import need_layer
 
     return need_layer(common.get_con(), level, indicator, period, scheme=scheme, k=k, lang=lang,
                       min_population=min_population, threshold=threshold, index_indicators=chosen,
-                      areas=common.areas_web(level))
+                      areas=common.areas_web(level), coarser=coarser)
 
 
-def layer(level: str, indicator: str, period: str | None, *, scheme: str = "quantiles", k: int = 5):
-    """The need view (values, classes, reasons) of a level/indicator/period, cached."""
+def layer(level: str, indicator: str, period: str | None, *, scheme: str = "quantiles", k: int = 5,
+          coarser: bool = False):
+    """The need view (values, classes, reasons) of a level/indicator/period, cached; ``coarser``: suppressed
+    areas show their higher area's published value (``sozialraum.views.need_fallback``)."""
     chosen = index_indicators(level, period) if indicator == NEED_INDEX else None
     if indicator == NEED_INDEX:
         scheme, k = "mss", 4  # the index has fixed classes: one cache entry whatever the widgets say
     return _layer(common.data_version(), level, indicator, period, scheme, int(k), common.lang(),
-                  common.threshold(), int(common.setting("min_population")), chosen)
+                  common.threshold(), int(common.setting("min_population")), chosen,
+                  bool(coarser) and indicator != NEED_INDEX)
 
 
 def need_index(level: str, period: str | None) -> pd.DataFrame | None:
@@ -137,25 +153,26 @@ def hotspot_labels(level: str, indicator: str, period: str | None, values):
 
 def choropleth_for(level: str, indicator: str, period: str | None, *, scheme: str, k: int, basemap: str,
                    hotspots: bool = False, with_providers: bool = False, selected: str | None = None,
-                   height: str | int = "100%", bounds=None, **map_kw) -> BuiltMap:
+                   height: str | int = "100%", bounds=None, coarser: bool = False, **map_kw) -> BuiltMap:
     """The need map of a level/indicator/period. The built map is cached (shared, never mutated:
     :func:`common.show_map` renders a copy)."""
-    lay = layer(level, indicator, period, scheme=scheme, k=k)
+    lay = layer(level, indicator, period, scheme=scheme, k=k, coarser=coarser)
     labels = hotspot_labels(level, indicator, period, lay.input.values) if hotspots and lay.shown.any() else None
     return _built(common.data_version(), level, indicator, period, scheme, int(k), basemap,
                   None if labels is None else tuple(str(x) for x in labels), with_providers, selected, height,
                   common.palette_name(), common.lang(), common.threshold(),
                   int(common.setting("min_population")), st.get_option("server.baseUrlPath") or "",
                   None if bounds is None else tuple(float(b) for b in bounds), tuple(sorted(map_kw.items())),
-                  index_indicators(level, period) if indicator == NEED_INDEX else None)
+                  index_indicators(level, period) if indicator == NEED_INDEX else None, bool(coarser))
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)
 def _built(version, level, indicator, period, scheme, k, basemap, labels, with_providers, selected, height,
-           palette, lang, threshold, min_population, base_url_path, bounds, map_kw, chosen) -> BuiltMap:
+           palette, lang, threshold, min_population, base_url_path, bounds, map_kw, chosen,
+           coarser=False) -> BuiltMap:
     from sozialraum.views.need import draw
 
-    lay = layer(level, indicator, period, scheme=scheme, k=k)
+    lay = layer(level, indicator, period, scheme=scheme, k=k, coarser=coarser)
     providers = common.providers() if with_providers else None
     m = draw(lay, basemap=basemap, palette=palette, hotspot_labels=labels, providers=providers,
              selected=selected, base_url_path=base_url_path, height=height, bounds=bounds,

@@ -4,7 +4,6 @@ geheimhaltungssicher aus dem Kern."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -23,10 +22,19 @@ from app_pages.common import (
 from sozialraum.charts import print_config
 from sozialraum.errors import InputError, SolverError
 from sozialraum.services import VENUE_TYPES
+from sozialraum.views import rota as rota_view
 
 SETTING_NAMES = ("rota_session_min", "rota_slots", "rota_day_minutes", "rota_weekdays", "rota_bus_hours",
                  "rota_rural_detour", "rota_car_speed_kmh", "rota_bus_speed_kmh", "solver_time_limit_s")
 RHYTHMS = {"weekly": tr("wöchentlich", "weekly"), "fortnightly": tr("14-täglich", "fortnightly")}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _venue_kinds(version: str) -> dict[str, int]:
+    from sozialraum.store import read
+
+    counts = read.candidate_venues(get_con())["venue_type"].astype(str).value_counts()
+    return {k: int(counts[k]) for k in sorted(counts.index, key=lambda k: VENUE_TYPES.get(k, k))}
 
 st.title(tr("Mobile Beratung", "Mobile consultation"))
 st.caption(tr("An welchen Wochentagen sollte ein mobiles Team wo Sprechstunden anbieten (Rathaus, Gemeindehaus, "
@@ -57,32 +65,51 @@ with st.container(border=True):
     period = period_select(level, target, container=c1, key="rota_period")
     full_curve = c2.toggle(tr("k-Kurve bis zu allen Wochentagen (rechnet länger)",
                               "k-curve up to every weekday (slower)"), key="rota_full_curve")
+    at_sites = c3.toggle(tr("Wer einen Jobcenter-Standort erreicht, gilt als versorgt",
+                            "Reaching a Jobcenter site counts as served"), key="rota_served_by_sites",
+                         help=tr("Gebiete, deren Menschen einen Jobcenter-Standort mit Bus oder zu Fuß in der "
+                                 "angegebenen Zeit erreichen (zu den Sprechstundenzeiten), zählt der Plan nicht "
+                                 "mit: die mobile Beratung sucht die übrigen.",
+                                 "Areas that reach a Jobcenter site by bus/walk are left out of the objective."))
+    kinds = _venue_kinds(data_version())
+    venue_types = list(kinds) if not kinds else st.multiselect(tr("Welche Orte dürfen Sprechstunden aufnehmen?", "Which venues may host sessions?"),
+                                 list(kinds), default=list(kinds), key="rota_venue_types",
+                                 format_func=lambda k: f"{VENUE_TYPES.get(k, k)} ({kinds[k]})",
+                                 help=tr("Arten möglicher Sprechstundenorte (Zahl in Klammern: Orte dieser Art).",
+                                         "Kinds of candidate venues (count in brackets)."))
+    if kinds and not venue_types:
+        st.info(tr("Bitte mindestens eine Art von Orten wählen.", "Please choose at least one kind of venue."))
+        st.stop()
 
 
-tab_plan, tab_reach = st.tabs([tr("Wochenplan", "Weekly rota"), tr("Erreichbarkeit ohne Auto",
-                                                                    "Access without a car")])
-with tab_reach:
+# one view at a time (a radio, not tabs): a map mounted in a hidden tab keeps height 0 in the browser
+VIEWS = {"plan": tr("Wochenplan", "Weekly rota"), "reach": tr("Erreichbarkeit ohne Auto", "Access without a car")}
+shown = st.radio(tr("Ansicht", "View"), list(VIEWS), format_func=VIEWS.get, horizontal=True, key="rota_view",
+                 label_visibility="collapsed")
+if shown == "reach":
     from app_pages.rota_reach import reach_section
 
     reach_section(level, period, target, settings)
 
-with tab_plan:
+if shown == "plan":
     @st.cache_data(show_spinner=False, max_entries=8)
     def _plan(version: str, level: str, period: str | None, target: str, staff_days: int, bus_minutes: float,
-              rhythm: str, settings_items: tuple, curve_max: int):
+              rhythm: str, settings_items: tuple, curve_max: int, venue_types: tuple | None,
+              at_sites: bool = False):
         from sozialraum.rota.plan import plan_rota
 
         settings = dict(settings_items)
         return plan_rota(get_con(), level=level, period=period, target_indicator=target, staff_days=staff_days,
                          bus_minutes=bus_minutes, rhythm=rhythm, settings=settings,
-                         k_curve_max=curve_max)
+                         k_curve_max=curve_max, venue_types=venue_types, served_by_sites=at_sites)
 
 
     try:
         with st.spinner(tr("Plan wird berechnet …", "Solving …")):
             plan = _plan(data_version(), level, period, target, staff_days, bus_minutes, rhythm,
                          tuple(sorted(settings.items())),
-                         int(settings["rota_weekdays"]) if full_curve else staff_days)
+                         int(settings["rota_weekdays"]) if full_curve else staff_days,
+                         None if set(venue_types) == set(kinds) else tuple(sorted(venue_types)), bool(at_sites))
     except (InputError, SolverError) as exc:
         st.warning(str(exc))
         st.stop()
@@ -94,6 +121,10 @@ with tab_plan:
     m2.metric(tr("Personen (≈)", "People (≈)"), fmt_number(s["covered"]))
     m3.metric(tr("Sprechstunden je Woche", "Sessions per week"), str(s["n_sessions"]))
     m4.metric(tr("Einsatztage genutzt", "Team days used"), str(s["days_used"]))
+    if s.get("served_by_sites"):
+        st.caption(tr(f"Bereits versorgt (erreichen einen Jobcenter-Standort mit Bus/zu Fuß): {s['site_areas']} "
+                      f"Gebiete, ≈ {fmt_number(s['site_people'])} Personen – der Anteil oben bezieht sich auf die "
+                      "übrigen.", f"Already served by a Jobcenter site: {s['site_areas']} areas."))
     st.caption(tr(f"Start und Ende: {s['base']}. Rhythmus {RHYTHMS[rhythm]}. Personen auf Zehner gerundet; "
                   "gesperrte Kleinstzahlen gehen mit einem Ersatzwert ein und werden nicht ausgewiesen. "
                   f"Lösung: {s['status']}.",
@@ -104,40 +135,10 @@ with tab_plan:
 
     @st.cache_resource(show_spinner=False, max_entries=8)
     def _map(version: str, level: str, _sessions: pd.DataFrame, days: int, sessions_key: str):
-        sessions = _sessions
-        import folium
-        import geopandas as gpd
-
-        from sozialraum.maps.access import fca_map
-        from sozialraum.maps.points import point_features
-
-        gdf = areas_web(level)
-        served: dict[str, list[str]] = {}
-        for r in sessions.itertuples(index=False):
-            for name in str(r.villages).split("; ") if r.villages else []:
-                served.setdefault(name, []).append(f"{r.weekday[:2]} {r.start} {r.venue}")
-        values = np.array([len(served.get(n, [])) or np.nan for n in gdf["name"].astype(str)], dtype=float)
-        tip = {tr("Sprechstunden", "Sessions"): [", ".join(served.get(n, [])) or "–" for n in gdf["name"].astype(str)]}
-        m = fca_map(gdf, values, title=tr("Erreichbare Sprechstunden je Woche", "Sessions within reach per week"),
-                    tooltip=tip, breaks=list(range(1, max(int(np.nanmax(values)) if np.isfinite(values).any() else 1,
-                                                          1) + 1)))
-        pts = gpd.GeoDataFrame(sessions, geometry=gpd.points_from_xy(sessions["x"], sessions["y"]),
-                               crs=_metric_crs()).to_crs(4326)
-        frame = pd.DataFrame({"lon": pts.geometry.x, "lat": pts.geometry.y})
-        props = {"ort": sessions["venue"].astype(str).tolist(),
-                 "art": [VENUE_TYPES.get(t, t) for t in sessions["venue_type"].astype(str)],
-                 "zeit": [f"{w} {a}–{b}" for w, a, b in zip(sessions["weekday"], sessions["start"], sessions["end"])]}
-        folium.GeoJson(point_features(frame, props), name=tr("Sprechstunden", "Sessions"),
-                       marker=folium.CircleMarker(radius=8, weight=2, fill=True, fill_opacity=0.95),
-                       style_function=lambda _f: {"fillColor": "#c0392b", "color": "#ffffff", "weight": 2},
-                       tooltip=folium.GeoJsonTooltip(["ort", "art", "zeit"], aliases=["Ort", "Art", "Zeit"])).add_to(m)
-        return m
-
-
-    def _metric_crs() -> str:
         from sozialraum.store.connection import metric_epsg
+        from sozialraum.views.rota import rota_map
 
-        return f"EPSG:{metric_epsg(get_con())}"
+        return rota_map(areas_web(level), _sessions, metric_epsg=metric_epsg(get_con()))
 
 
     if sessions.empty:
@@ -149,24 +150,14 @@ with tab_plan:
                       "sind; weiß („keine Angabe“): keine. Rote Punkte: Orte der Sprechstunden.",
                       "Colour: sessions per week within reach by bus/walk; white: none. Red dots: session venues."))
         st.subheader(tr("Zeitplan", "Timetable"))
-        st.dataframe(pd.DataFrame({
-            tr("Wochentag", "Weekday"): sessions["weekday"], tr("Beginn", "Start"): sessions["start"],
-            tr("Ende", "End"): sessions["end"], tr("Ort", "Venue"): sessions["venue"],
-            tr("Art", "Type"): [VENUE_TYPES.get(t, t) for t in sessions["venue_type"].astype(str)],
-            tr("erreichbar aus", "Reachable from"): sessions["villages"],
-            tr("Personen (≈)", "People (≈)"): [fmt_number(v) for v in sessions["people"]],
-        }), hide_index=True, use_container_width=True)
-        st.dataframe(pd.DataFrame({
-            tr("Wochentag", "Weekday"): plan.days["weekday"], tr("Abfahrt", "Depart"): plan.days["depart"],
-            tr("Rückkehr", "Back"): plan.days["back"], tr("Arbeitszeit (min)", "Work (min)"): plan.days["work_min"],
-            tr("davon Fahrt (min)", "Driving (min)"): plan.days["drive_min"]}), hide_index=True)
+        st.dataframe(rota_view.timetable(plan), hide_index=True, use_container_width=True)
+        st.dataframe(rota_view.day_table(plan), hide_index=True)
 
     st.subheader(tr("Was bringt jeder weitere Einsatztag?", "What does each extra team day add?"))
-    from sozialraum.charts.siting import k_curve_chart
-
-    fig = k_curve_chart(plan.k_curve.rename(columns={"staff_days": "k"}), chosen_k=staff_days)
-    fig.update_xaxes(title=tr("Einsatztage je Woche", "Team days per week"))
-    st.plotly_chart(fig, use_container_width=True, config=print_config("rota_k_kurve"))
+    st.plotly_chart(rota_view.k_chart(plan), use_container_width=True, config=print_config("rota_k_kurve"))
+    with st.expander(tr("Was ist exakt, was nicht?", "What is exact, what is not?")):
+        for line in rota_view.method_lines(plan):
+            st.markdown(line)
 
     if not sessions.empty:
         from datetime import date, timedelta

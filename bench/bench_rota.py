@@ -96,15 +96,24 @@ def musterkreis(staff_days: int, bus_minutes: float) -> None:
     from sozialraum.rota.plan import rota_inputs
     from sozialraum.store import connect
 
+    import time
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "kreis.duckdb"
+        t0 = time.perf_counter()
         result = CliRunner().invoke(cli, ["demo", "--kreis", "--db", str(path)])
         if result.exit_code != 0:
             raise SystemExit(result.output)
+        print(f"demo --kreis incl. routing network: {time.perf_counter() - t0:.1f} s wall")
         con = connect(path, read_only=True)
         for level in ("mk_ortsteil", "mk_gemeinde"):
-            inputs = rota_inputs(con, level=level, staff_days=staff_days, bus_minutes=bus_minutes)
-            _row(f"Musterkreis {level[3:]}", inputs.problem)
+            for net, tag in ((True, "roads+GTFS"), (False, "Luftlinie")):
+                for run in ("cold", "cached") if net else ("",):
+                    t0 = time.perf_counter()
+                    inputs = rota_inputs(con, level=level, staff_days=staff_days, bus_minutes=bus_minutes,
+                                         use_network=net)
+                    print(f"  travel ({tag} {run}): {time.perf_counter() - t0:.1f} s wall")
+                _row(f"{level[3:]} {tag}", inputs.problem)
         con.close()
 
 

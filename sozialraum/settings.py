@@ -197,6 +197,14 @@ SETTINGS: dict[str, Setting] = {
         Setting("upload_max_mb", "Höchstgröße eines Uploads", 50,
                 "Größere Dateien werden abgelehnt.", unit="MB", group="Daten", minimum=1, maximum=500, step=1,
                 label_en="Maximum upload size"),
+        Setting("matrix_cache_max_mb", "Höchstgröße des Reisezeit-Zwischenspeichers", 500,
+                "Gespeicherte Reisezeit-Tabellen neben dem Straßennetz (Ordner matrices). Beim Vorausrechnen werden "
+                "die ältesten gelöscht, sobald der Ordner größer ist; sie werden bei Bedarf neu gerechnet.",
+                unit="MB", group="Daten", minimum=50, maximum=20000, step=50, label_en="Travel-time cache size"),
+        Setting("network_upload_max_mb", "Höchstgröße eines OSM-Auszugs oder Fahrplans", 1000,
+                "Für das Straßennetz (Seite Daten, Reiter Straßennetz): größere OSM-Auszüge oder GTFS-Dateien "
+                "werden abgelehnt. Ein Auszug eines Regierungsbezirks hat meist 100–400 MB.",
+                unit="MB", group="Daten", minimum=10, maximum=5000, step=10, label_en="Maximum network file size"),
         Setting("zip_max_ratio", "Höchstes Entpackverhältnis von ZIP-Dateien", 100,
                 "Schutz vor ZIP-Bomben: Archive, die sich um mehr als diesen Faktor aufblähen, werden abgelehnt.",
                 group="Daten", minimum=5, maximum=1000, step=5, label_en="Maximum zip ratio"),

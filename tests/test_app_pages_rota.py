@@ -28,7 +28,7 @@ def test_rota_page_shows_plan_timetable_and_curve(demo_db):
     assert int(metrics["Sprechstunden je Woche"]) >= 1
     assert int(metrics["Personen (≈)"].replace(".", "")) % 10 == 0
     table = at.dataframe[0].value
-    assert {"Wochentag", "Beginn", "Ort", "erreichbar aus", "Personen (≈)"} <= set(table.columns)
+    assert {"Wochentag", "Zeit", "Ort", "Art", "erreichbar aus", "Personen (≈)"} <= set(table.columns)
     assert all(int(v.replace(".", "")) % 10 == 0 for v in table["Personen (≈)"] if v != "–")
     assert len(table) == int(metrics["Sprechstunden je Woche"])
     assert at.get("plotly_chart")
@@ -48,6 +48,9 @@ def test_more_team_days_never_reach_fewer(demo_db):
 
 def test_rural_reach_tab(demo_db):
     at = _run()
+    assert "ohne Auto nicht erreichbar (≈ Personen)" not in [m.label for m in at.metric]  # one view at a time
+    at.radio(key="rota_view").set_value("reach").run()
+    assert not at.exception
     labels = [m.label for m in at.metric]
     assert "ohne Auto nicht erreichbar (≈ Personen)" in labels
     assert any("Luftlinie" in i.value and "Bus/zu Fuß" in i.value for i in at.info)
@@ -73,3 +76,21 @@ def test_no_venues_gives_a_german_hint(tmp_path, monkeypatch):
     monkeypatch.setenv("SOZIALRAUM_DB", str(path))
     at = _run()
     assert any("Kandidatenorte" in w.value for w in at.warning)
+
+
+def test_venue_kinds_choose_where_sessions_may_be(demo_db):
+    """Only the chosen kinds of venues host sessions; the choice offers each kind with its number of venues."""
+    from sozialraum.services import VENUE_TYPES
+
+    at = _run()
+    box = at.multiselect(key="rota_venue_types")
+    assert len(box.value) == len(box.options)  # all kinds chosen at first
+    kinds = list(box.value)
+    assert len(kinds) >= 2
+    only = kinds[0]
+    box.set_value([only]).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) >= 1 and set(table["Art"]) == {VENUE_TYPES.get(only, only)}
+    at.multiselect(key="rota_venue_types").set_value([]).run()
+    assert any("mindestens eine Art" in i.value for i in at.info)

@@ -96,13 +96,13 @@ def test_demo_refuses_a_store_with_other_sources_unless_forced(tmp_path, capsys)
     con = connect(path, read_only=True)
     # the demo's data and its (fictional) street network
     assert {r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()} == {"gitter", "musterstadt",
-                                                                                        "osm_netz"}
+                                                                                        "osm_netz", "oepnv_fahrplan"}
     con.close()
     code, text = _run(capsys, "demo", "--db", path, "--force")
     assert code == 0, text
     con = connect(path, read_only=True)
     assert sorted(r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()) == ["musterstadt",
-                                                                                          "osm_netz"]
+                                                                                          "oepnv_fahrplan", "osm_netz"]
     con.close()
     # no temporary file left behind (the demo's street network and timetable folder belongs beside the store)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stadt.duckdb", "stadt.network"]

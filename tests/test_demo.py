@@ -221,7 +221,8 @@ def test_source_is_fictional(demo):
     con, _ = demo
     src = read.sources(con).set_index("source_id")
     # the demo data and its (generated, fictional) street network built through sozialraum.network
-    assert set(src.index) == {"musterstadt", "osm_netz"} and src.fictional.all()
+    assert set(src.index) == {"musterstadt", "osm_netz", "oepnv_fahrplan"} and src.fictional.all()
+    assert src.loc["oepnv_fahrplan", "licence"] == "CC0" and "Fiktiv" in src.loc["oepnv_fahrplan", "attribution"]
     assert "fiktiv" in src.loc["musterstadt", "title"] and src.loc["musterstadt", "licence"] == "CC0"
     # no OSM data in it, so no OSM attribution: it says it is generated
     assert "OpenStreetMap-Mitwirkende" not in src.loc["osm_netz", "attribution"]

@@ -207,3 +207,43 @@ def test_misspelt_option_reported(tmp_path, store, city):
     recipe.write_text(RECIPE.replace('sentinels = [-9999]', 'sentinel = [-9999]'), encoding="utf-8")
     with pytest.raises(InputError, match="unbekannte Angabe 'sentinel'"):
         run_recipe(store, recipe, data)
+
+
+AT_AREAS = """
+[[source]]
+id = "orte"
+title = "Mögliche Sprechstundenorte (Lage geschätzt)"
+
+[[source.points]]
+table = "candidate_venues"
+at_areas = "LEVEL"
+name_template = "TEMPLATE"
+[source.points.values]
+venue_type = "gemeindehaus"
+"""
+
+
+def _with_venues(city, level="raum", template="{name}: Gemeindezentrum (Lage geschätzt)"):
+    recipe, _data = city
+    recipe.write_text(RECIPE + AT_AREAS.replace("LEVEL", level).replace("TEMPLATE", template), encoding="utf-8")
+    return recipe
+
+
+def test_points_at_areas_one_inside_each_area(store, city):
+    """``at_areas``: one candidate venue per Raum, at a point inside it, named from the template, id = area key."""
+    recipe = _with_venues(city)
+    run_recipe(store, recipe, city[1])
+    rows = store.execute("SELECT venue_id, name, venue_type, x, y FROM candidate_venues ORDER BY 1").fetchall()
+    assert [r[0] for r in rows] == ["orte:0101", "orte:0102", "orte:0201", "orte:0202"]
+    assert rows[0][1] == "A: Gemeindezentrum (Lage geschätzt)" and {r[2] for r in rows} == {"gemeindehaus"}
+    for i, (_id, _n, _t, x, y) in enumerate(rows):  # inside its own 1 km square
+        assert X0 + i * 1000 < x < X0 + (i + 1) * 1000 and Y0 < y < Y0 + 1000
+
+
+@pytest.mark.parametrize("level, template, msg", [("gibtsnicht", "{name}", "at_areas"),
+                                                   ("raum", "{nope}", "name_template")])
+def test_points_at_areas_hostile(store, city, level, template, msg):
+    before = store.execute("SELECT count(*) FROM sources").fetchone()[0]
+    with pytest.raises(InputError, match=msg):
+        run_recipe(store, _with_venues(city, level, template), city[1])
+    assert store.execute("SELECT count(*) FROM sources").fetchone()[0] == before

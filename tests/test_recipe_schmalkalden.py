@@ -120,11 +120,68 @@ def test_reach_page_renders(kreis):
     assert at.title
 
 
-def test_mobile_page_on_the_kreis_gives_reach_per_gemeinde(kreis):
-    """No candidate venues in the recipe: the rota says so in German; the reach tab still measures the 39
-    Gemeinden against the two Jobcenter towns (straight-line fallback, labelled)."""
+def _copy(kreis, tmp_path):
+    """A copy of the store (the app pages of this module may hold the original open in another mode)."""
+    import shutil
+
+    path = tmp_path / "sm-copy.duckdb"
+    shutil.copy(kreis[0], path)
+    return connect(path, read_only=True)
+
+
+def test_one_estimated_venue_per_gemeinde(kreis, tmp_path):
+    """The recipe gives each Gemeinde one candidate venue at a point inside it, named as an estimated location."""
+    import geopandas as gpd
+
+    from sozialraum.io.points import within_areas
+    from sozialraum.store import read
+
+    con = _copy(kreis, tmp_path)
+    venues = read.candidate_venues(con)
+    gem = read.areas(con, "gemeinde")
+    con.close()
+    assert len(venues) == 39 and set(venues["venue_type"]) == {"gemeindehaus"}
+    assert all(n.endswith(": Gemeindezentrum (Lage geschätzt)") for n in venues["name"])
+    pts = gpd.GeoDataFrame(venues, geometry=gpd.points_from_xy(venues["x"], venues["y"]), crs=gem.crs)
+    where = within_areas(pts, gem)
+    names = dict(zip(gem["area_key"], gem["name"]))
+    # each venue lies inside the Gemeinde its name says
+    assert [names[k] for k in where] == [n.split(":")[0] for n in venues["name"]]
+
+
+def test_mobile_page_on_the_kreis_plans_a_rota_for_the_residents(kreis):
+    """With estimated venues and the residents as the stand-in target group the page plans a rota (Luftlinie,
+    labelled), and the reach tab measures the 39 Gemeinden against the two Jobcenter towns."""
     at = _run("app_pages/rota.py", {"level": "gemeinde"})
-    assert any("Kandidatenorte" in w.value for w in at.warning)
+    assert not at.warning, [w.value for w in at.warning]
+    assert any("Einwohnerzahlen" in c.value for c in at.caption)  # residents stand in for the target group
+    assert any("Luftlinie" in i.value for i in at.info)
+    sessions = at.dataframe[0].value
+    assert len(sessions) >= 2 and all("(Lage geschätzt)" in v for v in sessions["Ort"])
+    at.radio(key="rota_view").set_value("reach").run()
+    assert not at.exception
     table = next(d.value for d in at.dataframe if "Bus/zu Fuß" in d.value.columns)
     assert len(table) == 39
-    assert any("Luftlinie" in i.value for i in at.info)
+
+
+def test_report_pdf_has_the_rota(kreis, tmp_path):
+    """The Kreis's PDF report has the section „Mobile Beratung“ (rural store: by default), with its timetable of
+    estimated venues, the k-curve of staff days and the straight-line travel model named as such."""
+    import shutil
+    import subprocess
+
+    from sozialraum.export.report import build_report
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    con = _copy(kreis, tmp_path)
+    try:
+        result = build_report(con, tmp_path / "sm.pdf", with_siting=False)
+    finally:
+        con.close()
+    text = subprocess.run(["pdftotext", "-layout", str(result.path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Mobile Beratung: Wochenplan" in text and "Nutzen jedes weiteren Einsatztags" in text
+    assert "Gemeindezentrum (Lage" in text and "Einwohner/innen (Ersatz für die Zielgruppe" in text
+    assert "Luftlinie" in text and "Was exakt ist und was nicht" in text
+    assert "Schmalkalden-Meiningen" in text

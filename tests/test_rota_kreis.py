@@ -140,3 +140,106 @@ def test_when_highs_returns_nothing_the_greedy_rota_stands(monkeypatch):
     res = solve_rota(p)
     assert res.status == "heuristic" and res.sessions == ((1, 0, 0),) and res.covered_weight == 30.0
     assert "unbekannt" in res.status_text and res.work_minutes == {0: 140.0}
+
+
+def test_musterkreis_builds_its_routing_network_and_the_rota_uses_it(kreis_db):
+    """`demo --kreis` builds car, walk and bus (GTFS) routing by default; the rota then takes car minutes from
+    the roads and bus reach from the timetable at each session's time — no „Luftlinie“ — and the labelled
+    straight-line fallback only when told not to use the network."""
+    from sozialraum.network import read_info, store_network_dir
+    from sozialraum.rota.plan import plan_rota, rota_inputs
+    from sozialraum.store import connect, read
+
+    con = connect(kreis_db, read_only=True)
+    try:
+        info = read_info(store_network_dir(con))
+        assert {"car", "walk", "transit"} <= set(info.modes) and info.fictional
+        assert bool(read.sources(con).set_index("source_id").loc["osm_netz", "fictional"])
+        net = rota_inputs(con, staff_days=2, bus_minutes=45)
+        line = rota_inputs(con, staff_days=2, bus_minutes=45, use_network=False)
+        plan = plan_rota(con, staff_days=1, bus_minutes=45, k_curve_max=1)
+    finally:
+        con.close()
+    assert "Straßennetz" in net.travel and "Fahrplan" in net.travel and "Luftlinie" not in net.travel
+    assert "Luftlinie" in line.travel
+    assert plan.summary["travel"] == net.travel
+    p, q = net.problem, line.problem
+    # a real timetable reaches far fewer venues within 45 minutes than a bus at 20 km/h that always runs
+    assert 0 < p.reach.sum() < q.reach.sum()
+    # car minutes on the roads are never below straight line at 160 km/h, and differ from the fallback's
+    assert np.all(p.car_out > 0) and not np.allclose(p.car_out, q.car_out)
+    # weekdays with the same timetable (Mon–Fri school days) reach the same venues
+    assert all(np.array_equal(p.reach[:, :, 0], p.reach[:, :, d]) for d in range(1, p.reach.shape[2]))
+
+
+def test_typical_week_skips_holidays(tmp_path):
+    """The rota's bus week: the week (Monday on) with the most services running, so a feed that starts in a
+    holiday week is read in its first ordinary week."""
+    import datetime as dt
+
+    from sozialraum.rota.network import service_days, typical_week
+
+    (tmp_path / "calendar.txt").write_text(
+        "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+        "wk,1,1,1,1,1,0,0,20260101,20261231\nschool,1,1,1,1,1,0,0,20260101,20261231\n", encoding="utf-8")
+    (tmp_path / "calendar_dates.txt").write_text(
+        "service_id,date,exception_type\n" + "".join(f"school,202601{d:02d},2\n" for d in range(5, 10))
+        + "wk,20260112,2\nextra,20260113,1\n", encoding="utf-8")
+    active = service_days(tmp_path)
+    assert active(dt.date(2026, 1, 5)) == {"wk"} and active(dt.date(2026, 1, 12)) == {"school"}
+    assert active(dt.date(2026, 1, 13)) == {"wk", "school", "extra"}
+    assert active(dt.date(2026, 1, 10)) == frozenset()  # a Saturday
+    # 5 Jan: school holidays (5 services); 12 Jan: one off, one extra (10); 19 Jan: all (10): the tie goes early
+    week = typical_week(tmp_path, "20260101", 5)
+    assert week[0] == dt.date(2026, 1, 12) and len(week) == 5
+    assert [d.weekday() for d in week] == [0, 1, 2, 3, 4]
+
+
+def test_rural_reach_on_the_kreis_network(kreis_db):
+    """Rural reach on the Musterkreis uses the roads for the car and the timetable for the bus — labelled, no
+    Luftlinie — and people who can walk all the way count as reaching the site without a car."""
+    from sozialraum.access.rural import network_models, rural_reach_for_store
+    from sozialraum.store import connect
+
+    con = connect(kreis_db, read_only=True)
+    try:
+        out = rural_reach_for_store(con, "mk_gemeinde")
+        _car, transit = network_models(con)
+        bus_only = rural_reach_for_store(con, "mk_gemeinde", transit=transit)
+        line = rural_reach_for_store(con, "mk_gemeinde", use_network=False)
+    finally:
+        con.close()
+    assert "Straßennetz (Auto)" in out.attrs["car_label"] and "ÖPNV ab" in out.attrs["transit_label"]
+    assert "ganz zu Fuß" in out.attrs["transit_label"] and "Luftlinie" not in out.attrs["transit_label"]
+    assert "Luftlinie" in line.attrs["car_label"] and "Luftlinie" in line.attrs["transit_label"]
+    assert (out["transit_share"].fillna(0) >= bus_only["transit_share"].fillna(0)).all()
+    assert out.attrs["kreis"]["transit_share"] > bus_only.attrs["kreis"]["transit_share"]
+    # a thin timetable reaches fewer people than a bus at 20 km/h that always runs
+    assert out.attrs["kreis"]["transit_share"] < line.attrs["kreis"]["transit_share"]
+
+
+def test_areas_reaching_a_jobcenter_site_count_as_served(kreis_db):
+    """``served_by_sites``: Ortsteile that reach a Jobcenter site by bus/walk at session times leave the objective
+    (the Kreisstadt's and the second town's), so no session serves them and the rota goes to the villages; the
+    people of the two parts add up to the whole."""
+    from sozialraum.rota.plan import plan_rota, rota_inputs
+    from sozialraum.store import connect
+
+    con = connect(kreis_db, read_only=True)
+    try:
+        plain = rota_inputs(con, staff_days=2, bus_minutes=45)
+        inp = rota_inputs(con, staff_days=2, bus_minutes=45, served_by_sites=True)
+        plan = plan_rota(con, staff_days=2, bus_minutes=45, k_curve_max=2, served_by_sites=True)
+    finally:
+        con.close()
+    at = inp.at_sites
+    assert 0 < at.sum() < len(at)
+    towns = inp.areas["name"][at].tolist()
+    assert all(any(t in name for t in ("Waldfelde", "Schöningen")) for name in towns[:3])
+    assert np.all(inp.problem.weights[at] == 0)
+    assert inp.problem.weights.sum() + inp.site_people == pytest.approx(plain.problem.weights.sum())
+    np.testing.assert_array_equal(inp.problem.reach, plain.problem.reach)  # the venues' reach is unchanged
+    np.testing.assert_allclose(inp.problem.car_between, plain.problem.car_between, rtol=1e-3, atol=0.1)
+    served_names = {n for v in plan.sessions["villages"] for n in v.split("; ")}
+    assert served_names and not served_names & set(towns)
+    assert plan.summary["site_areas"] == int(at.sum()) and plan.summary["site_people"] % 10 == 0

@@ -264,16 +264,16 @@ class NetworkModel:
         origins, targets = _xy(origins_xy, "Startpunkte"), _xy(targets_xy, "Ziele")
         budget_min = float(budget_min)
         folder = self.network_dir / "matrices"
-        k = cache.key(self.info.network_id, self.mode, self.params(), origins, targets)
-        if self.cache:
-            hit = cache.load(folder, k, budget_min)
+        family = cache.family_key(self.info.network_id, self.mode, self.params(), origins)
+        if self.cache:  # these targets, or a superset of them (e.g. all providers, computed in advance)
+            hit = cache.load_columns(folder, family, targets, budget_min)
             if hit is not None:
                 return hit
         out = budget_matrix(self._table(), self.lonlat(origins), self.lonlat(targets), budget_min,
                             scale=self.scale, access_m_per_min=self.access_kmh * 1000.0 / 60.0,
                             max_m_per_min=self.max_speed_kmh * 1000.0 / 60.0)
         if self.cache:
-            cache.save(folder, k, budget_min, out)
+            cache.save_columns(folder, family, targets, budget_min, out)
         return out
 
     def nearest(self, origins_xy, targets_xy, n: int, always=()) -> sparse.csr_matrix:
@@ -367,10 +367,10 @@ class TransitModel:
         if not len(origins) or not len(targets) or budget_min <= 0:
             return sparse.csr_matrix(shape, dtype="float64")
         params = {"depart": self.depart, "max_walk_m": self.max_walk_m, "epsg": self.epsg, "budget": budget_min}
-        k = cache.key(self.info.network_id, "transit", params, origins, targets)
+        family = cache.family_key(self.info.network_id, "transit", params, origins)
         folder = self.network_dir / "matrices"
-        if self.cache:
-            hit = cache.load(folder, k, budget_min)
+        if self.cache:  # each target's isochrones are its own: a superset's columns are exact (same budget)
+            hit = cache.load_columns(folder, family, targets, budget_min)
             if hit is not None:
                 return hit
         o_ll, t_ll = self.lonlat(origins), self.lonlat(targets)
@@ -388,7 +388,7 @@ class TransitModel:
         r, c = np.nonzero(np.isfinite(best))
         out = _dedupe(r, c, best[r, c], shape)
         if self.cache:
-            cache.save(folder, k, budget_min, out)
+            cache.save_columns(folder, family, targets, budget_min, out)
         return out
 
     def nearest(self, origins_xy, targets_xy, n: int, always=()) -> sparse.csr_matrix:

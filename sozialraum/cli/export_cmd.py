@@ -87,7 +87,10 @@ def _size(n: int) -> str:
 @click.option("--basemap", type=click.Choice(["none", "basemapde", "osm"]), default=None,
               help="Hintergrundkarte (Standard: Einstellung 'basemap', d. h. keine).")
 @click.option("--no-siting", is_flag=True, help="Ohne Abschnitt Standortplanung.")
-def report(out, db, scenario, compare, pptx, areas, level, period, basemap, no_siting):
+@click.option("--rota/--no-rota", "rota", default=None,
+              help="Abschnitt Mobile Beratung (Wochenplan) erzwingen oder weglassen (Standard: in einem ländlichen "
+                   "Kreis mit möglichen Sprechstundenorten).")
+def report(out, db, scenario, compare, pptx, areas, level, period, basemap, no_siting, rota):
     """PDF-Bericht (deutsch): Titelseite, Bedarfskarte, Rangfolge, Standortszenario, Gebietsprofile,
     Methoden, Quellen. Mit --compare A --compare B die Ratsvorlage mit zwei Szenarien im Vergleich (im PDF
     mit --out, als PowerPoint mit --pptx, oder beides).
@@ -116,7 +119,8 @@ def report(out, db, scenario, compare, pptx, areas, level, period, basemap, no_s
     try:
         if out is not None:
             result = build_report(con, out, level=level, period=period, scenario=scenario, areas=keys,
-                                  basemap=basemap, with_siting=not no_siting, compare=tuple(compare) or None)
+                                  basemap=basemap, with_siting=not no_siting, compare=tuple(compare) or None,
+                                  with_rota=rota)
             for n in result.notes:
                 click.echo(f"Hinweis: {n}", err=True)
             seconds = f"{result.seconds:.1f}".replace(".", ",")

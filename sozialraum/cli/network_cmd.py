@@ -22,15 +22,18 @@ def network():
               help="OpenStreetMap-Auszug (.osm.pbf, z. B. des Bundeslands oder Regierungsbezirks).")
 @click.option("--gtfs", "gtfs_path", type=click.Path(exists=True, dir_okay=False), default=None,
               help="GTFS-Fahrplan (.zip) für ÖPNV (mit Valhalla gebaut).")
+@click.option("--gtfs-lizenz", "gtfs_licence", default=None,
+              help="Lizenz des Fahrplans, z. B. „CC BY 4.0“ (Standard: was feed_info.txt angibt); wird mit der "
+                   "Quelle gespeichert und in Berichten genannt.")
 @click.option("--margin", "margin_m", type=click.FloatRange(min=0), default=3000.0, show_default=True,
               help="Rand um die Gebiete der Datenbank in Metern (der Auszug wird darauf zugeschnitten).")
 @click.option("--mode", "modes", type=click.Choice(MODES), multiple=True,
               help="Nur diese Verkehrsmittel bauen (Standard: alle).")
 @click.option("--algorithm", type=click.Choice(["mld", "ch"]), default="ch", show_default=True,
               help="mld: schneller Bau (Sekunden); ch: langsamerer Bau, aber 2–4-mal schnellere große Matrizen.")
-def build(db_path, osm_path, gtfs_path, margin_m, modes, algorithm):
+def build(db_path, osm_path, gtfs_path, gtfs_licence, margin_m, modes, algorithm):
     """Baut das Straßennetz neben der Datenbank (Ordner <datenbank>.network) und trägt es als Quelle ein
-    (Lizenz ODbL, „© OpenStreetMap-Mitwirkende“)."""
+    (Lizenz ODbL, „© OpenStreetMap-Mitwirkende“); einen Fahrplan als Quelle „oepnv_fahrplan“ mit seiner Lizenz."""
     from sozialraum.network import build_network
     from sozialraum.store import default_db_path
     from sozialraum.store.snapshots import writing
@@ -40,10 +43,38 @@ def build(db_path, osm_path, gtfs_path, margin_m, modes, algorithm):
         raise click.ClickException(f"Datenbank {path} gibt es nicht (zuerst Gebiete einlesen oder `sozialraum demo`).")
     with writing(path, note="sozialraum network build") as con:
         info = build_network(osm_path, gtfs_path, con=con, margin_m=margin_m, modes=tuple(modes) or MODES,
-                             algorithm=algorithm.upper())
+                             algorithm=algorithm.upper(), gtfs_licence=gtfs_licence)
     secs = ", ".join(f"{k} {v:.1f} s".replace(".", ",") for k, v in info.build_seconds.items())
     click.echo(f"Straßennetz ({', '.join(info.modes)}) in {info.path} gebaut ({secs}).")
     click.echo("Daten: © OpenStreetMap-Mitwirkende, Lizenz ODbL 1.0.")
+
+
+@network.command("warm")
+@click.option("--db", "db_path", type=click.Path(), default=None,
+              help="Datenordner einer Stadt oder Datenbankdatei (Standard: $SOZIALRAUM_DB, sonst data/musterstadt).")
+@click.option("--mode", "modes", type=click.Choice((*MODES, "transit")), multiple=True,
+              help="Nur diese Verkehrsmittel (Standard: alle des Netzes, ÖPNV nur beim Standard-Zeitbudget).")
+@click.option("--budget", type=click.FloatRange(min=1), default=None,
+              help="Zeitbudget in Minuten (Standard: das größte, das die Seiten anbieten).")
+def warm(db_path, modes, budget):
+    """Rechnet die Reisezeiten der Standardansicht im Voraus (Nachfragepunkte × Angebote, Kandidatenorte und
+    Jobcenter je Verkehrsmittel), damit die Seiten beim Wechsel von Verkehrsmittel oder Zeitbudget sofort antworten."""
+    import time
+
+    from sozialraum.network.warm import warm_store
+    from sozialraum.store import connect, default_db_path
+
+    started = time.perf_counter()
+    con = connect(db_path or default_db_path(), read_only=True)
+    try:
+        done = warm_store(con, modes=tuple(modes) or None, budget_min=budget)
+    finally:
+        con.close()
+    if not done:
+        click.echo("Kein Straßennetz für diese Datenbank (zuerst `sozialraum network build`): nichts zu rechnen.")
+        return
+    secs = ", ".join(f"{m} {v:.1f} s".replace(".", ",") for m, v in done.items())
+    click.echo(f"Reisezeiten im Voraus gerechnet ({secs}; zusammen {time.perf_counter() - started:.1f} s).")
 
 
 def _read_points(path: str):
@@ -107,12 +138,11 @@ def travel_matrix(osm_path, gtfs_path, mode, depart, max_walk, from_path, to_pat
     Der Auszug wird auf die Punkte (plus erreichbaren Rand) zugeschnitten und in einem temporären Ordner
     gebaut; das Ergebnis enthält nur Paare innerhalb von --budget Minuten. Daten: © OpenStreetMap-Mitwirkende.
     """
+    import re
     import tempfile
 
     import numpy as np
     import pandas as pd
-
-    import re
 
     from sozialraum.access.travel import NetworkModel, TransitModel
     from sozialraum.errors import InputError

@@ -1,7 +1,7 @@
 """``sozialraum rota``: the mobile consultation rota for a store, as a CSV timetable (and an iCalendar file).
 
-Travel without a road network or timetable: straight line × a rural detour factor (settings ``rota_*``), said
-so in the output.
+Travel: the store's own network (car on the roads, bus from the timetable) where it has one, else straight line
+× a rural detour factor (settings ``rota_*``), said so in the output.
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ def _open_read_only(path):
               help="Zusätzlich eine iCalendar-Datei (.ics) für den Teamkalender.")
 @click.option("--level", default=None, help="Gebietsebene der Orte (Standard: die feinste mit Werten).")
 @click.option("--period", default=None, help="Stichtag (Standard: der neueste).")
-@click.option("--target", default="rlb", show_default=True, help="Zielgruppe (Indikator, z. B. rlb, bg_alleinerziehend).")
+@click.option("--target", default=None, help="Zielgruppe (Indikator, z. B. rlb, bg_alleinerziehend; Standard: rlb, "
+              "ohne SGB-II-Zahlen die Einwohnerzahl).")
 @click.option("--base", default=None, help="ID des Hauptstandorts (Standard: der erste Jobcenter-Standort).")
 @click.option("--rhythm", type=click.Choice(["weekly", "fortnightly"]), default="weekly", show_default=True,
               help="Sprechstunden wöchentlich oder 14-täglich.")
@@ -65,10 +66,13 @@ def _open_read_only(path):
               help="Zeitfenster mit Busverkehr, z. B. '06:00-13:00' (Standard: Einstellung).")
 @click.option("--start-date", "start_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Erste Woche des Kalenders (.ics), JJJJ-MM-TT (Standard: nächste Woche).")
+@click.option("--served-by-sites", "served_by_sites", is_flag=True,
+              help="Gebiete, die einen Jobcenter-Standort mit Bus/zu Fuß in der Zeit erreichen, gelten als versorgt "
+                   "(die Rota sucht die übrigen).")
 @click.option("--time-limit", "time_limit", type=click.FloatRange(min=0.1), default=None,
               help="Zeitlimit des Optimierers je Lauf in Sekunden.")
 def rota(db, staff_days, bus_minutes, out_path, ics_path, level, period, target, base, rhythm, slots, bus_hours,
-         start_date, time_limit):
+         start_date, time_limit, served_by_sites):
     """Mobile Sprechstunden planen: welche Orte an welchen Wochentagen zu welcher Zeit, damit möglichst viele
     Menschen der Zielgruppe eine Sprechstunde mit Bus oder zu Fuß erreichen — in der Arbeitszeit des Teams,
     Autofahrten vom und zum Hauptstandort eingeschlossen. Schreibt eine Zeile je Sprechstunde nach --out und
@@ -87,8 +91,13 @@ def rota(db, staff_days, bus_minutes, out_path, ics_path, level, period, target,
         settings["rota_bus_hours"] = bus_hours
     con = _open_read_only(db)
     try:
+        if target is None:
+            from sozialraum.rota.plan import default_target
+
+            target = default_target(con)
         plan = plan_rota(con, level=level, period=period, target_indicator=target, staff_days=staff_days,
-                         bus_minutes=bus_minutes, base=base, rhythm=rhythm, settings=settings, time_limit=time_limit)
+                         bus_minutes=bus_minutes, base=base, rhythm=rhythm, settings=settings, time_limit=time_limit,
+                         served_by_sites=served_by_sites)
     finally:
         con.close()
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -106,6 +115,7 @@ def rota(db, staff_days, bus_minutes, out_path, ics_path, level, period, target,
         "covered": s["covered"], "total": s["total"], "status": s["status"],
         "gap": round(float(s["gap"]), 4) if s["gap"] == s["gap"] and abs(s["gap"]) != float("inf") else None,
         "result": s["status_text"], "solve_seconds": round(float(s["solve_seconds"]), 2), "travel": s["travel"],
-        "base": s["base"], "k_curve": [{"staff_days": int(r.staff_days), "covered_share": round(r.covered_share, 4),
+        "base": s["base"], "served_by_sites": {"areas": s["site_areas"], "people": s["site_people"]}
+        if s["served_by_sites"] else None, "k_curve": [{"staff_days": int(r.staff_days), "covered_share": round(r.covered_share, 4),
                                         "added": r.added} for r in plan.k_curve.itertuples()],
     }, ensure_ascii=False))

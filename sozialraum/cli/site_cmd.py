@@ -7,6 +7,12 @@ with the status, the proven ``gap``, the ``k_curve`` and the ``timings`` (second
 
 File mode:
 
+Travel: ``--mode walk|bike|car|transit`` measures reach on a street network: with ``--db`` the store's own network
+(``sozialraum network build``), or the network of ``--osm FILE.pbf`` (``--gtfs FILE.zip`` for transit), built for
+the run into a cache folder and reused (``sozialraum.network.run_cache``). Without a network for the mode the
+straight line is used; the JSON line names the model that ran (``travel_model``: "Luftlinie …" or
+"Straßennetz (…)").
+
 Distances: straight line in the files' metric CRS × ``--detour`` = network metres; a demand point is within
 reach of a candidate when that network distance is at most ``--radius`` metres. p-median minimises the weighted
 network metres to the nearest chosen site (exact: it starts from each point's ``pmedian_nearest`` nearest
@@ -62,13 +68,24 @@ def _read_points(path: Path, columns: list[str]):
 
 
 @click.command("site")
-@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Datenbank-Modus: DuckDB-Datei (mit --level und --target), wie die Seite Standortplanung.")
+@click.option("--db", "db", type=click.Path(path_type=Path), default=None,
+              help="Datenbank-Modus: Datenordner einer Stadt oder DuckDB-Datei (mit --level und --target), wie die "
+                   "Seite Standortplanung.")
 @click.option("--level", default=None, help="Datenbank-Modus: Gebietsebene, z. B. berlin_plr.")
 @click.option("--target", default=None, help="Datenbank-Modus: Zielgruppe (Indikator mit Fallzahlen), z. B. rlb.")
 @click.option("--period", default=None, help="Datenbank-Modus: Stichtag (Standard: der jüngste der Zielgruppe).")
 @click.option("--budget", type=click.FloatRange(min=0), default=None,
-              help="Datenbank-Modus: Zeitbudget in Minuten zu Fuß (Standard: Einstellung).")
+              help="Zeitbudget in Minuten mit dem Verkehrsmittel (Standard: Einstellung; im Datei-Modus mit --mode "
+                   "statt --radius).")
+@click.option("--mode", type=click.Choice(["luftlinie", "walk", "bike", "car", "transit"]), default=None,
+              help="Verkehrsmittel: auf dem Straßennetz der Datenbank (--db) oder von --osm/--gtfs; ohne Netz "
+                   "Luftlinie (Standard: Einstellung travel_mode).")
+@click.option("--osm", "osm_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="OpenStreetMap-Auszug (.osm.pbf): für diesen Lauf gebautes Straßennetz (zwischengespeichert).")
+@click.option("--gtfs", "gtfs_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="GTFS-Fahrplan (.zip) für --mode transit (mit --osm).")
+@click.option("--epsg", type=int, default=None,
+              help="Datei-Modus mit --osm: EPSG-Code des metrischen CRS der Dateien, z. B. 25832.")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=WERT",
               help="Datenbank-Modus: eine Einstellung überschreiben, z. B. --set demand_grid_m=500 (mehrfach).")
 @click.option("--demand", "demand_path", default=None, type=click.Path(path_type=Path),
@@ -87,23 +104,40 @@ def _read_points(path: Path, columns: list[str]):
 @click.option("--time-limit", "time_limit", type=click.FloatRange(min=0.1), default=None,
               help="Zeitlimit des Optimierers in Sekunden (Standard: Einstellung).")
 @click.option("--out", "out_path", required=True, type=click.Path(path_type=Path), help="Ausgabe-CSV der Standorte.")
-def site(db, level, target, period, budget, overrides, demand_path, candidates_path, model, k, radius, detour, fixed,
-         time_limit, out_path):
+def site(db, level, target, period, budget, mode, osm_path, gtfs_path, epsg, overrides, demand_path, candidates_path,
+         model, k, radius, detour, fixed, time_limit, out_path):
     """Standorte wählen, auf der Datenbank (--db, --level, --target, --budget) oder aus zwei CSV-Dateien
     (--demand id,x,y,weight und --candidates id,x,y in einem metrischen CRS, --radius).
 
     Datenbank-Modus: dieselbe Rechnung wie die Seite Standortplanung (Kandidatenorte, Jobcenter fest).
     Datei-Modus: erreichbar ist, was höchstens --radius Meter Wegstrecke entfernt ist (Luftlinie × --detour).
     Schreibt die gewählten Standorte nach --out und gibt eine JSON-Zeile mit dem Ergebnis aus.
+
+    Echte Reisezeiten: --mode walk|bike|car|transit rechnet auf dem Straßennetz der Datenbank oder eines mit --osm
+    (und --gtfs) für diesen Lauf gebauten Netzes; die JSON-Zeile nennt das Wegmodell (travel_model), ohne Netz
+    „Luftlinie“.
     """
+    net = (mode, osm_path, gtfs_path)
+    if gtfs_path is not None and mode != "transit":
+        raise click.UsageError("--gtfs gilt nur mit --mode transit.")
+    if mode == "transit" and osm_path is not None and gtfs_path is None:
+        raise click.UsageError("Für --mode transit mit --osm wird der Fahrplan gebraucht: --gtfs FILE.zip.")
+    if osm_path is not None and mode == "luftlinie":
+        raise click.UsageError("--osm passt nicht zu --mode luftlinie.")
     if db is not None:
-        _site_store(db, level, target, period, budget, model, k, detour, time_limit, out_path, overrides)
+        _site_store(db, level, target, period, budget, model, k, detour, time_limit, out_path, overrides, net)
         return
     if model == "mclp_cap":
         raise click.UsageError("Das Modell mclp_cap braucht die Ortstypen der Datenbank: bitte mit --db rechnen.")
-    if demand_path is None or candidates_path is None or radius is None:
+    on_network = osm_path is not None
+    if mode not in (None, "luftlinie") and not on_network:
+        raise click.UsageError(f"--mode {mode} braucht im Datei-Modus ein Straßennetz: --osm FILE.pbf (oder --db).")
+    if demand_path is None or candidates_path is None or (radius is None and not on_network):
         raise click.UsageError("Bitte --db mit --level und --target (Datenbank) oder --demand, --candidates und "
                                "--radius (Dateien) angeben.")
+    if on_network and (budget is None or epsg is None):
+        raise click.UsageError("Im Datei-Modus mit --osm werden --budget (Minuten) und --epsg (CRS der Dateien) "
+                               "gebraucht.")
     import numpy as np
     import pandas as pd
 
@@ -122,10 +156,15 @@ def site(db, level, target, period, budget, overrides, demand_path, candidates_p
         raise InputError(f"--fixed: unbekannte Kandidaten-ID(s) {', '.join(unknown)} (nicht in {candidates_path.name})")
     fixed_idx = sorted({index[s] for s in wanted})
     detour = float(detour if detour is not None else default("detour_factor"))
-    # 1 m/min: the "minutes" of this model are network metres
-    travel = WalkingModel(detour=detour, speed_kmh=0.06)
     dxy, cxy = demand[["x", "y"]].to_numpy(), cands[["x", "y"]].to_numpy()
     w = demand["weight"].to_numpy(dtype="float64")
+    extra = {}
+    if on_network:
+        travel, extra = _file_network(net, np.concatenate([dxy, cxy]), epsg, budget)
+        radius = float(budget)
+    else:
+        # 1 m/min: the "minutes" of this model are network metres
+        travel = WalkingModel(detour=detour, speed_kmh=0.06)
     cover = travel.minutes(dxy, cxy, radius)
     if model == "mclp":
         res = solve_mclp(cover, w, k, fixed=fixed_idx, time_limit=time_limit)
@@ -147,12 +186,92 @@ def site(db, level, target, period, budget, overrides, demand_path, candidates_p
         "k": k, "covered_weight": res.covered_weight, "total_weight": res.total_weight,
         "covered_share": None if res.total_weight == 0 else res.covered_share, "objective": res.objective,
         "solve_seconds": round(res.solve_seconds, 4), "status": res.status, "gap": res.gap,
-        "radius_m": radius, "detour": detour, "n_demand": len(demand), "n_candidates": len(cands),
-        "n_unassigned": res.n_unassigned,
+        "radius_m": None if on_network else radius, "budget_min": radius if on_network else None,
+        "detour": detour, "n_demand": len(demand), "n_candidates": len(cands), "n_unassigned": res.n_unassigned,
+        "mode": extra.get("mode", "luftlinie"), "travel_model": extra.get("travel_model", "Luftlinie (Wegstrecke = "
+                                                                          f"Luftlinie × {detour:g})"),
+        **{k_: v for k_, v in extra.items() if k_ not in ("mode", "travel_model")},
     }, ensure_ascii=False))
 
 
-def _site_store(db, level, target, period, budget, model, k, detour, time_limit, out_path, overrides=()):
+def _file_network(net, xy, epsg: int, budget: float):
+    """File mode with --osm: the network of the run, clipped to the points plus what the mode can reach."""
+    from pyproj import Transformer
+
+    from sozialraum.access.travel import NetworkModel, TransitModel, travel_label
+    from sozialraum.network.osrm_engine import PROFILE_MAX_SPEED_KMH
+    from sozialraum.network.run_cache import network_for_run
+    from sozialraum.settings import default
+
+    mode, osm_path, gtfs_path = net
+    mode = mode or str(default("travel_mode"))
+    if mode == "luftlinie":
+        mode = "walk"
+    try:
+        t = Transformer.from_crs(int(epsg), 4326, always_xy=True)
+    except Exception as exc:  # noqa: BLE001 - pyproj raises its own CRSError
+        raise InputError(f"--epsg {epsg}: unbekanntes Koordinatensystem ({exc})") from None
+    lon, lat = t.transform(xy[:, 0], xy[:, 1])
+    margin = 2000.0 + min(budget, 120) * PROFILE_MAX_SPEED_KMH.get(mode, 60.0) * 1000.0 / 60.0 * 0.25
+    import numpy as np
+
+    lat0 = float(np.mean(lat))
+    dlon, dlat = margin / (111_320.0 * np.cos(np.radians(lat0))), margin / 110_574.0
+    box = (float(np.min(lon)) - dlon, float(np.min(lat)) - dlat, float(np.max(lon)) + dlon, float(np.max(lat)) + dlat)
+    info, reused = network_for_run(osm_path, gtfs_path, box=box, epsg=int(epsg), modes=(mode,))
+    if mode == "transit":
+        from sozialraum.access.travel import transit_departure
+
+        depart = transit_departure(info.transit_dates[0], str(default("transit_weekday")),
+                                   str(default("transit_depart")))
+        travel = TransitModel(info.path, depart=depart, max_walk_m=float(default("transit_max_walk_m")))
+    else:
+        speed = {"walk": default("walking_speed_kmh"), "bike": default("cycling_speed_kmh")}.get(mode)
+        travel = NetworkModel(info.path, mode, speed_kmh=speed, access_kmh=float(default("walking_speed_kmh")))
+    return travel, {"mode": mode, "travel_model": travel_label(travel), "network": str(info.path),
+                    "network_reused": reused}
+
+
+def _store_travel(con, settings: dict, net):
+    """The travel model of a store run: ``--osm``/``--gtfs`` (built for the run, cached) or the store's own
+    network for ``--mode``; the straight line when there is none. Returns (model, facts for the JSON line)."""
+    from sozialraum.access.travel import WalkingModel, model_from_settings, travel_label
+    from sozialraum.network import store_network_dir
+    from sozialraum.network.build import store_box
+    from sozialraum.settings import resolve
+    from sozialraum.store.connection import metric_epsg
+
+    mode, osm_path, gtfs_path = net
+    if mode is not None:
+        settings["travel_mode"] = mode
+    mode = str(resolve(settings)["travel_mode"])
+    reused = None
+    if osm_path is not None:
+        from sozialraum.network.run_cache import network_for_run
+
+        mode = "walk" if mode == "luftlinie" else mode
+        settings["travel_mode"] = mode
+        box = store_box(con)
+        if box is None:
+            raise InputError("Die Datenbank hat keine Gebiete, auf die das Straßennetz zugeschnitten werden kann.")
+        info, reused = network_for_run(osm_path, gtfs_path, box=box, epsg=int(metric_epsg(con)), modes=(mode,))
+        network_dir = info.path
+    else:
+        network_dir = store_network_dir(con)
+    travel = model_from_settings(settings, network_dir=network_dir)
+    used = "luftlinie" if isinstance(travel, WalkingModel) else mode
+    if used != mode:
+        click.echo(f"Hinweis: Für {mode!r} ist kein Straßennetz da – gerechnet wird mit Luftlinie "
+                   "(`sozialraum network build` oder --osm).", err=True)
+    facts = {"mode": used, "travel_model": travel_label(travel),
+             "network": str(network_dir) if used != "luftlinie" and network_dir is not None else None}
+    if reused is not None:
+        facts["network_reused"] = reused
+    return travel, facts
+
+
+def _site_store(db, level, target, period, budget, model, k, detour, time_limit, out_path, overrides=(),
+                net=(None, None, None)):
     import time
 
     started = time.perf_counter()
@@ -177,8 +296,9 @@ def _site_store(db, level, target, period, budget, model, k, detour, time_limit,
             if not periods:
                 raise InputError(f"Für die Zielgruppe {target!r} gibt es auf Ebene {level!r} keine Werte.")
             period = periods[-1]
+        travel, facts = _store_travel(con, settings, net)
         plan = plan_sites(con, level=level, period=period, target_indicator=target, budget_min=budget,
-                          k=int(k or 0), model=model, settings=settings)
+                          k=int(k or 0), model=model, settings=settings, travel=travel)
     finally:
         con.close()
     table = plan.sites.merge(plan.explanation[["id", "n_areas", "areas", "n_partners", "partners"]], on="id",
@@ -192,6 +312,7 @@ def _site_store(db, level, target, period, budget, model, k, detour, time_limit,
               "added": _num(r.added), "new_sites": r.new_sites} for r in plan.k_curve.itertuples()]
     click.echo(json.dumps({
         "model": model, "level": level, "target": target, "period": period, "budget_min": budget, "k": k,
+        **facts,
         "status": s["status"], "gap": s["gap"], "selected": plan.sites["id"].astype(str).tolist(),
         "new_sites": plan.sites.loc[~plan.sites["fixed"].astype(bool), "id"].astype(str).tolist(),
         "covered_share": s["covered_share"], "covered": _num(s["covered"]), "total": _num(s["total"]),

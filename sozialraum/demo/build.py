@@ -129,7 +129,7 @@ def build_demo_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = 
     ``force``). The street network and the GTFS feed are written beside it (``network_dir(path)``); with
     ``street_network`` the routing network is built from that OSM file through
     ``sozialraum.network.build_network`` (as for a planner's own extract) and recorded in the store as the
-    fictional source ``osm_netz``."""
+    fictional source ``osm_netz`` (and its timetable as ``oepnv_fahrplan``)."""
     def build(con):
         info = build_demo(con, seed=seed)
         _networks(con, Path(path), seed, info, street_network)
@@ -150,8 +150,9 @@ def _networks(con, path: Path, seed: int, info: dict, street_network: bool) -> N
         from sozialraum.network import build_network
 
         start = time.perf_counter()
-        info["street_network"] = build_network(info["network"]["osm"], con=con, out_dir=network_dir(path),
-                                               fictional=True, algorithm="MLD")
+        # with the timetable: public transport ("ÖPNV") is built too (Valhalla, about 4 s; docs/ROUTING.md)
+        info["street_network"] = build_network(info["network"]["osm"], info["network"]["gtfs"], con=con,
+                                               out_dir=network_dir(path), fictional=True, algorithm="MLD")
         info["network_seconds"] = time.perf_counter() - start
 
 
@@ -247,7 +248,7 @@ def _refuse_other_sources(path: Path, source_id: str = SOURCE_ID, label: str = "
     try:
         try:
             rows = con.execute("SELECT source_id, title FROM sources WHERE source_id <> ? "
-                               "AND NOT (source_id = 'osm_netz' AND fictional) ORDER BY 1",  # the demo's network
+                               "AND NOT (source_id IN ('osm_netz', 'oepnv_fahrplan') AND fictional) ORDER BY 1",  # demo network
                                [source_id]).fetchall()
         except duckdb.Error:
             tables = con.execute("SELECT count(*) FROM information_schema.tables").fetchone()[0]

@@ -145,26 +145,39 @@ def write_network(directory: str | Path, kreis: Kreis) -> dict:
             **{k: v for k, v in net.facts.items() if k != "junction_index"}, "bus": feed.facts}
 
 
-def build_kreis_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True, force: bool = False) -> dict:
+def build_kreis_db(path: str | Path, seed: int = DEFAULT_SEED, overwrite: bool = True, force: bool = False,
+                   routing: bool = True) -> dict:
     """Create the store file at ``path`` with the Musterkreis — as safely as Musterstadt's
     (``sozialraum.demo.build.build_store_file``: a new file built beside it and renamed over it; a store in use,
-    or one with other data unless ``force``, is refused) — and write its network files into ``network_dir(path)``."""
+    or one with other data unless ``force``, is refused) — and write its network files into ``network_dir(path)``.
+
+    With ``routing`` (default) the routing network is built from those files through the same path as a
+    planner's own extract (``sozialraum.network.build_network``: walk, bike and car with OSRM MLD, public
+    transport from the GTFS feed with Valhalla) and recorded as the fictional source ``osm_netz``; the rota and
+    the rural reach then use car minutes on the roads and the bus timetable. A planner's own network in the same
+    store is never replaced."""
     import time
 
     from sozialraum.demo.build import build_store_file
 
-    built = {}
-
     def build(con):
-        info, built["kreis"] = build_kreis(con, seed)
+        info, kreis = build_kreis(con, seed)
+        start = time.perf_counter()
+        info["network"] = write_network(network_dir(path), kreis)
+        info["network_seconds"] = time.perf_counter() - start
+        own = con.execute("SELECT count(*) FROM sources WHERE source_id = 'osm_netz' AND NOT fictional").fetchone()[0]
+        if routing and not own:
+            from sozialraum.network import build_network
+
+            start = time.perf_counter()
+            built = build_network(info["network"]["osm"], info["network"]["gtfs"], con=con,
+                                  out_dir=network_dir(path), fictional=True, algorithm="MLD")
+            info["routing"] = {"modes": list(built.modes), "build_seconds": dict(built.build_seconds)}
+            info["routing_seconds"] = time.perf_counter() - start
         return info
 
-    info = build_store_file(path, build, overwrite=overwrite, force=force, source_id=SOURCE_ID,
+    return build_store_file(path, build, overwrite=overwrite, force=force, source_id=SOURCE_ID,
                             label=f"den {KREIS}")
-    start = time.perf_counter()
-    info["network"] = write_network(network_dir(path), built["kreis"])
-    info["network_seconds"] = time.perf_counter() - start
-    return info
 
 
 def build_and_describe(db_path: str | None, seed: int | None, keep_other_sources: bool,
@@ -194,5 +207,8 @@ def summary(info: dict, path) -> list[str]:
         f"(SGB-II-Quote {format_number(info['sgb2_rate'], 1)} %)",
         f"  Angebote: {info['providers']}; mögliche Sprechstundenorte: {info['venues']}",
         f"  Straßennetz (OSM) und Busfahrplan (GTFS, {net['bus']['lines']} Linien): {Path(net['osm']).parent}",
+        *([f"  Routing-Netz gebaut ({', '.join(info['routing']['modes'])}; "
+           f"{format_number(info['routing_seconds'], 1)} s): Auto über Straßen, Bus nach Fahrplan"]
+          if info.get("routing") else []),
         f"Hinweis: Den {KREIS} gibt es nicht. Alle Zahlen, Namen, Träger und Fahrpläne sind erfunden.",
     ]

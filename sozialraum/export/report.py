@@ -13,7 +13,8 @@ Approach — one HTML document printed by headless Chromium, not a separate stat
   A static renderer (matplotlib) would have meant a second map style that drifts from the app's.
 
 Sections: title page (city, date, sources, a "fiktive Demodaten" banner for a fictional store), need map with
-legend, ranking of areas, a siting scenario (site map, k-curve, per-site table), area profiles, methods with the
+legend, ranking of areas, a siting scenario (site map, k-curve, per-site table), in a rural store the mobile
+consultation rota (``report_rota``), area profiles, methods with the
 parameters used (labels from ``SETTINGS``) and sources with licences and required attribution.
 Every number passes the confidentiality gate (``published``); suppressed cells print as ``*``.
 """
@@ -65,11 +66,13 @@ def tile_hosts(basemap: str) -> tuple[str, ...]:
 def build_document(con, *, level: str | None = None, period: str | None = None, scenario: str | None = None,
                    areas: list[str] | None = None, threshold: float | None = None, basemap: str | None = None,
                    palette: str = "standard", settings: dict | None = None, with_siting: bool = True,
-                   progress: Progress | None = None, compare: tuple[str, str] | None = None) -> tuple[Document, dict]:
+                   progress: Progress | None = None, compare: tuple[str, str] | None = None,
+                   with_rota: bool | None = None) -> tuple[Document, dict]:
     """Build the report's HTML document (maps, charts, tables) without printing it.
 
     ``compare``: two saved scenarios (id or name): the siting section becomes the council pack
-    (``report_council``: both side by side and what differs)."""
+    (``report_council``: both side by side and what differs). ``with_rota``: the section „Mobile Beratung"
+    (None: where ``report_rota.rota_applies``, i.e. in a rural store)."""
     from sozialraum.export import report_methods, report_sections
     from sozialraum.export.report_context import make_context
     from sozialraum.formatting import format_period
@@ -102,6 +105,11 @@ def build_document(con, *, level: str | None = None, period: str | None = None, 
         from sozialraum.export.report_siting import siting_section
 
         siting_info = siting_section(ctx, doc, scenario)
+    if with_rota is not False:
+        from sozialraum.export.report_rota import rota_section
+
+        say(0.45, "Mobile Beratung …")
+        rota_section(ctx, doc, auto=with_rota is None)
     say(0.5, "Gebietsprofile …")
     chosen = list(areas) if areas else report_sections.default_profile_areas(ranking)
     report_sections.profile_section(ctx, doc, chosen, ranking)
@@ -117,7 +125,7 @@ def build_report(con, out: str | Path, *, level: str | None = None, period: str 
                  scenario: str | None = None, areas: list[str] | None = None, threshold: float | None = None,
                  basemap: str | None = None, palette: str = "standard", settings: dict | None = None,
                  with_siting: bool = True, progress: Progress | None = None,
-                 compare: tuple[str, str] | None = None) -> ReportResult:
+                 compare: tuple[str, str] | None = None, with_rota: bool | None = None) -> ReportResult:
     """Write the PDF report to ``out`` and say how many pages, bytes and seconds it took.
 
     ``scenario``: name or id of a saved siting scenario (default: a computed default scenario, see
@@ -132,7 +140,7 @@ def build_report(con, out: str | Path, *, level: str | None = None, period: str 
     say = progress or (lambda f, m: None)
     doc, meta = build_document(con, level=level, period=period, scenario=scenario, areas=areas,
                                threshold=threshold, basemap=basemap, palette=palette, settings=settings,
-                               with_siting=with_siting, progress=say, compare=compare)
+                               with_siting=with_siting, progress=say, compare=compare, with_rota=with_rota)
     say(0.7, "PDF wird gedruckt (Karten werden gezeichnet) …")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -161,6 +161,8 @@ def ranking_section(ctx: ReportContext, doc: Document) -> pd.DataFrame:
 
 
 def default_profile_areas(ranking: pd.DataFrame, n: int = 2) -> list[str]:
+    if "Rang" not in ranking:  # no ranking (no need index and no rate, e.g. a Kreis with residents only)
+        return []
     return [k for k, r in zip(ranking["area_key"], ranking["Rang"]) if r != "–"][:n]
 
 

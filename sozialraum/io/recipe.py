@@ -60,6 +60,11 @@ File layout (paths relative to ``data_dir``)::
     name = "name"
     # ``rows`` (a list of tables, one per point) takes the place of ``file``; the rows go through the same
     # checks as a CSV (coordinates, CRS, swapped axes, required fields). Messages name "<source id>: rows".
+
+    [[source.points]]                   # one point per area of a level, at a point inside it (estimated)
+    table = "candidate_venues"; at_areas = "gemeinde"; name_template = "{name}: Gemeindezentrum (Lage geschätzt)"
+    [source.points.values]
+    venue_type = "gemeindehaus"
 """
 
 from __future__ import annotations
@@ -116,7 +121,7 @@ def load_recipe(path: str | Path) -> dict:
                 problems.append(Problem(path.name, f"Quelle Nr. {i}: '{required}' fehlt"))
         for kind in ("areas", "statistics", "points"):
             for j, entry in enumerate(s.get(kind, []), 1):
-                if "file" not in entry and not (kind == "points" and entry.get("rows")):
+                if "file" not in entry and not (kind == "points" and (entry.get("rows") or entry.get("at_areas"))):
                     problems.append(Problem(path.name, f"Quelle {s.get('id')}: {kind} Nr. {j} ohne 'file'"))
         problems += _unknown_options(s, path.name)
     dups = sorted({i for i in ids if ids.count(i) > 1 and i})
@@ -139,7 +144,8 @@ def _allowed() -> dict[str, set[str]]:
 
     return {"areas": (params(read_areas) | AREA_KEYS) - {"target_epsg"},
             "statistics": params(read_statistics) | {"file", "level", "on_unmatched"},
-            "points": (params(read_points) | {"file", "inside_level", "rows"}) - {"target_epsg"}}
+            "points": (params(read_points) | {"file", "inside_level", "rows", "at_areas", "name_template"})
+            - {"target_epsg"}}
 
 
 def _unknown_options(source: dict, file: str) -> list[Problem]:
@@ -175,6 +181,32 @@ def _points_file(data_dir: Path, entry: dict, source_id: str):
         path = Path(tmp) / f"{source_id}-rows.csv"
         pd.DataFrame(rows).astype(str).to_csv(path, index=False)
         yield path
+
+
+def _at_areas(entry: dict, areas_by_level: dict, con, epsg: int, source_id: str) -> dict:
+    """A points entry with ``at_areas = LEVEL``: one point per area of that level at a point inside it (shapely's
+    representative point — an estimated location, e.g. for "Gemeindezentrum (Lage geschätzt)"), named with
+    ``name_template`` ("{name}", "{key}"), id = the area key; turned into inline ``rows`` in the store's CRS."""
+    from sozialraum.store import read
+
+    level = entry["at_areas"]
+    areas = areas_by_level.get(level)
+    if areas is None:
+        areas = read.areas(con, level)
+    if areas is None or not len(areas):
+        raise InputError(f"Quelle {source_id}: Gebietsebene {level!r} für at_areas ist unbekannt oder leer")
+    template = str(entry.get("name_template", "{name}"))
+    pts = areas.geometry.representative_point()
+    try:
+        rows = [{"id": str(k), "name": template.format(name=n, key=k), "x": f"{p.x:.2f}", "y": f"{p.y:.2f}"}
+                for k, n, p in zip(areas["area_key"], areas["name"], pts)]
+    except (KeyError, IndexError, ValueError) as exc:
+        raise InputError(f"Quelle {source_id}: name_template {template!r} nicht lesbar (erlaubt: {{name}}, "
+                         "{key})") from exc
+    out = {k: v for k, v in entry.items() if k not in ("at_areas", "name_template")}
+    columns = dict(out.get("columns") or {})
+    columns.setdefault("name", "name")
+    return {**out, "rows": rows, "x": "x", "y": "y", "crs": f"EPSG:{epsg}", "id": "id", "columns": columns}
 
 
 def read_recipe(con, recipe_path: str | Path, data_dir: str | Path) -> list[Part]:
@@ -237,6 +269,8 @@ def read_recipe(con, recipe_path: str | Path, data_dir: str | Path) -> list[Part
             part.batch.observations = pd.concat(frames, ignore_index=True)
         points: dict[str, list] = {}
         for entry in s.get("points", []):
+            if entry.get("at_areas"):
+                entry = _at_areas(entry, areas_by_level, con, epsg, s["id"])
             opts = {k: v for k, v in entry.items() if k not in ("file", "table", "inside_level", "rows")}
             opts.setdefault("id_prefix", f"{s['id']}:")
             inside = None

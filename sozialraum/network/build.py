@@ -13,6 +13,10 @@ from sozialraum.errors import InputError
 
 MODES = ("walk", "bike", "car")
 SOURCE_ID = "osm_netz"
+GTFS_SOURCE_ID = "oepnv_fahrplan"
+MODE_NAMES = {"walk": "zu Fuß", "bike": "Fahrrad", "car": "Auto", "transit": "ÖPNV"}
+COVER_RADIUS_M = 2000.0  # an area counts as covered when a street node lies within this of its inner point
+COVER_MIN_SHARE = 0.75  # refuse an extract that covers fewer of the store's areas
 ATTRIBUTION = "© OpenStreetMap-Mitwirkende"
 LICENCE = "ODbL 1.0 (Open Database License)"
 META = "network.json"
@@ -84,7 +88,7 @@ def store_network_dir(con) -> Path | None:
     return path if info is not None and info.modes else None
 
 
-def _store_box(con, margin_m: float) -> tuple[float, float, float, float] | None:
+def store_box(con, margin_m: float = DEFAULT_MARGIN_M) -> tuple[float, float, float, float] | None:
     from sozialraum.store.connection import metric_epsg
 
     epsg = metric_epsg(con)
@@ -109,7 +113,8 @@ def _network_id(osm_path: Path, box, modes) -> str:
 
 def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin_m: float = DEFAULT_MARGIN_M,
                   out_dir=None, modes=MODES, fictional: bool = False, threads: int = 2,
-                  algorithm: str = "CH") -> NetworkInfo:
+                  algorithm: str = "CH", epsg: int | None = None, gtfs_licence: str | None = None,
+                  progress=None) -> NetworkInfo:
     """Build the network for ``modes`` from an OSM extract (``.osm.pbf`` or ``.osm``) into ``out_dir``.
 
     ``clip_to``: "store" (the areas of ``con`` plus ``margin_m``; no clipping when the store has no areas), a box
@@ -119,8 +124,19 @@ def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin
     network; the demo uses it, its generated street grid contracts very slowly). See docs/ROUTING.md.
     With ``con`` the network is recorded as source ``osm_netz`` (licence ODbL, attribution
     "© OpenStreetMap-Mitwirkende"). ``gtfs_path``: a GTFS zip; public transport ("transit") is then built with
-    Valhalla on the same (unclipped, PBF) extract.
+    Valhalla on the same (unclipped, PBF) extract. ``epsg``: the metric CRS of the points the network will be
+    asked about (default: the store's; recorded in ``network.json``). ``gtfs_licence``: the feed's licence as
+    the user states it (default: what ``feed_info.txt`` says, else "nicht angegeben"); the feed is recorded as
+    source ``oepnv_fahrplan``. ``progress(text, share)``: called before each step (for a progress bar).
+    Refused (``InputError``, German, nothing built): a file that is no OSM extract, a GTFS zip without its
+    tables, an extract with no streets around the store's areas or covering fewer than 75 % of them.
     """
+    from sozialraum.network.feeds import check_osm_file, read_feed_meta
+
+    def step(text: str, share: float) -> None:
+        if progress is not None:
+            progress(text, share)
+
     from sozialraum.network import osrm_engine
     from sozialraum.network.clip import clip_osm
 
@@ -133,6 +149,9 @@ def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin
         raise InputError(f"OSM-Datei nicht gefunden: {osm_path}")
     if not (osm_path.name.endswith(".pbf") or osm_path.name.endswith(".osm")):
         raise InputError(f"{osm_path.name}: erwartet wird ein OpenStreetMap-Auszug (.osm.pbf oder .osm).")
+    step("Dateien prüfen", 0.0)
+    check_osm_file(osm_path)
+    feed = read_feed_meta(gtfs_path) if gtfs_path is not None else None
     bad = [m for m in modes if m not in MODES]
     if bad:
         raise InputError(f"Unbekannte Verkehrsmittel: {', '.join(bad)} (möglich: {', '.join(MODES)})")
@@ -146,25 +165,40 @@ def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin
     if not osm_path.name.endswith(".pbf"):
         clip_to = None  # OSM XML (small hand-made files): used whole, DuckDB reads only PBF
     if isinstance(clip_to, str) and clip_to == "store":
-        box = _store_box(con, margin_m) if con is not None else None
+        box = store_box(con, margin_m) if con is not None else None
     elif clip_to is not None:
         box = tuple(float(v) for v in clip_to)
-    epsg = None
-    if con is not None:
+    if con is not None and epsg is None:
         from sozialraum.store.connection import metric_epsg
 
         epsg = metric_epsg(con)
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
+    osrm_engine.engine.cache_clear()  # this process lets go of engines on files that are about to be rebuilt
     source = osm_path
     if box is not None:
+        step("Auszug auf das Gebiet zuschneiden", 0.05)
         source = out_dir / "clipped.osm"
         counts = clip_osm(osm_path, box, source)
         if counts["ways"] == 0:
+            source.unlink(missing_ok=True)
             raise InputError(f"{osm_path.name}: im Gebiet der Datenbank (mit {margin_m:g} m Rand) liegen keine "
                              "Straßen. Passt der OSM-Auszug zu den Gebieten?")
+        if con is not None and isinstance(clip_to, str):
+            try:
+                check_coverage(con, counts["lonlat"], osm_path.name)
+            except InputError:
+                source.unlink(missing_ok=True)
+                raise
     seconds["clip"] = round(time.perf_counter() - t0, 3)
-    for mode in modes:
+    # From here on the engine overwrites the old network's files: drop its description and matrices first, so that
+    # a build that fails now leaves no network (reach falls back to the labelled straight line), never a mix.
+    (out_dir / META).unlink(missing_ok=True)
+    for stale in (out_dir / "matrices").glob("*.np[yz]") if (out_dir / "matrices").exists() else ():
+        stale.unlink()
+    n_steps = len(modes) + (1 if gtfs_path is not None else 0)
+    for i, mode in enumerate(modes):
+        step(f"Netz bauen: {MODE_NAMES[mode]}", 0.1 + 0.9 * i / max(n_steps, 1))
         t = time.perf_counter()
         osrm_engine.build(source, out_dir, mode, threads=threads, algorithm=algorithm)
         seconds[mode] = round(time.perf_counter() - t, 3)
@@ -174,6 +208,7 @@ def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin
     if gtfs_path is not None:
         from sozialraum.network import valhalla_engine
 
+        step("ÖPNV-Fahrplan einbauen", 0.1 + 0.9 * len(modes) / max(n_steps, 1))
         t = time.perf_counter()
         d = valhalla_engine.build_transit(osm_path, Path(gtfs_path), out_dir)
         dates = (d["first"], d["last"])
@@ -186,11 +221,57 @@ def build_network(osm_path, gtfs_path=None, *, con=None, clip_to="store", margin
         "osm_file": osm_path.name, "box": list(box) if box else None, "epsg": epsg, "build_seconds": seconds,
         "fictional": fictional, "attribution": ATTRIBUTION, "licence": LICENCE, "transit_dates": list(dates),
     }, indent=1), encoding="utf-8")
-    for stale in (out_dir / "matrices").glob("*.npz") if (out_dir / "matrices").exists() else ():
-        stale.unlink()
     if con is not None:
         record_source(con, info, Path(gtfs_path).name if gtfs_path is not None else None)
+        record_feed(con, feed, Path(gtfs_path).name if gtfs_path is not None else None, gtfs_licence, fictional)
+    step("Fertig", 1.0)
     return info
+
+
+def check_coverage(con, lonlat, name: str) -> None:
+    """``InputError`` when the street nodes ``lonlat`` leave more than a quarter of the store's areas (finest
+    level) without a street within ``COVER_RADIUS_M`` of their inner point: the extract is of another area, or cut
+    off."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    from sozialraum.network.matrix import local_xy
+    from sozialraum.store.connection import read_sql
+
+    rows = con.execute(read_sql("coverage.sql", Path(__file__).parent)).fetchall()
+    if not rows or not len(lonlat):
+        return
+    pts = np.array([[r[1], r[2]] for r in rows], dtype="float64")
+    lon0, lat0 = float(pts[:, 0].mean()), float(pts[:, 1].mean())
+    dist, _ = cKDTree(local_xy(lonlat, lon0, lat0)).query(local_xy(pts, lon0, lat0), k=1)
+    bare = [rows[i][0] for i in np.flatnonzero(dist > COVER_RADIUS_M)]
+    share = 1 - len(bare) / len(rows)
+    if share < COVER_MIN_SHARE:
+        shown = ", ".join(str(b) for b in bare[:5]) + (" …" if len(bare) > 5 else "")
+        raise InputError(f"{name}: der OpenStreetMap-Auszug deckt nur {share:.0%} der Gebiete ab – ohne Straßen "
+                         f"sind {len(bare)} von {len(rows)} Gebieten ({shown}). Bitte einen Auszug wählen, der die "
+                         "ganze Stadt oder den ganzen Kreis enthält.".replace("%", " %"))
+
+
+def record_feed(con, feed, gtfs_name: str | None, licence: str | None = None, fictional: bool = False) -> None:
+    """The GTFS feed as source ``oepnv_fahrplan`` with its licence and attribution (removed when the network was
+    built without a feed)."""
+    from sozialraum.store.write import Batch, SourceInfo, replace_source
+
+    if feed is None:
+        if con.execute("SELECT count(*) FROM sources WHERE source_id = ?", [GTFS_SOURCE_ID]).fetchone()[0]:
+            from sozialraum.store.manage import delete_source
+
+            delete_source(con, GTFS_SOURCE_ID)
+        return
+    date = f"{feed.first[:4]}-{feed.first[4:6]}-{feed.first[6:]}" if feed.first else time.strftime("%Y-%m-%d")
+    text = (licence or "").strip() or feed.licence or "nicht angegeben (bitte beim Herausgeber erfragen)"
+    replace_source(con, SourceInfo(
+        source_id=GTFS_SOURCE_ID,
+        title="ÖPNV-Fahrplan (GTFS)" + (" (fiktiv, vom Programm erzeugt)" if fictional else ""),
+        publisher=feed.publisher or (", ".join(feed.agencies[:3]) or None), licence="CC0" if fictional else text,
+        attribution=("Fiktiver, vom Programm erzeugter Fahrplan" if fictional else feed.attribution),
+        reference_date=date, url=feed.url, files=(gtfs_name,) if gtfs_name else (), fictional=fictional), Batch())
 
 
 def record_source(con, info: NetworkInfo, gtfs_name: str | None = None) -> None:

@@ -1,5 +1,5 @@
 -- Ways of the street network (highway=*) with at least one node inside the box, kept whole, and their nodes.
--- Parameters: $path (PBF file), $x0, $y0, $x1, $y1 (WGS84 box). Relations (turn restrictions) are not kept.
+-- Parameters: $path (PBF file), $x0, $y0, $x1, $y1 (WGS84 box). Turn restrictions: clip_relations.sql.
 CREATE OR REPLACE TEMP TABLE _clip_ways AS
     SELECT id, tags, refs FROM ST_ReadOSM($path) WHERE kind = 'way' AND map_contains(tags, 'highway');
 CREATE OR REPLACE TEMP TABLE _clip_nodes AS

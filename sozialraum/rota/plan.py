@@ -1,9 +1,10 @@
 """The rota on a store: villages (areas of a level) weighted with safe counts, candidate venues, a main site
 (Jobcenter site) → ``RotaPlan`` (sessions, k-curve over staff days, day routes), ready to show or export.
 
-Travel is the labelled straight-line fallback of ``sozialraum.rota.travel`` unless the caller passes its own
-car and bus minutes. People figures are sums of safe weights (published counts; a suppressed cell enters with a
-stand-in from published numbers, ``sozialraum.access.present.safe_counts``), rounded to tens.
+Travel: the store's own network where it has one (``sozialraum.rota.network``: car on the streets, bus/walk from
+the timetable at each session's time), else the labelled straight-line fallback of ``sozialraum.rota.travel``.
+People figures are sums of safe weights (published counts; a suppressed cell enters with a stand-in from
+published numbers, ``sozialraum.access.present.safe_counts``), rounded to tens.
 """
 
 from __future__ import annotations
@@ -100,6 +101,25 @@ def _level(con, level: str | None, target: str) -> str:
     raise InputError(f"Keine Gebietsebene mit Werten für {target!r}.")
 
 
+def default_target(con, level: str | None = None) -> str:
+    """The rota's default target group on ``level`` (None: any level): SGB II recipients (``rlb``) where the store
+    has them, else another SGB II count, else the residents (``ew_gesamt``) — as the page offers them."""
+    from sozialraum.store import read
+
+    have = read.indicators_available(con, level)
+    if "rlb" in set(have["indicator"]):
+        return "rlb"
+    counts = have[(have["kind"] == "count")]
+    sgb2 = counts[counts["suppressible"].astype(bool)]
+    if len(sgb2):
+        return str(sgb2["indicator"].iloc[0])
+    if "ew_gesamt" in set(counts["indicator"]):
+        return "ew_gesamt"
+    if len(counts):
+        return str(counts["indicator"].iloc[0])
+    raise InputError("Für die Rota fehlt eine Zielgruppe: keine Zählwerte in der Datenbank.")
+
+
 @dataclass(frozen=True)
 class RotaInputs:
     """The rota's model inputs read from a store (see ``rota_inputs``)."""
@@ -110,14 +130,23 @@ class RotaInputs:
     counts: pd.Series
     venues: pd.DataFrame
     home: pd.Series
+    travel: str = ""  # how car and bus/walk minutes were found (network, timetable or "Luftlinie")
+    at_sites: np.ndarray | None = None  # bool per area: reaches a Jobcenter site already (served_by_sites)
+    site_people: float = 0.0  # their people (safe weights), not counted by the rota
 
 
 def rota_inputs(con, *, level: str | None = None, period: str | None = None, target_indicator: str = "rlb",
                 staff_days: int = 2, bus_minutes: float = 45, base: str | None = None,
-                settings: dict | None = None) -> RotaInputs:
-    """The ``RotaProblem`` for the villages of ``level`` (straight-line fallback travel), without solving it."""
+                settings: dict | None = None, venue_types=None, use_network: bool = True,
+                served_by_sites: bool = False) -> RotaInputs:
+    """The ``RotaProblem`` for the villages of ``level``, without solving it. Travel: the store's own network
+    (car on the streets, bus/walk from the timetable at each session's time, ``sozialraum.rota.network``) when
+    it has one and ``use_network``, else the labelled straight-line fallback. ``venue_types``: only candidate
+    venues of these types may host sessions (None: all). ``served_by_sites``: areas whose people reach a
+    Jobcenter site by bus/walk within the budget at a session time count as served already (weight 0; the rota
+    looks for the others)."""
     from sozialraum.access.present import safe_counts
-    from sozialraum.rota.travel import slot_reach, straight_minutes, windows
+    from sozialraum.rota.travel import FALLBACK_NOTE, slot_reach, straight_minutes, windows
     from sozialraum.settings import resolve
     from sozialraum.store import read
 
@@ -131,6 +160,10 @@ def rota_inputs(con, *, level: str | None = None, period: str | None = None, tar
     venues = read.candidate_venues(con).sort_values("venue_id").reset_index(drop=True)
     if venues.empty:
         raise InputError("Es gibt keine möglichen Orte für Sprechstunden (Kandidatenorte).")
+    if venue_types is not None:
+        venues = venues[venues["venue_type"].astype(str).isin([str(t) for t in venue_types])].reset_index(drop=True)
+        if venues.empty:
+            raise InputError("Von den gewählten Arten gibt es keinen möglichen Ort für Sprechstunden.")
     sites = read.jobcenter_sites(con)
     if sites.empty:
         raise InputError("Es gibt keinen Hauptstandort (Jobcenter-Standort), von dem das Team losfährt.")
@@ -139,29 +172,52 @@ def rota_inputs(con, *, level: str | None = None, period: str | None = None, tar
         if sites.empty:
             raise InputError(f"Hauptstandort {base!r} gibt es nicht (Jobcenter-Standorte: siehe 'sozialraum list').")
     home = sites.iloc[0]
+    m = len(venues)
     cxy = venues[["x", "y"]].to_numpy(dtype="float64")
+    if served_by_sites:  # the main sites as extra columns of the travel computation (split off below)
+        cxy = np.vstack([cxy, read.jobcenter_sites(con)[["x", "y"]].to_numpy(dtype="float64")])
     hxy = np.array([[float(home["x"]), float(home["y"])]])
-    car = {"detour": float(s["rota_rural_detour"]), "speed_kmh": float(s["rota_car_speed_kmh"])}
     start, end = slots_from_text(s["rota_slots"], float(s["rota_session_min"]))
-    bus = straight_minutes(vxy, cxy, detour=float(s["rota_rural_detour"]), speed_kmh=float(s["rota_bus_speed_kmh"]))
-    walk = straight_minutes(vxy, cxy, detour=float(s["detour_factor"]), speed_kmh=float(s["walking_speed_kmh"]))
-    reach3 = slot_reach(bus, walk, start, end, budget_min=float(bus_minutes), service=windows(s["rota_bus_hours"]))
     n_days = int(s["rota_weekdays"])
-    problem = RotaProblem(weights=weights, reach=np.repeat(reach3[:, :, None, :], n_days, axis=2),
-                          slot_start=start, slot_end=end, car_out=straight_minutes(hxy, cxy, **car)[0],
-                          car_back=straight_minutes(cxy, hxy, **car)[:, 0],
-                          car_between=straight_minutes(cxy, cxy, **car), day_minutes=float(s["rota_day_minutes"]),
+    travel = None
+    if use_network:
+        from sozialraum.rota.network import network_travel
+
+        travel = network_travel(con, vxy, cxy, hxy, start, end, n_days=n_days, budget_min=float(bus_minutes),
+                                settings=settings)
+    if travel is not None:
+        reach, car_out, car_back, between, label = (travel.reach, travel.car_out, travel.car_back,
+                                                    travel.car_between, travel.label)
+    else:
+        car = {"detour": float(s["rota_rural_detour"]), "speed_kmh": float(s["rota_car_speed_kmh"])}
+        bus = straight_minutes(vxy, cxy, detour=float(s["rota_rural_detour"]),
+                               speed_kmh=float(s["rota_bus_speed_kmh"]))
+        walk = straight_minutes(vxy, cxy, detour=float(s["detour_factor"]), speed_kmh=float(s["walking_speed_kmh"]))
+        reach3 = slot_reach(bus, walk, start, end, budget_min=float(bus_minutes), service=windows(s["rota_bus_hours"]))
+        reach = np.repeat(reach3[:, :, None, :], n_days, axis=2)
+        car_out, car_back = straight_minutes(hxy, cxy, **car)[0], straight_minutes(cxy, hxy, **car)[:, 0]
+        between, label = straight_minutes(cxy, cxy, **car), FALLBACK_NOTE
+    at_sites = np.zeros(len(weights), dtype=bool)
+    if served_by_sites:
+        at_sites = reach[:, m:].any(axis=(1, 2, 3))
+        reach, car_out, car_back, between = reach[:, :m], car_out[:m], car_back[:m], between[:m, :m]
+    site_people = float(weights[at_sites].sum())
+    weights = np.where(at_sites, 0.0, weights)
+    problem = RotaProblem(weights=weights, reach=reach, slot_start=start, slot_end=end, car_out=car_out,
+                          car_back=car_back, car_between=between, day_minutes=float(s["rota_day_minutes"]),
                           staff_days=int(staff_days))
-    return RotaInputs(problem, level, areas, counts, venues, home)
+    return RotaInputs(problem, level, areas, counts, venues, home, label, at_sites, site_people)
 
 
 def plan_rota(con, *, level: str | None = None, period: str | None = None, target_indicator: str = "rlb",
               staff_days: int = 2, bus_minutes: float = 45, base: str | None = None, rhythm: str = "weekly",
               settings: dict | None = None, time_limit: float | None = None,
-              k_curve_max: int | None = None) -> RotaPlan:
-    """The rota for the villages of ``level`` (default: the finest level with values of the target group)."""
+              k_curve_max: int | None = None, venue_types=None, use_network: bool = True,
+              served_by_sites: bool = False) -> RotaPlan:
+    """The rota for the villages of ``level`` (default: the finest level with values of the target group);
+    ``venue_types``: which kinds of candidate venues may host sessions (None: all); ``use_network``: car and
+    bus/walk on the store's network where it has one (else, and with False, the labelled straight line)."""
     from sozialraum.access.present import round_people
-    from sozialraum.rota.travel import FALLBACK_NOTE
     from sozialraum.settings import resolve
 
     if rhythm not in RHYTHMS:
@@ -169,7 +225,8 @@ def plan_rota(con, *, level: str | None = None, period: str | None = None, targe
     s = resolve(settings)
     limit = float(time_limit if time_limit is not None else s["solver_time_limit_s"])
     inputs = rota_inputs(con, level=level, period=period, target_indicator=target_indicator, staff_days=staff_days,
-                         bus_minutes=bus_minutes, base=base, settings=settings)
+                         bus_minutes=bus_minutes, base=base, settings=settings, venue_types=venue_types,
+                         use_network=use_network, served_by_sites=served_by_sites)
     problem, level, areas, counts, venues, home = (inputs.problem, inputs.level, inputs.areas, inputs.counts,
                                                    inputs.venues, inputs.home)
     results = {int(staff_days): solve_rota(problem, time_limit=limit)}
@@ -182,8 +239,13 @@ def plan_rota(con, *, level: str | None = None, period: str | None = None, targe
                "covered_share": result.covered_share, "covered": round_people(result.covered_weight),
                "total": round_people(result.total_weight), "n_sessions": len(result.sessions),
                "days_used": len(result.days_used), "base_id": str(home["site_id"]), "base": str(home["name"]),
-               "travel": FALLBACK_NOTE, "rhythm_label": RHYTHMS[rhythm],
+               "travel": inputs.travel, "rhythm_label": RHYTHMS[rhythm],
+               "n_venues": len(venues), "served_by_sites": bool(served_by_sites),
+               "site_people": round_people(inputs.site_people),
+               "site_areas": int(inputs.at_sites.sum()) if inputs.at_sites is not None else 0, "venue_types": sorted(set(venues["venue_type"].astype(str))),
                "areas_estimated": list(counts.attrs.get("estimated", []))}
     params = {"level": level, "period": period, "target_indicator": target_indicator, "staff_days": int(staff_days),
-              "bus_minutes": float(bus_minutes), "base": base, "rhythm": rhythm, "settings": dict(settings or {})}
+              "bus_minutes": float(bus_minutes), "base": base, "rhythm": rhythm, "settings": dict(settings or {}),
+              "venue_types": None if venue_types is None else sorted(str(t) for t in venue_types),
+              "served_by_sites": bool(served_by_sites)}
     return RotaPlan(parameters=params, summary=summary, **out)

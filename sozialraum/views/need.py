@@ -48,12 +48,13 @@ def _tr(lang: str, de: str, en: str) -> str:
 
 def need_layer(con, level: str, indicator: str, period: str | None, *, scheme: str = "quantiles", k: int = 5,
                lang: str = "de", min_population: float | None = None, threshold: float | None = None,
-               index_indicators=None, areas=None) -> NeedLayer:
+               index_indicators=None, areas=None, coarser: bool = False) -> NeedLayer:
     """Everything a need map shows, read through the confidentiality gate.
 
     ``indicator``: a registry key or :data:`NEED_INDEX`; ``index_indicators``: the need index's indicators
     (default: :func:`sozialraum.analysis.need_index.index_choices`). ``areas``: the level's web geometries when
-    the caller already has them.
+    the caller already has them. ``coarser``: areas with a suppressed or too small count show the published
+    value of their nearest higher area (``sozialraum.views.need_fallback``).
     """
     from sozialraum.store import read
 
@@ -62,8 +63,13 @@ def need_layer(con, level: str, indicator: str, period: str | None, *, scheme: s
     if indicator == NEED_INDEX:
         return _need_index_layer(con, level, period, areas, keys, lang=lang, min_population=min_population,
                                  threshold=threshold, index_indicators=index_indicators)
-    return _indicator_layer(con, level, indicator, period, areas, keys, scheme=scheme, k=k, lang=lang,
-                            min_population=min_population, threshold=threshold)
+    out = _indicator_layer(con, level, indicator, period, areas, keys, scheme=scheme, k=k, lang=lang,
+                           min_population=min_population, threshold=threshold)
+    if coarser:
+        from sozialraum.views.need_fallback import with_coarser
+
+        out = with_coarser(con, out, lang=lang, min_population=min_population, threshold=threshold)
+    return out
 
 
 def _need_index_layer(con, level, period, areas, keys, *, lang, min_population, threshold, index_indicators):

@@ -121,7 +121,7 @@ def test_daten_refuses_a_zip_bomb_and_previews_a_table(app, tmp_path):
         zf.writestr("gebiete.geojson", b" " * (30 * 1024 * 1024))
     bomb.write_bytes(buf.getvalue())
     app.open("daten")
-    app.page.locator("input[type=file]").set_input_files(str(bomb))
+    app.page.locator("input[type=file]").first.set_input_files(str(bomb))  # the first tab's uploader
     app.page.get_by_text("ZIP-Bombe", exact=False).wait_for(timeout=60_000)
     assert "Upload abgelehnt" in app.page.inner_text("body")
     app.screenshot("daten_zip_bombe")
