@@ -26,11 +26,11 @@ from sozialraum.errors import InputError
 KINDS = {
     "areas": ("Gebietsflächen (GeoJSON, GeoPackage, gezippter Shapefile)", "Area shapes"),
     "statistics": ("Statistik je Gebiet (CSV, XLSX)", "Statistics per area"),
-    "points": ("Punktliste: Angebote, Kandidatenorte, Jobcenter (CSV, GeoJSON)", "Point list"),
+    "points": ("Punktliste: Angebote, Kandidatenorte, Jobcenter (CSV, Excel, GeoJSON)", "Point list"),
 }
 UPLOAD_SETTINGS = ("upload_max_mb", "zip_max_ratio", "zip_max_members", "zip_max_unpacked_mb")
 FILE_TYPES = {"areas": ["geojson", "json", "gpkg", "zip"], "statistics": ["csv", "txt", "xlsx"],
-              "points": ["csv", "txt", "geojson", "json", "gpkg", "zip"]}
+              "points": ["csv", "txt", "xlsx", "geojson", "json", "gpkg", "zip"]}
 
 st.title(tr("Daten", "Data"))
 con = get_con()
@@ -89,6 +89,10 @@ with tab_load:
         from app_pages.wizard_stats import run as run_wizard
 
         run_wizard(con, staged[0], staged[1], upload.name, levels())
+    elif staged is not None and kind == "points" and staged[0].kind in ("csv", "xlsx"):
+        from app_pages.wizard_points import run as run_points
+
+        run_points(con, staged[0], staged[1], upload.name, levels())
     elif staged is not None:
         staged, digest = staged
         try:
@@ -120,6 +124,10 @@ with tab_load:
             st.dataframe(changes, hide_index=True, width="stretch")
             for note in prepared.notes:
                 st.caption(note)
+            matched = getattr(prepared.batch.areas, "attrs", {}).get("parent_match")
+            if matched is not None:
+                with st.expander(tr("Zuordnung der Obergebiete (jede Zeile)", "Parent match table"), expanded=True):
+                    st.dataframe(matched.german(), hide_index=True, width="stretch")
             if int(changes["Konflikt"].sum()):
                 st.warning(tr("Einige Schlüssel gehören schon zu einer anderen Quelle – die Übernahme würde "
                               "abgelehnt. Bitte die Kennung der Quelle oder die Schlüssel prüfen.",
@@ -139,6 +147,10 @@ with tab_load:
                         written = ", ".join(f"{n} {t}" for t, n in counts.items())
                         st.success(tr(f"Quelle „{prepared.source.source_id}“ übernommen: {written}.",
                                       f"Source '{prepared.source.source_id}' saved: {written}."))
+                        if kind == "areas":
+                            from app_pages.wizard_commit import save_areas_recipe
+
+                            save_areas_recipe(prepared.source, mapping, staged.path)
 
 with tab_sources:
     frame = sources()

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,7 +121,9 @@ def build_batch(con, kind: str, path: Path, mapping: dict, source: dict) -> Prep
         from sozialraum.io.shapes import read_vector
 
         epsg = loader.target_epsg_for(con, None, read_vector(path) if loader._metric(con) is None else None)
-        opts = {k: v for k, v in mapping.items() if k in ("parent", "parent_slice", "key_width") and v}
+        opts = {k: v for k, v in mapping.items() if k in ("parent", "parent_slice", "key_width", "parent_match") and v}
+        if opts.get("parent_match"):
+            opts["parent_areas"] = loader.area_names(con, mapping["parent_level"])
         levels, gdf, notes = loader.areas_part(
             path, level=mapping["level"], label=mapping["label"], key=mapping["key"], name=mapping["name"],
             target_epsg=epsg, hierarchy=mapping.get("hierarchy"), rank=int(mapping.get("rank", 0)),
@@ -181,31 +184,44 @@ def mapping_form(kind: str, columns: list[str], staged, levels_frame: pd.DataFra
     from app_pages.common import tr
 
     level_labels = dict(zip(levels_frame["level"], levels_frame["label"])) if len(levels_frame) else {}
+    # widget keys per uploaded file: a second file starts from its own guesses, not from the last file's choices
+    sfx = hashlib.sha256(str(staged.path).encode()).hexdigest()[:8] + "_"
     c1, c2 = st.columns(2)
     if kind == "areas":
         out = {
-            "key": _col(c1, tr("Schlüsselspalte", "Key column"), columns, "map_key",
+            "key": _col(c1, tr("Schlüsselspalte", "Key column"), columns, f"{sfx}map_key",
                         r"(area_)?key|schl(ue|ü)ssel|id|code|.*_id|ags|plr_id"),
-            "name": _col(c2, tr("Namensspalte", "Name column"), columns, "map_name", r"name|bezeichnung|.*_name"),
-            "level": c1.text_input(tr("Gebietsebene (Kennung)", "Level id"), value="gebiet", key="map_level"),
-            "label": c2.text_input(tr("Bezeichnung der Ebene", "Level label"), value="Gebiet", key="map_label"),
+            "name": _col(c2, tr("Namensspalte", "Name column"), columns, f"{sfx}map_name", r"name|bezeichnung|.*_name"),
+            "level": c1.text_input(tr("Gebietsebene (Kennung)", "Level id"), value="gebiet", key=f"{sfx}map_level"),
+            "label": c2.text_input(tr("Bezeichnung der Ebene", "Level label"), value="Gebiet", key=f"{sfx}map_label"),
         }
         parent = c1.selectbox(tr("Übergeordnete Ebene", "Parent level"), [NONE] + list(level_labels),
-                              format_func=lambda v: level_labels.get(v, v), key="map_parent_level")
+                              format_func=lambda v: level_labels.get(v, v), key=f"{sfx}map_parent_level")
         if parent != NONE:
             out["parent_level"] = parent
-            how = c2.radio(tr("Obergebiet steht …", "Parent is …"), ["column", "prefix"], horizontal=True,
-                           format_func=lambda v: tr("in einer Spalte", "in a column") if v == "column"
-                           else tr("am Anfang des Schlüssels", "the key's first characters"), key="map_parent_how")
-            if how == "column":
-                out["parent"] = _col(c2, tr("Spalte mit dem Schlüssel des Obergebiets", "Parent key column"),
-                                     columns, "map_parent", r"parent.*|ober.*|bezirk.*|bez.*")
+            hows = {"column": ("Schlüssel in einer Spalte", "key in a column"),
+                    "name": ("Name in einer Spalte", "name in a column"),
+                    "prefix": ("am Anfang des Schlüssels", "the key's first characters")}
+            how = c2.radio(tr("Obergebiet steht …", "Parent is …"), list(hows), horizontal=True,
+                           format_func=lambda v: tr(*hows[v]), key=f"{sfx}map_parent_how",
+                           help=tr("Namen werden vereinheitlicht verglichen (Groß-/Kleinschreibung, Umlaute, „_“, "
+                                   "führende Nummern); nach „Prüfen“ zeigt eine Tabelle jede Zuordnung.",
+                                   "Names are compared normalised."))
+            if how in ("column", "name"):
+                out["parent"] = _col(c2, tr("Spalte mit dem Schlüssel des Obergebiets", "Parent key column")
+                                     if how == "column" else tr("Spalte mit dem Namen des Obergebiets",
+                                                                "Parent name column"),
+                                     columns, f"{sfx}map_parent" if how == "column" else f"{sfx}map_parent_name",
+                                     *((r"parent.*|ober.*|bezirk.*|bez.*",) if how == "column" else
+                                       (r"(bez|bezirk|ober|parent).*name.*", r"bezirk.*")))
+                if how == "name":
+                    out["parent_match"] = "name"
             else:
                 n = c2.number_input(tr("Obergebiet = die ersten N Zeichen des Schlüssels", "Parent = first N chars"),
-                                    1, 30, 2, key="map_parent_chars")
+                                    1, 30, 2, key=f"{sfx}map_parent_chars")
                 out["parent_slice"] = [0, int(n)]
             row = levels_frame[levels_frame["level"] == parent].iloc[0]
-            out["hierarchy"], out["rank"] = row["hierarchy"], int(row["rank"]) - 1
+            out["hierarchy"], out["rank"] = row["hierarchy"], 0  # the store ranks levels by their parent links
         else:
             out["hierarchy"], out["rank"] = out["level"], 0
         return out
@@ -216,27 +232,27 @@ def mapping_form(kind: str, columns: list[str], staged, levels_frame: pd.DataFra
             st.warning(tr("Bitte zuerst Gebietsflächen laden.", "Please load area shapes first."))
         out = {
             "level": c1.selectbox(tr("Gebietsebene", "Area level"), list(level_labels),
-                                  format_func=lambda v: level_labels.get(v, v), key="map_stat_level"),
-            "key": _col(c2, tr("Schlüsselspalte", "Key column"), columns, "map_stat_key",
+                                  format_func=lambda v: level_labels.get(v, v), key=f"{sfx}map_stat_level"),
+            "key": _col(c2, tr("Schlüsselspalte", "Key column"), columns, f"{sfx}map_stat_key",
                         r"(area_)?key|schl(ue|ü)ssel|id|.*_id|plr.*|raumid"),
         }
         width = c1.number_input(tr("Schlüssel mit führenden Nullen auf Stellen auffüllen (0 = nicht)",
-                                   "Zero-pad keys to width (0 = no)"), 0, 20, 0, key="map_key_width")
+                                   "Zero-pad keys to width (0 = no)"), 0, 20, 0, key=f"{sfx}map_key_width")
         out["key_width"] = int(width) or None
-        if c2.radio(tr("Stichtag", "Reference date"), ["fix", "column"], key="map_period_mode", horizontal=True,
+        if c2.radio(tr("Stichtag", "Reference date"), ["fix", "column"], key=f"{sfx}map_period_mode", horizontal=True,
                     format_func=lambda v: tr("fest", "fixed") if v == "fix" else tr("aus Spalte", "column")) == "fix":
             out["period"] = c2.text_input(tr("Stichtag (z. B. 2024 oder 2024-12-31)", "Period"), value="2024",
-                                          key="map_period").strip()
+                                          key=f"{sfx}map_period").strip()
         else:
             out["period_column"] = _col(c2, tr("Spalte mit dem Stichtag", "Period column"), columns,
-                                        "map_period_col", PERIOD_COLUMN)
+                                        f"{sfx}map_period_col", PERIOD_COLUMN)
         ind_labels = {k: f"{i.label_de} ({k})" for k, i in INDICATORS.items() if i.aggregation != "ratio"}
         candidates = [c for c in columns if c not in (out["key"], out.get("period_column"))]
         chosen = st.multiselect(
             tr("Spalten mit Werten", "Value columns"), candidates,
             default=[c for c in candidates if c in ind_labels]
             or [c for c in candidates if not re.fullmatch(PERIOD_COLUMN, c.strip(), re.IGNORECASE)],
-            key="map_value_cols",
+            key=f"{sfx}map_value_cols",
             placeholder=tr("Spalten wählen", "Choose columns"),
             help=tr("Je Spalte eine Kennzahl zuordnen. Quoten werden aus Zählern und Nennern selbst berechnet.",
                     "Map each column to an indicator; rates are derived from counts."))
@@ -245,7 +261,7 @@ def mapping_form(kind: str, columns: list[str], staged, levels_frame: pd.DataFra
             keys = list(ind_labels)
             index = keys.index(col) if col in keys else _guess_indicator(col, INDICATORS, keys)
             ind = st.selectbox(tr(f"Kennzahl für Spalte „{col}“", f"Indicator for '{col}'"), keys, index=index,
-                               format_func=lambda k: ind_labels[k], key=f"map_ind_{i}_{col}",
+                               format_func=lambda k: ind_labels[k], key=f"{sfx}map_ind_{i}_{col}",
                                placeholder=tr("Kennzahl wählen", "Choose an indicator"))
             if ind is None:
                 st.caption(tr(f"Spalte „{col}“ wird erst mit einer gewählten Kennzahl übernommen.",
@@ -256,41 +272,41 @@ def mapping_form(kind: str, columns: list[str], staged, levels_frame: pd.DataFra
         return out
     # points
     table = c1.selectbox(tr("Art der Punkte", "Kind of points"), list(POINT_TABLE_LABELS),
-                         format_func=lambda t: POINT_TABLE_LABELS[t], key="map_table")
+                         format_func=lambda t: POINT_TABLE_LABELS[t], key=f"{sfx}map_table")
     out: dict = {"table": table, "columns": {}, "values": {}}
     if staged.kind == "csv" or staged.kind == "xlsx":
-        out["x"] = _col(c1, tr("Spalte Längengrad / x", "Longitude / x column"), columns, "map_x",
+        out["x"] = _col(c1, tr("Spalte Längengrad / x", "Longitude / x column"), columns, f"{sfx}map_x",
                         r"lon|lng|longitude|laenge|länge|x|rechtswert")
-        out["y"] = _col(c2, tr("Spalte Breitengrad / y", "Latitude / y column"), columns, "map_y",
+        out["y"] = _col(c2, tr("Spalte Breitengrad / y", "Latitude / y column"), columns, f"{sfx}map_y",
                         r"lat|latitude|breite|y|hochwert")
-        out["crs"] = c1.text_input(tr("Koordinatensystem", "CRS"), value="EPSG:4326", key="map_crs",
+        out["crs"] = c1.text_input(tr("Koordinatensystem", "CRS"), value="EPSG:4326", key=f"{sfx}map_crs",
                                    help=tr("EPSG:4326 für Längen-/Breitengrade, EPSG:25832/25833 für UTM-Meter.",
                                            "EPSG:4326 for lon/lat."))
-    out["id"] = _col(c2, tr("Kennung (optional)", "Id (optional)"), columns, "map_id", r"id|kennung|nr",
+    out["id"] = _col(c2, tr("Kennung (optional)", "Id (optional)"), columns, f"{sfx}map_id", r"id|kennung|nr",
                      optional=True)
-    out["columns"]["name"] = _col(c1, tr("Namensspalte", "Name column"), columns, "map_pname",
+    out["columns"]["name"] = _col(c1, tr("Namensspalte", "Name column"), columns, f"{sfx}map_pname",
                                   r"name|bezeichnung|einrichtung")
     types = type_labels(table)
     type_field = TYPE_FIELD[table]
     type_col = _col(c2, tr("Spalte mit dem Typ (oder fester Typ)", "Type column (or fixed type)"), columns,
-                    "map_type_col", r"typ|type|art|service_type|venue_type|site_type", optional=True)
+                    f"{sfx}map_type_col", r"typ|type|art|service_type|venue_type|site_type", optional=True)
     if type_col:
         out["columns"][type_field] = type_col
     else:
         out["values"][type_field] = c2.selectbox(tr("Fester Typ für alle Punkte", "Fixed type"), list(types),
-                                                 format_func=lambda t: types[t], key="map_type_fixed")
+                                                 format_func=lambda t: types[t], key=f"{sfx}map_type_fixed")
     from sozialraum.store.write import POINT_TABLES
 
     with st.expander(tr("Weitere Spalten (optional)", "More columns (optional)")):
         e1, e2 = st.columns(2)
         for i, fld in enumerate(f for f in POINT_TABLES[table][1] if f in FIELD_LABELS):
-            col = _col(e1 if i % 2 == 0 else e2, FIELD_LABELS[fld], columns, f"map_f_{fld}",
+            col = _col(e1 if i % 2 == 0 else e2, FIELD_LABELS[fld], columns, f"{sfx}map_f_{fld}",
                        re.escape(fld), optional=True)
             if col:
                 out["columns"][fld] = col
     if len(level_labels):
         inside = st.selectbox(tr("Nur Punkte innerhalb dieser Gebietsebene übernehmen", "Keep points inside level"),
                               [NONE] + list(level_labels), format_func=lambda v: level_labels.get(v, v),
-                              key="map_inside")
+                              key=f"{sfx}map_inside")
         out["inside_level"] = None if inside == NONE else inside
     return out

@@ -38,8 +38,11 @@ def entries(raw: pd.DataFrame, key: str) -> list[tuple[str, list[str]]]:
     return [(t, [g[y] for y in sorted(g)]) for t, g in groups.items()] + [(c, [c]) for c in cols if c not in grouped]
 
 
-def columns_step(con, raw: pd.DataFrame, key: str, digest: str, period_guess: str, period_column: str | None = None):
-    """Widgets; returns (indicators mapping, scale, period or None) or None when incomplete."""
+def columns_step(con, raw: pd.DataFrame, key: str, digest: str, period_guess: str, period_column: str | None = None,
+                 indicator_column: str | None = None):
+    """Widgets; returns (indicators mapping, scale, period or None) or None when incomplete. In the long format
+    (``indicator_column``) the entries are the texts of that column and the mapping carries
+    ``"__long__": {indicator_column, value_column}`` (taken out by the caller)."""
     from sozialraum.io.columns import KINDS, indicators_for_kind, suggest_indicator, value_kind
     from sozialraum.io.loader import row_values
 
@@ -52,13 +55,23 @@ def columns_step(con, raw: pd.DataFrame, key: str, digest: str, period_guess: st
     catalogue = _indicator_catalogue(con)
     chosen: list[tuple[str, list[str], str, str]] = []
     missing: list[str] = []
-    for i, (name, cols) in enumerate(e for e in entries(raw, key) if e[0] != period_column):
+    long = indicator_column is not None
+    if long:  # long format: one row per area and indicator; the texts of the indicator column are the entries
+        value_column = _value_column(raw, key, indicator_column, period_column, digest)
+        if value_column is None:
+            return None
+        texts = [str(t).strip() for t in raw[indicator_column] if str(t).strip()]
+        items = [(t, [value_column]) for t in dict.fromkeys(texts)]
+    else:
+        items = [e for e in entries(raw, key) if e[0] != period_column]
+    for i, (name, cols) in enumerate(items):
         c0, c1, c2 = st.columns([3, 2, 3])
         years = ", ".join(c for c in cols) if len(cols) > 1 else ""
         label = f"{name}" + (tr(f" – Jahre als Zeiträume: {years}", f" – years: {years}") if years else "")
         if not c0.checkbox(label, value=False, key=f"wz_use_{digest}_{i}"):
             continue
-        vals = row_values(raw, [cols[-1]])
+        rows = raw[raw[indicator_column].astype(str).str.strip() == name] if long else raw
+        vals = row_values(rows, [cols[-1]])
         kind_guess = value_kind(name, [] if vals is None else list(vals))
         kinds = list(KINDS)
         kind = c1.selectbox(tr("Art der Werte", "Kind of values"), kinds, index=kinds.index(kind_guess),
@@ -91,6 +104,10 @@ def columns_step(con, raw: pd.DataFrame, key: str, digest: str, period_guess: st
     indicators, scale = {}, {}
     for ind, items in by_ind.items():
         names = [n for n, _ in items]
+        if len(items) > 1 and long:
+            st.error(tr(f"„{catalogue[ind].label_de}“ ist mehreren Einträgen zugeordnet ({', '.join(names)}); im "
+                        "Langformat bitte je Kennzahl genau einen.", f"{ind}: one entry per indicator."))
+            return None
         if len(items) > 1:
             st.warning(tr(f"Mehrere Spalten ({', '.join(names)}) sollen in die Kennzahl „{catalogue[ind].label_de}“. "
                           "Sie werden nur summiert, wenn Sie das ausdrücklich wollen.",
@@ -104,6 +121,9 @@ def columns_step(con, raw: pd.DataFrame, key: str, digest: str, period_guess: st
         indicators[ind] = names[0] if len(names) == 1 else names
         if any(k == "share" for _, k in items):
             scale[ind] = 100.0
+    if long:
+        indicators = {"__long__": {"indicator_column": indicator_column, "value_column": value_column},
+                      **indicators}
     templated = period_column is not None or all("{jahr}" in n for items in by_ind.values() for n, _ in items)
     period = None
     if not templated:
@@ -116,6 +136,25 @@ def columns_step(con, raw: pd.DataFrame, key: str, digest: str, period_guess: st
             st.info(tr("Bitte den Zeitraum angeben.", "Please give the period."))
             return None
     return indicators, scale, period
+
+
+VALUE_COLUMN = r"wert|werte|value|anzahl|zahl|betrag|insgesamt"
+
+
+def _value_column(raw: pd.DataFrame, key: str, indicator_column: str, period_column: str | None, digest: str):
+    import re
+
+    cols = [str(c) for c in raw.columns if str(c) not in (key, indicator_column, period_column)]
+    guess = next((c for c in cols if re.fullmatch(VALUE_COLUMN, c.strip(), re.IGNORECASE)), None)
+    st.caption(tr(f"Langformat: die Spalte „{indicator_column}“ nennt die Kennzahl; unten je Eintrag ankreuzen, was "
+                  "übernommen werden soll.", f"Long format: '{indicator_column}' names the indicator."))
+    value = st.selectbox(tr("Spalte mit den Werten", "Value column"), [CHOOSE] + cols,
+                         index=cols.index(guess) + 1 if guess else 0, key=f"wz_valcol_{digest}_{indicator_column}",
+                         format_func=lambda v: tr("— bitte wählen —", "— choose —") if v == CHOOSE else v)
+    if value == CHOOSE:
+        st.info(tr("Bitte die Spalte mit den Werten wählen.", "Please choose the value column."))
+        return None
+    return value
 
 
 def _own_indicator_form(con, digest: str) -> None:

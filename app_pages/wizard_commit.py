@@ -32,14 +32,36 @@ def prepare(con, path: Path, source: dict, entry: dict):
     return info, batch, notes, report
 
 
-def check_and_commit(con, path: Path, source: dict, entry: dict, digest: str, step: int) -> None:
+def prepare_points(con, path: Path, source: dict, entry: dict):
+    """Points read with the wizard's options: (SourceInfo, Batch, notes, PlausibilityReport); the refused rows are in
+    ``batch.points[table].attrs["skipped"]``."""
+    from app_pages.daten_forms import _source_info
+    from sozialraum.io import loader
+    from sozialraum.store import read
+    from sozialraum.store.write import Batch, check_sources
+
+    info = _source_info(source, path)
+    options = {k: v for k, v in entry.items() if k not in ("file", "table", "inside_level")}
+    inside = read.areas(con, entry["inside_level"]) if entry.get("inside_level") else None
+    gdf, notes = loader.points_part(path, table=entry["table"], target_epsg=loader.target_epsg_for(con, None),
+                                    inside=inside, id_prefix=f"{info.source_id}:", extent=loader.store_extent(con),
+                                    **options)
+    batch = Batch(points={entry["table"]: gdf})
+    with scratch() as probe:
+        report = check_sources(probe, [(info, batch)])
+    return info, batch, [n for n in notes if not n.startswith("  ausgelassen")], report
+
+
+def check_and_commit(con, path: Path, source: dict, entry: dict, digest: str, step: int,
+                     kind: str = "statistics") -> None:
     from sozialraum.io.preview import preview_changes
 
     st.subheader(tr(f"Schritt {step}: Prüfen", f"Step {step}: Check"))
     if st.button(tr("Prüfen", "Check"), key=f"wz_check_{digest}", type="secondary"):
         with st.spinner(tr("Datei wird gelesen und geprüft …", "Reading and checking …")):
             try:
-                st.session_state["_wz_checked"] = (digest, entry, prepare(con, path, source, entry))
+                run = prepare if kind == "statistics" else prepare_points
+                st.session_state["_wz_checked"] = (digest, entry, run(con, path, source, entry))
             except InputError as exc:
                 st.session_state.pop("_wz_checked", None)
                 show_problems(exc)
@@ -50,6 +72,11 @@ def check_and_commit(con, path: Path, source: dict, entry: dict, digest: str, st
     with st.expander(tr(f"Hinweise zum Lesen ({len(notes)})", f"Notes ({len(notes)})"), expanded=True):
         for note in notes:
             st.caption("• " + note)
+    skipped = [p for gdf in batch.points.values() for p in gdf.attrs.get("skipped", [])]
+    if skipped:
+        st.warning(tr(f"{len({(p.file, p.row) for p in skipped})} Zeilen werden ausgelassen (nicht übernommen):",
+                      f"{len(skipped)} rows are left out:"))
+        st.dataframe(problem_table(skipped), hide_index=True, width="stretch")
     if report.errors:
         st.error(tr(f"{len(report.errors)} unmögliche Werte – so kann nichts übernommen werden:",
                     f"{len(report.errors)} impossible values:"))
@@ -87,13 +114,24 @@ def check_and_commit(con, path: Path, source: dict, entry: dict, digest: str, st
         st.session_state.pop("_wz_checked", None)
         written = ", ".join(f"{n} {t}" for t, n in counts.items())
         st.success(tr(f"Quelle „{info.source_id}“ übernommen: {written}.", f"Source '{info.source_id}' saved."))
-        _save_recipe(info, entry, path)
+        _save_recipe(info, entry, path, kind)
 
 
-def _save_recipe(info, entry: dict, path: Path) -> None:
-    from sozialraum.io.recipe_toml import dump, statistics_recipe
+AREA_RECIPE_KEYS = ("level", "label", "key", "name", "parent_level", "parent", "parent_match", "parent_slice",
+                    "key_width")
 
-    text = dump(statistics_recipe(info, entry))
+
+def save_areas_recipe(info, mapping: dict, path: Path) -> None:
+    """The area form's choices as a recipe (``[[source.areas]]``), like the wizard's (page „Daten")."""
+    entry = {"file": path.name, **{k: mapping[k] for k in AREA_RECIPE_KEYS if mapping.get(k)}}
+    _save_recipe(info, entry, path, "areas")
+
+
+def _save_recipe(info, entry: dict, path: Path, kind: str = "statistics") -> None:
+    from sozialraum.io.recipe_toml import areas_recipe, dump, points_recipe, statistics_recipe
+
+    make = {"statistics": statistics_recipe, "points": points_recipe, "areas": areas_recipe}[kind]
+    text = dump(make(info, entry))
     folder = recipe_folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)

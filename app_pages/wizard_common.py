@@ -48,6 +48,17 @@ def recipe_folder() -> Path:
     return db_path().parent / "rezepte"
 
 
-def saved_recipes() -> dict[str, Path]:
+def saved_recipes(kind: str = "statistics") -> dict[str, Path]:
+    """The wizard's saved recipes with an entry of ``kind`` (``statistics`` or ``points``)."""
+    import tomllib
+
     folder = recipe_folder()
-    return {p.stem: p for p in sorted(folder.glob("*.toml"))} if folder.is_dir() else {}
+    out = {}
+    for p in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        try:
+            doc = tomllib.loads(p.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        if any(s.get(kind) for s in doc.get("source", [])):
+            out[p.stem] = p
+    return out

@@ -11,13 +11,15 @@ from app_pages.common import tr
 from app_pages.daten_forms import PERIOD_COLUMN
 
 NONE = "—"
+INDICATOR_COLUMN = r"indikator|indicator|kennzahl|merkmal|variable|kennziffer|thema"
 
 METHODS = {"schluessel": ("Gebietsschlüssel", "Area key"), "name": ("Gebietsname", "Area name"),
            "vorlage": ("Nummer + Schlüsselvorlage", "Number + key template")}
 
 
 def keys_step(con, raw: pd.DataFrame, levels_frame: pd.DataFrame, digest: str):
-    """Widgets of the step; returns (level, key column, method text, on_unmatched, MatchTable) or None."""
+    """Widgets of the step; returns (level, key column, method text, on_unmatched, MatchTable, period column,
+    indicator column of a long table) or None."""
     from sozialraum.io import loader
     from sozialraum.io.guess import best_key_column, guess_template
     from sozialraum.io.matching import match_rows, parse_method
@@ -65,9 +67,18 @@ def keys_step(con, raw: pd.DataFrame, levels_frame: pd.DataFrame, digest: str):
         period_options, index=period_options.index(guess), key=f"wz_pcol_{digest}_{key}",
         format_func=lambda v: tr("— keine: ein Zeitraum für die ganze Datei —", "— none —") if v == NONE else v)
     period_column = None if period_column == NONE else period_column
-    values = loader.row_values(raw, [c for c in columns if c not in (key, period_column)])
-    table = match_rows(raw[key], areas, parsed, totals=loader.total_names(con, level), values=values,
-                       repeats_ok=period_column is not None)
+    long_options = [NONE] + [c for c in columns if c not in (key, period_column)]
+    guess = next((c for c in long_options[1:] if re.fullmatch(INDICATOR_COLUMN, c.strip(), re.IGNORECASE)), NONE)
+    indicator_column = st.selectbox(
+        tr("Spalte mit dem Namen der Kennzahl (Langformat: eine Zeile je Gebiet und Kennzahl)", "Indicator column"),
+        long_options, index=long_options.index(guess), key=f"wz_icol_{digest}_{key}",
+        format_func=lambda v: tr("— keine: eine Spalte je Kennzahl —", "— none: one column per indicator —")
+        if v == NONE else v)
+    indicator_column = None if indicator_column == NONE else indicator_column
+    values = loader.row_values(raw, [c for c in columns if c not in (key, period_column, indicator_column)])
+    table = match_rows(raw[key], areas, parsed, totals=loader.total_names(con, level),
+                       values=None if indicator_column else values,
+                       repeats_ok=period_column is not None or indicator_column is not None)
     counts = table.counts()
     summary = ", ".join(f"{n} {_status(s)}" for s, n in counts.items())
     st.markdown(tr(f"**Ergebnis:** {summary}.", f"**Result:** {summary}."))
@@ -85,7 +96,7 @@ def keys_step(con, raw: pd.DataFrame, levels_frame: pd.DataFrame, digest: str):
             tr("Zeilen, die kein Gebiet finden", "Rows without an area"), ["skip", "stop"],
             format_func=lambda v: tr("auslassen und auflisten", "skip and list") if v == "skip"
             else tr("Import anhalten", "stop the import"), horizontal=True, key=f"wz_policy_{digest}")
-    return level, key, parsed.text, on_unmatched, table, period_column
+    return level, key, parsed.text, on_unmatched, table, period_column, indicator_column
 
 
 def _status(s: str) -> str:

@@ -41,13 +41,15 @@ def run(con, staged, digest: str, upload_name: str, levels_frame) -> None:
     keys = keys_step(con, raw, levels_frame, digest)
     if keys is None:
         return
-    level, key, method, on_unmatched, _, period_column = keys
+    level, key, method, on_unmatched, _, period_column, indicator_column = keys
     mapped = columns_step(con, raw, key, digest, guess_period(grid, layout.header_rows[0] if layout.header_rows
-                                                              else layout.first_row), period_column=period_column)
+                                                              else layout.first_row), period_column=period_column,
+                          indicator_column=indicator_column)
     if mapped is None:
         return
     indicators, scale, period = mapped
-    entry = {"file": path.name, "level": level, "key": key, **table_options, "indicators": indicators}
+    long = indicators.pop("__long__", {})
+    entry = {"file": path.name, "level": level, "key": key, **table_options, **long, "indicators": indicators}
     if method != "schluessel":
         entry["match"] = method
     entry["on_unmatched"] = on_unmatched

@@ -107,7 +107,7 @@ def test_points_upload_with_fixed_type_and_unknown_type(con, tmp_path):
     csv = write(tmp_path, "orte.csv", "Name;lon;lat;Typ\nStadtbücherei;7,0;50,5;bibliothek\nHaus;7,01;50,51;kneipe\n")
     mapping = {"table": "candidate_venues", "x": "lon", "y": "lat", "crs": "EPSG:4326",
                "columns": {"name": "Name", "venue_type": "Typ"}, "values": {}}
-    with pytest.raises(InputError, match="unbekannter Typ 'kneipe'"):
+    with pytest.raises(InputError, match="Zeile 3, Spalte 'Typ': Art 'kneipe' ist keiner bekannten Art zugeordnet"):
         build_batch(con, "points", csv, mapping, SOURCE)
     mapping = {**mapping, "columns": {"name": "Name"}, "values": {"venue_type": "bibliothek"}}
     prepared = build_batch(con, "points", csv, mapping, SOURCE)

@@ -204,13 +204,13 @@ def test_read_only_file_falls_back_to_viewing_with_a_notice(grid_file, tmp_path,
 
     import streamlit as st
 
-    from app_pages import common
+    from app_pages import store_access
 
     copy = tmp_path / "nur_lesen.duckdb"
     shutil.copy(grid_file, copy)
     monkeypatch.setenv("SOZIALRAUM_DB", str(copy))
     monkeypatch.delenv("SOZIALRAUM_ROLE", raising=False)
-    monkeypatch.setattr(common, "_writable", lambda path: False)  # as a non-root user with chmod a-w would see
+    monkeypatch.setattr(store_access, "_writable", lambda path: False)  # as a non-root user with chmod a-w would see
     st.cache_data.clear()
     at = app()
     assert any("schreibgeschützt" in i.value for i in at.info)

@@ -34,7 +34,10 @@ def test_finest_level_with_data_is_not_the_first_by_name(city):
     from sozialraum.analysis.data_gaps import finest_level
     from sozialraum.store import read
 
-    assert read.levels(city)["level"].iloc[0] == "bezirk"  # what a selectbox listed first
+    # imported as separate systems, each rank 0 (city_fixture): the store ranks them by their parent links now,
+    # so a selectbox lists the finest first (it once listed "bezirk", the first by name)
+    levels = read.levels(city)
+    assert list(levels["level"]) == ["ortsteil", "stadtteil", "bezirk"] and list(levels["rank"]) == [0, 1, 2]
     assert finest_level(city) == "ortsteil"
 
 

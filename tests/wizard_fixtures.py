@@ -9,7 +9,8 @@ Areas: 8 Stadtteile keyed ``STGT01`` … ``STGT08`` (2 km squares in EPSG:25832,
 - ``komma.csv``: comma-separated, quoted decimal commas ("6,8") and thousands dots (2.370);
 - ``ohne_kopf.csv``: no header row;
 - ``jahre.csv``: years across columns (``EW_2020``, ``EW_2022``, ``SGB II 2020``, ``SGB II 2022``);
-- ``pdf.csv``: a PDF extraction with two numbers glued together.
+- ``pdf.csv``: a PDF extraction with two numbers glued together;
+- ``lang.csv``: long format (``Schlüssel;Kennzahl;Wert``, one row per area and indicator, EW + 30 and RLB − 5).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ U15 = {k: round(v * 0.14) for k, v in EW.items()}
 
 
 def write_shapes(folder: Path) -> tuple[Path, Path]:
-    """stadtteile.geojson (STT_ID, STT_NAME, BEZ) and bezirke.geojson (BEZ_ID, BEZ_NAME), EPSG:25832."""
+    """stadtteile.geojson (STT_ID, STT_NAME, BEZ, BEZ_NAME: the Bezirk's name as typed by hand, e.g. "bezirk_süd")
+    and bezirke.geojson (BEZ_ID, BEZ_NAME), EPSG:25832."""
     import geopandas as gpd
     from shapely.geometry import box
 
@@ -37,7 +39,10 @@ def write_shapes(folder: Path) -> tuple[Path, Path]:
     keys = list(NAMES)
     cells = {k: box(x0 + (i % 4) * size, y0 + (i // 4) * size, x0 + (i % 4 + 1) * size, y0 + (i // 4 + 1) * size)
              for i, k in enumerate(keys)}
-    st = gpd.GeoDataFrame({"STT_ID": keys, "STT_NAME": [NAMES[k] for k in keys], "BEZ": [BEZIRK[k] for k in keys]},
+    typed = {"N": ["Bezirk Nord", "BEZIRK NORD", "bezirk_nord", "Bezirk Nord"],
+             "S": ["Bezirk Süd", "bezirk süd", "Bezirk_Sued", "Bezirk Süd"]}
+    st = gpd.GeoDataFrame({"STT_ID": keys, "STT_NAME": [NAMES[k] for k in keys], "BEZ": [BEZIRK[k] for k in keys],
+                           "BEZ_NAME": [typed[BEZIRK[k]][i % 4] for i, k in enumerate(keys)]},
                           geometry=[cells[k] for k in keys], crs="EPSG:25832")
     bz = gpd.GeoDataFrame({"BEZ_ID": ["N", "S"], "BEZ_NAME": [BEZIRK_NAMES["N"], BEZIRK_NAMES["S"]]},
                           geometry=[box(x0, y0, x0 + 4 * size, y0 + size), box(x0, y0 + size, x0 + 4 * size,
@@ -125,6 +130,13 @@ def write_csvs(folder: Path) -> dict[str, Path]:
         lines.append(f"{NAMES[k]};{ew};{rlb}")
     out["pdf"] = folder / "pdf.csv"
     out["pdf"].write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    lines = ["Schlüssel;Kennzahl;Wert"]  # long format: one row per area and indicator
+    for k in NAMES:
+        lines += [f"{k};Einwohner;{_german(EW[k] + 30)}", f"{k};Leistungsberechtigte SGB II;{RLB[k] - 5}",
+                  f"{k};Fläche in ha;{400 + int(k[4:])},5"]
+    out["lang"] = folder / "lang.csv"
+    out["lang"].write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
 
 
@@ -136,3 +148,50 @@ def _comma_line(line: str) -> str:
 
 def komma_rate(key: str) -> float:
     return round(RLB[key] / EW[key] * 100, 1)
+
+
+VENUES = {  # name: (Art as typed, x, y) — inside the Stadtteile (EPSG:25832)
+    "Stadtbibliothek Altstadt": ("Bibliothek", "501000,5", "5701000,25"),
+    "Stadtteiltreff Am Bach": ("Stadtteilzentrum", "505000", "5701500"),
+    "Familienzentrum Südstadt": ("Familienzentrum", "501500", "5702900,0"),
+    "Caritas-Beratung Höhe": ("Beratungsstelle", "507100,75", "5701100"),
+    "Bürgerbüro Nordviertel": ("Bürgeramt", "503200", "5700800"),
+    "Bücherei Östliche Höhe": ("Stadtteilbücherei", "503500", "5703300"),
+    "Gemeindesaal St. Marien": ("Kirche", "506000", "5703000"),
+}
+
+
+def write_venues(folder: Path) -> Path:
+    """kandidatenorte.csv: a hand-typed list of candidate venues as a Sozialamt sends it — two title rows, ';',
+    decimal commas in UTM metres (EPSG:25832), the type as German text ("Stadtteilbücherei" and "Kirche" are not
+    among the known types and need a choice), a Träger column, and two broken rows: one without a y value
+    (row 12) and one with "ca. 5702000" as y (row 13). Notes under the table."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["Mögliche Orte für Sprechstunden des Jobcenters", "Stand: 03/2024 (Sozialamt, Abt. Planung)", "",
+             "Bezeichnung;Art;Rechtswert;Hochwert;Träger"]
+    owners = ["Stadt", "Verein Am Bach e.V.", "AWO", "Caritas", "Stadt", "Stadt", "Kath. Kirchengemeinde"]
+    lines += [f"{n};{a};{x};{y};{o}" for (n, (a, x, y)), o in zip(VENUES.items(), owners)]
+    lines += ["Jugendhaus West;Stadtteilzentrum;500500;;Stadt",
+              "Rathaus-Nebenstelle;Bürgeramt;502500;ca. 5702000;Stadt", "",
+              "Koordinaten: ETRS89 / UTM 32N"]
+    path = folder / "kandidatenorte.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_services(folder: Path) -> Path:
+    """angebote.csv: services with lon/lat in degrees written with decimal commas, Angebotsart and Träger."""
+    from pyproj import Transformer
+
+    to_deg = Transformer.from_crs(25832, 4326, always_xy=True)
+    rows = [("Schuldnerberatung Mitte", "Schuldnerberatung", "Diakonie", 501300, 5701300),
+            ("Suchtberatung Süd", "Suchtberatung", "Caritas", 502600, 5703200),
+            ("Kita Sonnenschein", "Kindertagesbetreuung", "AWO", 506300, 5701700)]
+    lines = ["Name;Angebotsart;Träger;Länge;Breite"]
+    for name, art, owner, x, y in rows:
+        lon, lat = to_deg.transform(x, y)
+        lines.append(f"{name};{art};{owner};" + f"{lon:.6f};{lat:.6f}".replace(".", ","))
+    path = folder / "angebote.csv"
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

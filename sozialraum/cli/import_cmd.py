@@ -92,17 +92,23 @@ def recipe(recipe_file, data_dir, confirm, db):
 @click.option("--name", "name", required=True, help="Spalte mit dem Gebietsnamen.")
 @click.option("--obergebiet-ebene", "parent_level", default=None, help="Nächstgröbere Ebene (muss es schon geben).")
 @click.option("--obergebiet", "parent", default=None, help="Spalte mit dem Schlüssel des Obergebiets.")
+@click.option("--obergebiet-abgleich", "parent_match", default="schluessel", show_default=True,
+              help="Was die Spalte --obergebiet enthält: 'schluessel' (den Schlüssel des Obergebiets), 'name' (seinen "
+                   "Namen, vereinheitlicht wie bei import-stats --abgleich name) oder 'vorlage:B{:02d}'. Jede Zeile "
+                   "ohne passendes Obergebiet wird mit ähnlichen Namen gemeldet.")
 @click.option("--obergebiet-stellen", "parent_chars", type=int, default=None,
               help="Obergebiet = die ersten N Zeichen des Schlüssels (statt einer Spalte).")
 @click.option("--system", "hierarchy", default=None, help="Name des Gebietssystems (Standard: die Ebene).")
-@click.option("--rang", "rank", type=int, default=0, help="0 = feinste Ebene, nach oben steigend.")
+@click.option("--rang", "rank", type=int, default=None,
+              help="0 = feinste Ebene, nach oben steigend. Ohne Angabe aus --obergebiet-ebene abgeleitet: die "
+                   "Ebene liegt dann eine Stufe unter ihrem Obergebiet (verbundene Ebenen werden immer so geordnet).")
 @click.option("--layer", default=None, help="Layer einer GeoPackage-Datei oder Datei im ZIP-Archiv.")
 @click.option("--epsg", "target_epsg", type=int, default=None,
               help="Metrisches Ziel-CRS für eine neue Datenbank (sonst das der Datenbank).")
 @_source_options
 @_confirm_option
 @_db_option
-def import_areas(file, level, label, key, name, parent_level, parent, parent_chars, hierarchy, rank, layer,
+def import_areas(file, level, label, key, name, parent_level, parent, parent_match, parent_chars, hierarchy, rank, layer,
                  target_epsg, source_id, title, publisher, licence, reference_date, confirm, db):
     """Gebiete (Flächen) aus GeoJSON, GeoPackage, Shapefile oder gezipptem Shapefile einlesen.
 
@@ -113,8 +119,9 @@ def import_areas(file, level, label, key, name, parent_level, parent, parent_cha
 
     with _connect(db) as con:
         report = run(con, file, source=_source(source_id, title, publisher, licence, reference_date, file),
-                     level=level, label=label, key=key, name=name, hierarchy=hierarchy, rank=rank,
+                     level=level, label=label, key=key, name=name, hierarchy=hierarchy, rank=rank or 0,
                      parent_level=parent_level, parent=parent,
+                     parent_match=parent_match if parent_match != "schluessel" else None,
                      parent_slice=[0, parent_chars] if parent_chars else None, layer=layer,
                      target_epsg=target_epsg, confirm_warnings=confirm)
     click.echo(str(report))
@@ -223,56 +230,131 @@ def stats_entry(file, *, level, key, match, on_unmatched, indicators, shares, pe
         entry["sentinels"] = list(sentinels)
     if key_width:
         entry["key_width"] = int(key_width)
+    entry.update({k: v for k, v in _layout_options(None, header_row, header_rows, data_rows, auto=True).items()
+                  if k != "sheet"})
+    return entry
+
+
+def _layout_options(sheet, header_row, header_rows, data_rows, *, auto: bool) -> dict:
+    """Recipe options for where the table is (``--blatt``, ``--kopfzeile``, ``--kopfzeilen``, ``--datenzeilen``);
+    ``auto``: without any of them the layout is detected (``header_row = "auto"``)."""
+    from sozialraum.errors import InputError
+
+    out: dict = {}
+    if sheet is not None:
+        out["sheet"] = sheet
     if header_rows:
         try:
-            entry["header_rows"] = [int(x) for x in header_rows.split(",") if x.strip()]
+            out["header_rows"] = [int(x) for x in header_rows.split(",") if x.strip()]
         except ValueError:
             raise InputError(f"--kopfzeilen: '{header_rows}' ist keine Liste von Zeilennummern wie '4,5'") from None
     if data_rows:
         m = re.fullmatch(r"\s*(\d+)\s*[-–]\s*(\d+)\s*", data_rows)
         if not m:
             raise InputError(f"--datenzeilen: '{data_rows}' hat nicht die Form '6-15'")
-        entry["first_row"], entry["last_row"] = int(m.group(1)), int(m.group(2))
+        out["first_row"], out["last_row"] = int(m.group(1)), int(m.group(2))
     if header_row is not None:
-        entry["header_row"] = header_row
-    elif not header_rows and not data_rows:
-        entry["header_row"] = "auto"
-    return entry
+        out["header_row"] = header_row
+    elif auto and not header_rows and not data_rows:
+        out["header_row"] = "auto"
+    return out
 
 
 @click.command("import-points")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--tabelle", "table", type=click.Choice(["providers", "candidate_venues", "jobcenter_sites"]),
               default="providers", show_default=True,
-              help="providers = Angebote, candidate_venues = mögliche Orte für Sprechstunden, "
-                   "jobcenter_sites = Jobcenter-Standorte.")
+              help="providers = Angebote, candidate_venues = Kandidatenorte (mögliche Orte für Außenstellen und "
+                   "Sprechstunden), jobcenter_sites = Jobcenter-Standorte.")
 @click.option("--typ", "kind", default=None,
-              help="Angebotsart (z. B. kita, schuldnerberatung), Ortsart (z. B. bibliothek) oder Standortart.")
-@click.option("--x", "x", default=None, help="CSV: Spalte mit x bzw. Länge (lon).")
-@click.option("--y", "y", default=None, help="CSV: Spalte mit y bzw. Breite (lat).")
-@click.option("--crs", default=None, help="CSV: Koordinatensystem, z. B. EPSG:4326 für lon/lat.")
+              help="Eine Art für alle Punkte: Angebotsart (z. B. kita, schuldnerberatung), Ortsart (z. B. "
+                   "bibliothek, stadtteilzentrum, beratungsstelle) oder Standortart.")
+@click.option("--typ-spalte", "type_column", default=None,
+              help="Spalte mit der Art je Punkt. Texte wie 'Bibliothek' oder 'Stadtteilzentrum' werden erkannt; "
+                   "andere mit --typ-zuordnung.")
+@click.option("--typ-zuordnung", "type_pairs", multiple=True,
+              help="Text der Typ-Spalte → Art, z. B. 'Stadtteilbücherei=bibliothek' (mehrfach).")
+@click.option("--x", "x", default=None, help="CSV/Excel: Spalte mit x bzw. Länge (lon).")
+@click.option("--y", "y", default=None, help="CSV/Excel: Spalte mit y bzw. Breite (lat).")
+@click.option("--crs", default=None,
+              help="CSV/Excel: Koordinatensystem, z. B. EPSG:4326 für lon/lat, EPSG:25832 für UTM-Meter. "
+                   "Dezimalkommas werden verstanden.")
 @click.option("--id", "id_column", default=None, help="Spalte mit einer eindeutigen Kennung.")
 @click.option("--feld", "fields", multiple=True,
               help="Zuordnung feld=spalte, z. B. name=Bezeichnung, traeger=Träger, capacity=Plätze "
                    "(mehrfach; 'address=strasse+plz' verbindet Spalten).")
 @click.option("--nur-in-ebene", "inside_level", default=None,
               help="Nur Punkte innerhalb der Gebiete dieser Ebene übernehmen (die anderen werden gemeldet).")
+@click.option("--fehlerhafte-zeilen", "on_invalid", type=click.Choice(["stop", "auslassen"]), default="stop",
+              show_default=True,
+              help="Zeilen ohne Name, ohne oder mit unlesbarer Koordinate oder mit unbekannter Art: 'stop' bricht ab "
+                   "und listet alle, 'auslassen' übernimmt den Rest und listet die ausgelassenen Zeilen.")
+@click.option("--blatt", "sheet", default=None, help="Tabellenblatt einer Excel-Datei (Standard: das erste).")
+@click.option("--kopfzeile", "header_row", type=int, default=None,
+              help="Zeile mit den Spaltennamen; 0 = keine Kopfzeile. Ohne Angabe: Zeile 1 (mit --kopfzeile-erkennen "
+                   "werden Titelzeilen und Anmerkungen erkannt).")
+@click.option("--kopfzeile-erkennen", "detect", is_flag=True,
+              help="Titelzeilen über der Tabelle, zweizeilige Köpfe und Anmerkungen darunter erkennen.")
+@click.option("--kopfzeilen", "header_rows", default=None, help="Zweizeiliger Kopf, z. B. '3,4'.")
+@click.option("--datenzeilen", "data_rows", default=None, help="Datenbereich, z. B. '5-40'.")
+@click.option("--rezept-speichern", "save_recipe", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Die Angaben als Rezept (TOML) speichern; nächstes Jahr: sozialraum recipe DATEI --data-dir ….")
 @_source_options
 @_confirm_option
 @_db_option
-def import_points(file, table, kind, x, y, crs, id_column, fields, inside_level, source_id, title, publisher,
+def import_points(file, table, kind, type_column, type_pairs, x, y, crs, id_column, fields, inside_level, on_invalid,
+                  sheet, header_row, detect, header_rows, data_rows, save_recipe, source_id, title, publisher,
                   licence, reference_date, confirm, db):
-    """Standorte (Punkte) aus CSV (lon/lat oder x/y mit CRS) oder GeoJSON einlesen."""
+    """Standorte (Punkte) aus CSV, Excel (lon/lat oder x/y mit CRS) oder GeoJSON einlesen.
+
+    Angebote (providers) brauchen eine Angebotsart, Kandidatenorte (candidate_venues) eine Ortsart: fest mit --typ
+    oder je Zeile mit --typ-spalte. Jede fehlerhafte Zeile wird mit Datei, Zeile, Spalte und Grund gemeldet.
+
+    Beispiel: sozialraum import-points orte.csv --tabelle candidate_venues --x Rechtswert --y Hochwert
+    --crs EPSG:25832 --feld name=Bezeichnung --typ-spalte Art --fehlerhafte-zeilen auslassen --quelle orte
+    """
     from sozialraum.io.loader import import_points as run
 
-    type_field = {"providers": "service_type", "candidate_venues": "venue_type",
-                  "jobcenter_sites": "site_type"}[table]
+    entry = points_entry(file, table=table, kind=kind, type_column=type_column, type_pairs=type_pairs, x=x, y=y,
+                         crs=crs, id_column=id_column, fields=fields, inside_level=inside_level, on_invalid=on_invalid,
+                         sheet=sheet, header_row=header_row, detect=detect, header_rows=header_rows,
+                         data_rows=data_rows)
+    source = _source(source_id, title, publisher, licence, reference_date, file)
+    options = {k: v for k, v in entry.items() if k not in ("file", "table", "inside_level")}
     with _connect(db) as con:
-        report = run(con, file, source=_source(source_id, title, publisher, licence, reference_date, file),
-                     table=table, inside_level=inside_level, x=x, y=y, crs=crs, id=id_column,
-                     id_prefix=f"{source_id}:", columns=_pairs(fields, "--feld"),
-                     values={type_field: kind} if kind else None, confirm_warnings=confirm)
+        report = run(con, file, source=source, table=table, inside_level=inside_level, id_prefix=f"{source_id}:",
+                     confirm_warnings=confirm, **options)
     click.echo(str(report))
+    if save_recipe is not None:
+        from sozialraum.io.recipe_toml import dump, points_recipe
+
+        save_recipe.write_text(dump(points_recipe(source, entry)), encoding="utf-8")
+        click.echo(f"Rezept gespeichert: {save_recipe} (Dateien relativ zu: {Path(file).parent})")
+
+
+def points_entry(file, *, table, kind=None, type_column=None, type_pairs=(), x=None, y=None, crs=None,
+                 id_column=None, fields=(), inside_level=None, on_invalid="stop", sheet=None, header_row=None,
+                 detect=False, header_rows=None, data_rows=None) -> dict:
+    """The options of one points import, as a recipe entry (``[[source.points]]``, see ``sozialraum.io.recipe``)."""
+    from sozialraum.io.points import TYPE_FIELDS
+
+    type_field = TYPE_FIELDS[table]
+    columns = _pairs(fields, "--feld")
+    if type_column:
+        columns[type_field] = type_column
+    entry: dict = {"file": Path(file).name, "table": table}
+    for name, value in (("x", x), ("y", y), ("crs", crs), ("id", id_column), ("inside_level", inside_level)):
+        if value is not None:
+            entry[name] = value
+    entry["columns"] = columns or None
+    entry["values"] = {type_field: kind} if kind else None
+    type_map = _pairs(type_pairs, "--typ-zuordnung")
+    if type_map:
+        entry["type_map"] = {k: v if isinstance(v, str) else "+".join(v) for k, v in type_map.items()}
+    if on_invalid == "auslassen":
+        entry["on_invalid"] = "skip"
+    entry.update(_layout_options(sheet, header_row, header_rows, data_rows, auto=detect))
+    return {k: v for k, v in entry.items() if v is not None}
 
 
 @click.command("list")

@@ -68,13 +68,23 @@ def target_epsg_for(con, target_epsg: int | None = None, gdf=None) -> int:
 
 def areas_part(path, *, level: str, label: str, key: str, name: str, target_epsg: int,
                hierarchy: str | None = None, rank: int = 0, parent_level: str | None = None,
+               parent_match: str | None = None, parent_areas: dict[str, str] | None = None,
                **options) -> tuple[pd.DataFrame, object, list[str]]:
-    """(levels row, areas GeoDataFrame with ``level``, notes) for one level; nothing written."""
+    """(levels row, areas GeoDataFrame with ``level``, notes) for one level; nothing written.
+
+    ``parent_match``: how the parent column names the parent area — ``None``/``"schluessel"`` (its key),
+    ``"name"`` (its name, normalised as in the statistics wizard) or ``"vorlage:…"`` (a key template); with a
+    method other than the key, ``parent_areas`` (key → name of ``parent_level``) is required. Every row whose
+    parent is not found is listed (with the closest names); the match table is in ``gdf.attrs["parent_match"]``."""
     from sozialraum.io.shapes import read_areas
 
     read = read_areas(path, key=key, name=name, target_epsg=target_epsg, **options)
     gdf = read.gdf
     gdf.insert(0, "level", level)
+    table = None
+    if parent_level is not None and parent_match and parent_match.lower() not in ("schluessel", "schlüssel", "key"):
+        gdf, table = _match_parents(gdf, parent_match, parent_areas, parent_level, Path(path).name,
+                                    options.get("parent"))
     if parent_level is None:
         gdf["parent_key"] = None
     elif gdf["parent_key"].isna().any():
@@ -83,9 +93,36 @@ def areas_part(path, *, level: str, label: str, key: str, name: str, target_epsg
     levels = pd.DataFrame([{"level": level, "label": label, "hierarchy": hierarchy or level, "rank": int(rank),
                             "parent_level": parent_level}])
     notes = [f"{Path(path).name}: {n}" for n in read.notes()]
+    if table is not None:
+        notes.append(f"{Path(path).name}: Obergebiete über den Namen zugeordnet ({len(table.frame)} Zeilen)")
     if read.source_crs and target_epsg:
         notes.append(f"{Path(path).name}: {len(gdf)} Gebiete ({level}), CRS {read.source_crs} → EPSG:{target_epsg}")
+    gdf.attrs["parent_match"] = table
     return levels, gdf, notes
+
+
+def _match_parents(gdf, method: str, parent_areas, parent_level: str, file: str, column: str | None):
+    """Parent names (or numbers) → parent keys by the wizard's matcher; InputError listing every unmatched row."""
+    from sozialraum.io.matching import STATUS_DE, match_rows, parse_method
+
+    if parent_areas is None:
+        raise InputError(f"Für den Abgleich der Obergebiete fehlen die Gebiete der Ebene {parent_level!r}", file=file)
+    try:
+        parsed = parse_method(method)
+    except ValueError as exc:
+        raise InputError(str(exc), file=file) from exc
+    cells = pd.Series(list(gdf["parent_key"]), index=range(1, len(gdf) + 1))
+    table = match_rows(cells, parent_areas, parsed, repeats_ok=True)
+    bad = table.frame[table.frame["status"] != "matched"]
+    if len(bad):
+        raise InputError([Problem(file, (f"Obergebiet „{t}“: kein Gebiet dieses Namens auf Ebene {parent_level!r}"
+                                         if s in ("unmatched", "empty", "total") else f"Obergebiet „{t}“: {STATUS_DE[s]}")
+                                  + (f" – meinten Sie: {g}?" if g else ""), row=int(r), column=column)
+                          for r, t, s, g in zip(bad["row"], bad["text"], bad["status"], bad["suggestions"])
+                          ][:MAX_PROBLEMS])
+    gdf = gdf.copy()
+    gdf["parent_key"] = list(table.keys().reindex(cells.index))
+    return gdf, table
 
 
 def import_areas(con, path, *, source: SourceInfo, level: str, label: str, key: str, name: str,
@@ -98,6 +135,8 @@ def import_areas(con, path, *, source: SourceInfo, level: str, label: str, key: 
         target_epsg = target_epsg_for(con, None, read_vector(path, options.get("layer")))
     epsg = target_epsg_for(con, target_epsg)
     options.setdefault("extent", store_extent(con))
+    if parent_level is not None and options.get("parent_match"):
+        options.setdefault("parent_areas", area_names(con, parent_level))
     levels, gdf, notes = areas_part(path, level=level, label=label, key=key, name=name, target_epsg=epsg,
                                     hierarchy=hierarchy, rank=rank, parent_level=parent_level, **options)
     if parent_level is not None:
@@ -304,17 +343,27 @@ def points_part(path, *, table: str, target_epsg: int, inside=None, **options) -
     from sozialraum.io.points import read_points, within_areas
 
     gdf = read_points(path, table=table, target_epsg=target_epsg, **options)
+    file = Path(path).name
+    skipped = list(gdf.attrs.get("skipped", []))
     notes = []
+    if skipped:
+        notes.append(f"{file}: {len({p.row for p in skipped})} Zeilen mit Fehlern ausgelassen:")
+        notes += [f"  ausgelassen – {p}" for p in skipped]
     if inside is not None:
         where = within_areas(gdf, inside)
         outside = gdf[where.isna()]
         if len(outside):
             names = ", ".join(str(n) for n in outside.get("name", outside.index)[:5])
-            notes.append(f"{Path(path).name}: {len(outside)} Punkte außerhalb des Gebiets ausgelassen ({names}"
+            notes.append(f"{file}: {len(outside)} Punkte außerhalb des Gebiets ausgelassen ({names}"
                          f"{', …' if len(outside) > 5 else ''})")
+            skipped += [Problem(file, "liegt außerhalb der Gebiete – ausgelassen", row=int(r))
+                        for r in outside["row"]]
+            notes += [f"  ausgelassen – {p}" for p in skipped[-len(outside):]]
         gdf = gdf[where.notna()]
-    notes.append(f"{Path(path).name}: {len(gdf)} Punkte → {table}")
-    return gdf.drop(columns=["row"]), notes
+    notes.append(f"{file}: {len(gdf)} Punkte → {table}")
+    gdf = gdf.drop(columns=["row"])
+    gdf.attrs["skipped"] = skipped
+    return gdf, notes
 
 
 def import_points(con, path, *, source: SourceInfo, table: str, inside_level: str | None = None,

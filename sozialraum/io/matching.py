@@ -123,6 +123,8 @@ class MatchTable:
 
 
 def _number(text: str) -> int | None:
+    if re.fullmatch(r"\s*[+-]?\d+[.,]\d+\s*%?\s*", text):  # "3.9", "6,8 %": a value, never an area's number
+        return None
     m = re.match(r"^\s*(\d+)", text)
     if m:
         return int(m.group(1))

@@ -12,6 +12,12 @@ values=None, filters=None, name_pattern=None, classify=None) -> gpd.GeoDataFrame
     sets a field from the first pattern matching the name. Rows without a name are rejected unless
     ``unnamed`` gives a stand-in name (e.g. "Bibliothek (ohne Namen)").
     The result has the table's id column (``id_prefix`` + file id, or + row number) and is in ``target_epsg``.
+    Untidy tables (title rows, two-row headers, notes under the table): ``sheet``, ``header_row`` (``"auto"`` =
+    detected, 0 = none), ``header_rows``, ``first_row``, ``last_row`` as for statistics (``sozialraum.io.layout``).
+    The type field (``service_type`` / ``venue_type`` / ``site_type``) must be a key of ``sozialraum.services``; a
+    file's text is taken through ``type_map`` (text → key) or recognised by key or label ("Bibliothek",
+    "Stadtteilzentrum"). Row problems (no name, no or unreadable coordinate, unknown type, …) are all listed;
+    ``on_invalid="stop"`` raises them, ``"skip"`` leaves those rows out and lists them in ``attrs["skipped"]``.
 
     Coordinates: in a geographic CRS (lon/lat) a dot is always the decimal point (``13.305`` is 13,305°, never
     13305) and a comma too (``13,305``); values outside ±180/±90 and swapped axes (checked against ``extent``,
@@ -29,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum.errors import InputError, Problem
-from sozialraum.io.tables import MAX_PROBLEMS, apply_filters, key_text, parse_column, read_raw
+from sozialraum.io.tables import MAX_PROBLEMS, apply_filters, key_text, parse_column
 
 NUMERIC_FIELDS = {"capacity"}
 BOOL_FIELDS = {"barrier_free"}
@@ -53,19 +59,24 @@ def read_points(path: str | Path, *, table: str, target_epsg: int, x: str | None
                 crs: int | str | None = None, id: str | None = None, id_prefix: str = "",
                 columns: dict | None = None, values: dict | None = None, filters: dict | None = None,
                 name_pattern: str | None = None, classify: dict | None = None, unnamed: str | None = None,
-                extent=None):
+                extent=None, sheet: str | int | None = None, header_row: int | str | None = 1, header_rows=None,
+                first_row: int | None = None, last_row: int | None = None, type_map: dict | None = None,
+                on_invalid: str = "stop"):
     """Read, check and reproject points for one store table (see the module docstring)."""
     import geopandas as gpd
     import shapely
     from pyproj import CRS
 
     from sozialraum.io.shapes import check_axes, check_crs, read_vector
+    from sozialraum.io.tables import load_table
 
     path = Path(path)
     file = path.name
     id_col, fields = _point_table(table)
     columns = dict(columns or {})
     values = dict(values or {})
+    if on_invalid not in ("stop", "skip"):
+        raise InputError(f"Unbekannte Regel für fehlerhafte Zeilen: {on_invalid!r} (stop oder skip)", file=file)
     unknown = [f for f in list(columns) + list(values) if f not in fields]
     if unknown:
         raise InputError(f"Unbekannte Felder für {table}: {', '.join(unknown)} (möglich: {', '.join(fields)})",
@@ -88,7 +99,8 @@ def read_points(path: str | Path, *, table: str, target_epsg: int, x: str | None
         if crs is None:
             raise InputError("Für CSV-Punkte bitte das Koordinatensystem angeben (z. B. EPSG:4326 für lon/lat) "
                              "– es wird nicht geraten.", file=file)
-        raw = read_raw(path)
+        raw = load_table(path, sheet=sheet, header_row=header_row, header_rows=header_rows, first_row=first_row,
+                         last_row=last_row)
         geoms, src_crs = None, CRS.from_user_input(crs if not str(crs).isdigit() else int(crs))
     raw = apply_filters(raw, filters)
     raw.attrs["file"] = file
@@ -102,22 +114,21 @@ def read_points(path: str | Path, *, table: str, target_epsg: int, x: str | None
     _require(raw, [c for cols in columns.values() for c in ([cols] if isinstance(cols, str) else cols)]
              + ([id] if id else []) + ([x, y] if geoms is None else []), file)
 
+    bad: list[Problem] = []  # row problems: all listed; they stop the import or (on_invalid="skip") drop the row
     out = pd.DataFrame(index=raw.index)
     if id:
         ids = [key_text(c) for c in raw[id]]
-        missing = [Problem(file, "Kennung fehlt", row=int(r), column=id) for r, k in zip(raw.index, ids) if not k]
-        if missing:
-            raise InputError(missing[:MAX_PROBLEMS])
-        out[id_col] = [f"{id_prefix}{k}" for k in ids]
+        bad += [Problem(file, "Kennung fehlt", row=int(r), column=id) for r, k in zip(raw.index, ids) if not k]
+        out[id_col] = [f"{id_prefix}{k}" if k else None for k in ids]
+        dup = out[out[id_col].notna() & out[id_col].duplicated(keep=False)]
+        if len(dup):
+            raise InputError([Problem(file, f"Kennung {k[len(id_prefix):]!r} kommt mehrfach vor (Zeilen "
+                                      f"{', '.join(str(r) for r in g.index)})", row=int(g.index[0]), column=id)
+                              for k, g in dup.groupby(id_col, sort=False)][:MAX_PROBLEMS])
     else:
         out[id_col] = [f"{id_prefix}{r}" for r in raw.index]
-    dup = out[out[id_col].duplicated(keep=False)]
-    if len(dup):
-        raise InputError([Problem(file, f"Kennung {k!r} kommt mehrfach vor (Zeilen "
-                                  f"{', '.join(str(r) for r in g.index)})", row=int(g.index[0]), column=id)
-                          for k, g in dup.groupby(id_col, sort=False)][:MAX_PROBLEMS])
     for fld, cols in columns.items():
-        out[fld] = _field(raw, fld, cols, file)
+        out[fld] = _field(raw, fld, cols, file, bad)
     for fld, val in values.items():
         out[fld] = val
     for fld, rules in (classify or {}).items():
@@ -127,46 +138,104 @@ def read_points(path: str | Path, *, table: str, target_epsg: int, x: str | None
     if "name" in out and unnamed:
         out["name"] = [n if n else unnamed for n in out["name"]]
     if "name" in out:
-        empty = [Problem(file, "Name fehlt", row=int(r), column=name_col) for r, n in out["name"].items() if not n]
-        if empty:
-            raise InputError(empty[:MAX_PROBLEMS])
+        bad += [Problem(file, "Name fehlt", row=int(r), column=name_col) for r, n in out["name"].items() if not n]
+    type_field = TYPE_FIELDS[table]
+    if type_field in out:
+        out[type_field] = _types(out[type_field], table, type_map, file, columns.get(type_field), bad)
     if geoms is None:
-        gx = _coordinates(raw, x, src_crs.is_geographic)
-        gy = _coordinates(raw, y, src_crs.is_geographic)
-        bad = [Problem(file, "Koordinate fehlt", row=int(r), column=f"{x}/{y}")
-               for r, a, b in zip(raw.index, gx, gy) if np.isnan(a) or np.isnan(b)]
+        unreadable: list[Problem] = []
+        gx = _coordinates(raw, x, src_crs.is_geographic, unreadable)
+        gy = _coordinates(raw, y, src_crs.is_geographic, unreadable)
+        said = {p.row for p in unreadable}
+        bad += unreadable + [Problem(file, "Koordinate fehlt", row=int(r), column=f"{x}/{y}")
+                             for r, a, b in zip(raw.index, gx, gy) if (np.isnan(a) or np.isnan(b)) and r not in said]
         if src_crs.is_geographic:
             bad += _out_of_range(raw.index, gx, x, 180.0, "Länge", file)
             bad += _out_of_range(raw.index, gy, y, 90.0, "Breite", file)
-        if bad:
-            raise InputError(bad[:MAX_PROBLEMS])
-        geometry = gpd.points_from_xy(gx, gy)
+        geometry = pd.Series(list(gpd.points_from_xy(gx, gy)), index=raw.index, dtype=object)
     else:
-        empty = [Problem(file, "Punktgeometrie fehlt", row=int(r)) for r, g in geoms.loc[raw.index].items()
-                 if g is None or g.is_empty]
-        if empty:
-            raise InputError(empty[:MAX_PROBLEMS])
-        geometry = list(geoms.loc[raw.index].values)
-    gdf = gpd.GeoDataFrame(out.reset_index(drop=True), geometry=geometry, crs=src_crs)
-    gdf["row"] = list(raw.index)
+        geometry = geoms.loc[raw.index]
+        bad += [Problem(file, "Punktgeometrie fehlt", row=int(r)) for r, g in geometry.items() if g is None or g.is_empty]
+    bad = sorted(bad, key=lambda p: (p.row or 0, p.column or ""))
+    if bad and on_invalid == "stop":
+        raise InputError(bad[:MAX_PROBLEMS])
+    keep = ~raw.index.isin({p.row for p in bad})
+    out, geometry = out[keep], geometry[keep]
+    gdf = gpd.GeoDataFrame(out.reset_index(drop=True), geometry=list(geometry.values), crs=src_crs)
+    gdf["row"] = list(out.index)
     if src_crs.is_geographic and len(gdf):
         xy = shapely.get_coordinates(gdf.geometry.values)
-        bad = _out_of_range(gdf["row"], xy[:, 0], x or "Geometrie", 180.0, "Länge", file)
-        bad += _out_of_range(gdf["row"], xy[:, 1], y or "Geometrie", 90.0, "Breite", file)
-        if bad:
-            raise InputError(bad[:MAX_PROBLEMS])
+        wrong = _out_of_range(gdf["row"], xy[:, 0], x or "Geometrie", 180.0, "Länge", file)
+        wrong += _out_of_range(gdf["row"], xy[:, 1], y or "Geometrie", 90.0, "Breite", file)
+        if wrong:
+            raise InputError(wrong[:MAX_PROBLEMS])
     check_axes(gdf, file, extent=extent, rows=gdf["row"], column=f"{x}/{y}" if x and y else None)
     target = CRS.from_epsg(int(target_epsg))
-    return gdf if gdf.crs.equals(target) else gdf.to_crs(target)
+    gdf = gdf if gdf.crs.equals(target) else gdf.to_crs(target)
+    gdf.attrs["skipped"] = bad
+    return gdf
 
 
-def _coordinates(raw, column: str, geographic: bool) -> np.ndarray:
-    """A coordinate column. Degrees have no thousands separators: a dot or a comma is the decimal separator
-    (``13.305`` = 13,305°); metric coordinates follow the file's number format."""
-    if not geographic:
-        return parse_column(raw, column)[0]
+TYPE_FIELDS = {"providers": "service_type", "candidate_venues": "venue_type", "jobcenter_sites": "site_type"}
+
+
+def type_choices(table: str) -> dict[str, str]:
+    """The allowed types of a point table: key → German label (``sozialraum.services``)."""
+    from sozialraum import services
+
+    return {"providers": services.SERVICE_TYPES, "candidate_venues": services.VENUE_TYPES,
+            "jobcenter_sites": services.JOBCENTER_SITE_TYPES}[table]
+
+
+def suggest_type(value, table: str) -> str | None:
+    """The type a file's text means, by normalised key or label ("Stadtteilzentrum", "Bibliothek", "Bürgeramt",
+    "Stadtteilzentrum / Nachbarschaftstreff" → their keys; a label's parts split at "/" count too); None if none."""
+    from sozialraum.io.matching import normalise
+
+    text = normalise(str(value or ""))
+    if not text:
+        return None
+    for key, label in type_choices(table).items():
+        names = {key, label, *re.split(r"\s*/\s*|\s*\(", label)}
+        if text in {normalise(n) for n in names if n}:
+            return key
+    return None
+
+
+def _types(cells: pd.Series, table: str, type_map: dict | None, file: str, column: str | None,
+           bad: list[Problem]) -> list:
+    """The type field: the file's text through ``type_map`` (file text → key), else a key or label as such."""
+    allowed = type_choices(table)
+    mapping = {str(k).strip(): v for k, v in (type_map or {}).items()}
+    out = []
+    for row, cell in cells.items():
+        text = _text(cell)
+        key = mapping.get(text) or (text if text in allowed else suggest_type(text, table))
+        if key not in allowed:
+            shown = ", ".join(f"{k} ({v})" for k, v in allowed.items())
+            bad.append(Problem(file, (f"Art {text!r} ist keiner bekannten Art zugeordnet (möglich: {shown})" if text
+                                      else "Art fehlt"), row=int(row), column=column))
+            key = None
+        out.append(key)
+    return out
+
+
+def _coordinates(raw, column: str, geographic: bool, problems: list[Problem]) -> np.ndarray:
+    """A coordinate column (unreadable cells NaN, their problems appended to ``problems``). Degrees have no
+    thousands separators: a dot or a comma is the decimal separator (``13.305`` = 13,305°); metric coordinates
+    follow the file's number format."""
     file = raw.attrs.get("file")
-    values, problems = np.full(len(raw), np.nan), []
+    values = np.full(len(raw), np.nan)
+    if not geographic:
+        from sozialraum.io.tables import detect_decimal, parse_number
+
+        decimal = detect_decimal(raw, [column])
+        for i, (row, cell) in enumerate(zip(raw.index, raw[column])):
+            try:
+                values[i] = parse_number(cell, decimal)[0]
+            except ValueError as exc:
+                problems.append(Problem(file, str(exc), row=int(row), column=column))
+        return values
     for i, (row, cell) in enumerate(zip(raw.index, raw[column])):
         text = "" if cell is None else str(cell).strip().replace(" ", "")
         if not text:
@@ -179,8 +248,6 @@ def _coordinates(raw, column: str, geographic: bool) -> np.ndarray:
         else:
             problems.append(Problem(file, f"{text!r} ist keine Koordinate in Grad (z. B. 13.305 oder 13,305)",
                                     row=int(row), column=column))
-    if problems:
-        raise InputError(problems[:MAX_PROBLEMS])
     return values
 
 
@@ -206,13 +273,13 @@ def _text(cell) -> str:
     return key_text(cell)
 
 
-def _field(raw, fld, cols, file):
+def _field(raw, fld, cols, file, bad: list[Problem]):
     cols = [cols] if isinstance(cols, str) else list(cols)
     if fld in NUMERIC_FIELDS:
         values, _ = parse_column(raw, cols[0])
         return values
     if fld in BOOL_FIELDS:
-        out, problems = [], []
+        out = []
         for r, c in raw[cols[0]].items():
             t = _text(c).lower()
             if t in _TRUE:
@@ -221,9 +288,7 @@ def _field(raw, fld, cols, file):
                 out.append(None if t == "" else False)
             else:
                 out.append(None)
-                problems.append(Problem(file, f"{c!r} ist weder ja noch nein", row=int(r), column=cols[0]))
-        if problems:
-            raise InputError(problems[:MAX_PROBLEMS])
+                bad.append(Problem(file, f"{c!r} ist weder ja noch nein", row=int(r), column=cols[0]))
         return out
     joined = [", ".join(t for t in (_text(raw.at[r, c]) for c in cols) if t) for r in raw.index]
     return [j or None for j in joined] if fld != "name" else joined

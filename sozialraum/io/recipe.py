@@ -19,6 +19,8 @@ File layout (paths relative to ``data_dir``)::
     [[source.areas]]                    # one level of areas (options of sozialraum.io.shapes.read_areas)
     level = "berlin_plr"; label = "Planungsraum"; hierarchy = "berlin-lor-2021"; rank = 0
     parent_level = "berlin_bzr"; file = "…geojson"; key = "PLR_ID"; name = "PLR_NAME"; parent_slice = [0, 6]
+    # or: parent = "Bezirk"; parent_match = "name"   (the column names the parent area; matched by normalised name)
+    # rank and hierarchy may be left out when parent_level is given: the store ranks levels by their parent links
 
     [[source.statistics]]               # options of sozialraum.io.tables.read_statistics
     file = "…csv"; level = "berlin_plr"; key = "PLR_ID"; period = "2020-12-31"; sentinels = [-9999]
@@ -42,6 +44,14 @@ File layout (paths relative to ``data_dir``)::
     name = "name"; traeger = "sponsor_name"; capacity = "places"; address = ["street", "zip_code"]
     [source.points.values]
     service_type = "kita"
+
+    Options of a points entry for hand-typed lists (the import wizard and ``import-points`` write them):
+    header_row = "auto"                 # title rows / notes detected (or header_rows, first_row, last_row, sheet)
+    on_invalid = "skip"                 # rows without name or coordinate, or of an unknown type: left out, listed
+    [source.points.columns]
+    venue_type = "Art"                  # the type per row from a column …
+    [source.points.type_map]
+    "Stadtteilbücherei" = "bibliothek"  # … its texts → type keys (keys and labels are recognised by themselves)
 
     [[source.points]]                   # a few points written in the recipe itself instead of a file
     table = "jobcenter_sites"; x = "lon"; y = "lat"; crs = "EPSG:4326"; id = "id"
@@ -72,7 +82,7 @@ from sozialraum.io import loader
 from sozialraum.store.write import Batch, SourceInfo, replace_sources
 
 SOURCE_FIELDS = ("title", "publisher", "licence", "attribution", "reference_date", "url")
-AREA_KEYS = {"level", "label", "hierarchy", "rank", "parent_level", "file"}
+AREA_KEYS = {"level", "label", "hierarchy", "rank", "parent_level", "file", "parent_match"}
 
 
 @dataclass
@@ -219,6 +229,11 @@ def read_recipe(con, recipe_path: str | Path, data_dir: str | Path) -> list[Part
         levels, areas = [], []
         for entry in s.get("areas", []):
             opts = {k: v for k, v in entry.items() if k not in AREA_KEYS}
+            if entry.get("parent_match") and entry.get("parent_level"):
+                parent = areas_by_level.get(entry["parent_level"])
+                opts["parent_match"] = entry["parent_match"]
+                opts["parent_areas"] = (dict(zip(parent["area_key"], parent["name"])) if parent is not None
+                                        else loader.area_names(con, entry["parent_level"]))
             lv, gdf, notes = loader.areas_part(_file(data_dir, entry), level=entry["level"], label=entry["label"],
                                                hierarchy=entry.get("hierarchy"), rank=entry.get("rank", 0),
                                                parent_level=entry.get("parent_level"), target_epsg=epsg, **opts)

@@ -2,6 +2,10 @@
 
 ``statistics_recipe(source, entry, *, name=None) -> dict`` — a recipe document with one source and one
 statistics entry (the options of ``sozialraum.io.loader.statistics_part``; ``file`` relative to the data folder).
+``areas_recipe(source, entry, *, name=None) -> dict`` — the same with one areas entry (level, label, file, key,
+name, parent_level, parent, parent_match, parent_slice; the rank follows from the parent link).
+``points_recipe(source, entry, *, name=None) -> dict`` — the same with one points entry (``table``, ``file``,
+``inside_level`` and the options of ``sozialraum.io.points.read_points``).
 ``dump(doc) -> str`` — TOML text of a recipe document (strings, numbers, booleans, lists and tables only).
 ``add_entry(doc, other) -> dict`` — a recipe with the sources of both (same source id: entries appended).
 """
@@ -16,12 +20,24 @@ _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def statistics_recipe(source, entry: dict, *, name: str | None = None) -> dict:
+    return _recipe(source, "statistics", entry, name)
+
+
+def points_recipe(source, entry: dict, *, name: str | None = None) -> dict:
+    return _recipe(source, "points", entry, name)
+
+
+def areas_recipe(source, entry: dict, *, name: str | None = None) -> dict:
+    return _recipe(source, "areas", entry, name)
+
+
+def _recipe(source, kind: str, entry: dict, name: str | None) -> dict:
     src = {"id": source.source_id, "title": source.title}
     for f in SOURCE_FIELDS[1:]:
         value = getattr(source, f, None)
         if value:
             src[f] = str(value)
-    src["statistics"] = [{k: v for k, v in entry.items() if v is not None and v != {} and v != []}]
+    src[kind] = [{k: v for k, v in entry.items() if v is not None and v != {} and v != []}]
     return {"recipe": {"name": name or source.title}, "source": [src]}
 
 
@@ -60,7 +76,7 @@ def _table(lines: list[str], header: str, table: dict) -> None:
     lines.append(header)
     subtables = {}
     for k, v in table.items():
-        if isinstance(v, dict) and k in ("indicators", "columns", "values"):
+        if isinstance(v, dict) and k in ("indicators", "columns", "values", "type_map"):
             subtables[k] = v
         elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
             subtables[k] = v

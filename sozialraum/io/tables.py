@@ -434,6 +434,8 @@ def read_statistics(path: str | Path, *, key: str, indicators: dict[str, str | l
             raw, keys, periods, names = raw[keep], keys[keep], periods[keep], names[keep].map(reverse)
             raw.attrs["file"] = file
         values, flags = parse_column(raw, value_column, decimal=decimal, sentinels=sentinels)
+        if scale:
+            values = values * np.array([float(scale.get(n, 1.0)) for n in names.values])
         frame = pd.DataFrame({"area_key": keys.values, "indicator": names.values, "period": periods.values,
                               "value": values, "flag": flags, "row": raw.index.astype(int)})
     frame["flag"] = pd.Series([f if isinstance(f, str) else None for f in frame["flag"]], index=frame.index,

@@ -166,6 +166,8 @@ def _run(con, items, *, simplify_m, confirm_warnings: bool, dry_run: bool):
             con.execute("INSERT INTO store_meta VALUES ('metric_epsg', ?)", [str(epsg)])
         for source, frames in prepared:
             _write(con, source, frames)
+        if any("levels" in frames for _, frames in prepared):
+            rank_levels(con)
         _check_integrity(con)
         refresh_derived(con)
         report = check_store(con, [s.source_id for s, _ in items], prov_frame, default_file=default_file)
@@ -182,10 +184,11 @@ def _run(con, items, *, simplify_m, confirm_warnings: bool, dry_run: bool):
                         "AND o.period = c.period", [DOUBTFUL])
             refresh_derived(con)
         con.execute("COMMIT")
-    except duckdb.ConstraintException as exc:
+    except duckdb.ConstraintException as exc:  # a clash inside the batch itself (rows of two of its sources)
         con.execute("ROLLBACK")
         ids = ", ".join(s.source_id for s, _ in items)
-        raise InputError(f"Quelle {ids}: Schlüssel schon von einer anderen Quelle belegt ({exc})") from exc
+        raise InputError(f"Quellen {ids}: derselbe Schlüssel kommt in mehreren dieser Quellen vor. Jede Zeile darf "
+                         "nur zu einer Quelle gehören – bitte die Dateien oder Ebenen der Quellen prüfen.") from exc
     except BaseException:
         con.execute("ROLLBACK")
         raise
@@ -256,6 +259,7 @@ def _write(con: duckdb.DuckDBPyConnection, source: SourceInfo, frames: dict[str,
          source.reference_date, source.url, ";".join(Path(f).name for f in source.files), source.fictional],
     )
     sid = source.source_id
+    _check_conflicts(con, source, frames)
     if "levels" in frames:
         lv = frames["levels"]  # noqa: F841  (read by DuckDB's replacement scan)
         con.execute("INSERT INTO area_levels SELECT level, label, hierarchy, CAST(rank AS INTEGER), "
@@ -274,6 +278,79 @@ def _write(con: duckdb.DuckDBPyConnection, source: SourceInfo, frames: dict[str,
             col_list = ", ".join([id_col, *cols, "x", "y", "lon", "lat"])
             con.execute(f"INSERT INTO {table} ({col_list}, geom, source_id) "
                         f"SELECT {col_list}, ST_GeomFromWKB(wkb), ? FROM pt", [sid])
+
+
+# what a clash is about, per table: (frame name, key columns, German text of one key)
+_CONFLICT_KEYS = {
+    "area_levels": ("levels", ["level"], lambda k: f"Gebietsebene {k[0]!r}"),
+    "areas": ("areas", ["level", "area_key"], lambda k: f"Gebiet {k[1]!r} auf Ebene {k[0]!r}"),
+    "observations": ("observations", ["level", "area_key", "indicator", "period"],
+                     lambda k: f"Wert {k[2]!r} für Gebiet {k[1]!r} (Ebene {k[0]!r}), Zeitraum {k[3]}"),
+    **{t: (t, [id_col], lambda k, t=t: f"Punkt {k[0]!r} ({t})") for t, (id_col, _) in POINT_TABLES.items()},
+}
+
+
+def _check_conflicts(con: duckdb.DuckDBPyConnection, source: SourceInfo, frames: dict[str, pd.DataFrame]) -> None:
+    """Keys of the batch that already belong to ANOTHER source: a German ``InputError`` naming that source, the
+    level and key, and what to do (instead of DuckDB's constraint text). Runs after the source's own rows are gone."""
+    problems = []
+    for table, (name, keys, text) in _CONFLICT_KEYS.items():
+        if name not in frames or not len(frames[name]):
+            continue
+        batch_keys = frames[name][keys].drop_duplicates()  # noqa: F841  (read by DuckDB's replacement scan)
+        sql = read_sql("conflicts.sql").format(table=table, frame="batch_keys", keys=", ".join(keys),
+                                               keys_t=", ".join(f"t.{k}" for k in keys))
+        for *key, owner, title in con.execute(sql, [source.source_id]).fetchall():
+            problems.append(Problem(
+                _first_file(source), f"{text(key)} gehört schon zur Quelle {owner!r} („{title or owner}“). Eine "
+                f"Quelle ersetzt nur ihre eigenen Zeilen. Entweder unter der Kennung {owner!r} laden (ersetzt deren "
+                f"Zeilen), oder die Quelle {owner!r} erst auf der Seite „Städte & Datenstände“ löschen, oder "
+                "eine andere Ebene bzw. einen anderen Zeitraum wählen.", column=", ".join(keys)))
+    if problems:
+        raise InputError(problems[:20])
+
+
+def level_ranks(levels: list[tuple[str, str | None, str, int]]) -> dict[str, tuple[str, int]]:
+    """(level, parent_level, hierarchy, rank) rows → {level: (hierarchy, rank)} from the parent links: levels linked
+    by ``parent_level`` form one hierarchy (named after its top level's hierarchy) and a level's rank is its height
+    (0 = finest, a parent one above its highest child). A level without links keeps its hierarchy, rank ≥ 0."""
+    parent = {lv: p for lv, p, _, _ in levels}
+    given = {lv: (h, r) for lv, _, h, r in levels}
+    children: dict[str, list[str]] = {}
+    for lv, p in parent.items():
+        if p in parent and p != lv:
+            children.setdefault(p, []).append(lv)
+
+    def top(lv: str) -> str:
+        seen = {lv}
+        while parent.get(lv) in parent and parent[lv] not in seen:
+            lv = parent[lv]
+            seen.add(lv)
+        return lv
+
+    height: dict[str, int] = {}
+
+    def h(lv: str, path: frozenset = frozenset()) -> int:
+        if lv not in height:
+            kids = [c for c in children.get(lv, []) if c not in path]
+            height[lv] = 1 + max(h(c, path | {lv}) for c in kids) if kids else 0
+        return height[lv]
+
+    out = {}
+    for lv in parent:
+        linked = lv in children or parent[lv] in parent
+        out[lv] = (given[top(lv)][0], h(lv)) if linked else (given[lv][0], max(int(given[lv][1]), 0))
+    return out
+
+
+def rank_levels(con: duckdb.DuckDBPyConnection) -> None:
+    """Hierarchy and rank of every level made consistent with the parent links (see ``level_ranks``): imports that
+    give only the parent level (the app's area form, ``import-areas`` without ``--rang``) never store a negative
+    or clashing rank."""
+    rows = con.execute("SELECT level, parent_level, hierarchy, rank FROM area_levels").fetchall()
+    for lv, (hierarchy, rank) in level_ranks(rows).items():
+        con.execute("UPDATE area_levels SET hierarchy = ?, rank = ? WHERE level = ? AND (hierarchy <> ? OR rank <> ?)",
+                    [hierarchy, rank, lv, hierarchy, rank])
 
 
 def _check_integrity(con: duckdb.DuckDBPyConnection) -> None:

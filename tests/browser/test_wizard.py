@@ -144,7 +144,7 @@ def test_empty_store_to_need_map_through_the_wizard(empty_app, browser):
 
         page.goto("about:blank")
         recipes = sorted(p.name for p in (db.parent / "rezepte").glob("*.toml"))
-        assert recipes == ["namen_2023.toml", "profile.toml"]
+        assert recipes == ["bezirke.toml", "namen_2023.toml", "profile.toml", "stadtteile.toml"]  # the areas' too
 
         app.open("bedarf", level="stadtteil")
         app.map_frame()
