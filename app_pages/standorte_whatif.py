@@ -189,10 +189,12 @@ def _loads(view) -> None:
             tr("in Reichweite (≈ Personen)", "within reach (≈ people)"): [_people(v) for v in s["covered"]],
             tr("nächster Standort für (≈ Personen)", "nearest site for (≈ people)"):
                 [_people(v) for v in s["served"]],
+            tr("erwartete Fälle je Jahr (≈)", "expected cases per year (≈)"): [_people(v) for v in s["cases"]],
             tr("Beratungsstunden je Woche", "staff hours per week"): [fmt_number(v, 1) for v in s["staff_hours_week"]],
-            tr("Kapazität (Personen je Jahr)", "capacity (people per year)"): [fmt_number(v) for v in s["capacity"]],
+            tr("Kapazität (Fälle je Jahr)", "capacity (cases per year)"): [fmt_number(v) for v in s["capacity"]],
             tr("Auslastung", "utilisation"): [_pct(v) for v in s["utilisation"]],
         }), hide_index=True, width="stretch", key="standorte_whatif_loads")
-        st.caption(tr("Jede Person zählt bei dem nächsten gewählten Standort, den sie in der Zeit erreicht; "
+        st.caption(tr("Jede Person zählt bei dem nächsten gewählten Standort, den sie in der Zeit erreicht; an "
+                      "Außenstellen wird nur der Anteil „Inanspruchnahme einer Außenstelle“ zum Fall. "
                       "Personenzahlen sind Modellschätzungen, auf Zehner gerundet.",
                       "Each person counts at the nearest chosen site within reach; rounded to tens."))

@@ -56,8 +56,8 @@ def test_scenario_view_on_the_grid(grid):
     assert sites.loc["1", "Standort"] == "Bibliothek Nordost (Bibliothek)"
     assert sites.loc["1", "Zuwachs (≈)"] == "80"  # 116 − 36
     assert sites.loc["JC", "Stabilität"] == "fest"
-    assert re.fullmatch(r"(stabil|meist|unsicher) \(\d/2\)", sites.loc["1", "Stabilität"])  # budget 5 and 15 min
-    assert a.variants == ("Zeitbudget 5 min", "Zeitbudget 15 min")
+    assert re.fullmatch(r"(stabil|meist|unsicher) \(\d/3\)", sites.loc["1", "Stabilität"])  # budget 5, 15 min, bike
+    assert a.variants == ("Zeitbudget 5 min", "Zeitbudget 15 min", "Verkehrsmittel Fahrrad (Luftlinie)")
     assert not a.uses_network and a.attributions == () and a.travel.startswith("Luftlinie")
     # the caseload: one row per site, planning group and the further group, the capacity check
     assert list(a.caseload_table["Standort"]) == ["Jobcenter Süd", "Bibliothek Nordost"]

@@ -73,7 +73,9 @@ def test_view_of_a_hand_made_selection_by_hand(grid_ctx):
     # listed first: jc1, v22 before v11): v11 only its own cell (20), v22 r1c2 + r2c1 + r2c2 = 80
     assert s["covered"].to_dict() == {"jc1": 40.0, "v11": 100.0, "v22": 80.0}
     assert s["served"].to_dict() == {"jc1": 40.0, "v11": 20.0, "v22": 80.0}
-    assert (s["staff_hours_week"] > 0).all() and s.loc["v22", "utilisation"] == pytest.approx(80.0 / s.loc[
+    # cases: every person at the Jobcenter, the default uptake of 10 % at an outreach office (80 → 8 → ≈ 10)
+    assert s["cases"].to_dict() == {"jc1": 40.0, "v11": 0.0, "v22": 10.0}
+    assert (s["staff_hours_week"] > 0).all() and s.loc["v22", "utilisation"] == pytest.approx(8.0 / s.loc[
         "v22", "capacity"])
     svc = view.area_service.set_index("area_key")
     assert svc.loc["r0c2", "share"] == 0.0 and np.isnan(svc.loc["r2c0", "site"])

@@ -214,7 +214,7 @@ class WhatIfView:
     result: WhatIf
     sites: pd.DataFrame  # fixed first, then the new sites in the given order: id, name, type, type_label, lon,
     # lat, x, y, fixed, order (0 fixed, 1.. new), covered (≈ within its reach), served (≈ nearest chosen site),
-    # staff_hours_week, capacity, utilisation — people rounded to tens
+    # cases (served × the site's uptake), staff_hours_week, capacity, utilisation — people rounded to tens
     area_service: pd.DataFrame  # area_key, site (order of the site serving most of the area, NaN none), share
 
 
@@ -222,7 +222,7 @@ def evaluate_view(ctx: WhatIfContext, site_ids) -> WhatIfView:
     """Coverage, loads per site and area service of the new sites ``site_ids`` (in this order) plus the fixed
     ones, and the gap to the optimum for as many new sites."""
     from sozialraum.access.present import round_people
-    from sozialraum.siting.capacity import site_capacity, staff_hours_per_week
+    from sozialraum.siting.capacity import site_capacity, site_uptake, staff_hours_per_week
     from sozialraum.siting.models import nearest_assignment
 
     fixed = [int(j) for j in ctx.fixed]
@@ -241,9 +241,11 @@ def evaluate_view(ctx: WhatIfContext, site_ids) -> WhatIfView:
     sites["order"] = [0] * len(fixed) + list(range(1, n_new + 1))
     sites["covered"] = round_people(within)
     sites["served"] = round_people(served[chosen])
-    sites["staff_hours_week"] = np.round(staff_hours_per_week(sites["served"], ctx.settings), 1)
+    cases = served[chosen] * site_uptake(sites["type"].to_numpy(), ctx.settings)
+    sites["cases"] = round_people(cases)
+    sites["staff_hours_week"] = np.round(staff_hours_per_week(cases, ctx.settings), 1)
     sites["capacity"] = np.round(site_capacity(sites["type"].to_numpy(), ctx.settings))
-    sites["utilisation"] = np.divide(sites["served"], sites["capacity"], out=np.full(len(sites), np.nan),
+    sites["utilisation"] = np.divide(cases, sites["capacity"], out=np.full(len(sites), np.nan),
                                      where=sites["capacity"].to_numpy() > 0)
     number = {j: o for j, o in zip(chosen, sites["order"])}
     keys = ctx.demand["area_key"].astype(str).to_numpy()
@@ -266,7 +268,7 @@ def plan_for_selection(con, plan, site_ids):
     from sozialraum.access.present import published_counts, round_people
     from sozialraum.access.store_adapter import load_demand
     from sozialraum.settings import resolve
-    from sozialraum.siting.capacity import caseload, nearest_flows, site_capacity
+    from sozialraum.siting.capacity import caseload, nearest_flows, site_capacity, site_uptake
     from sozialraum.siting.core import SitingResult, covered_mask, nearest_assignment
     from sozialraum.siting.explain import explain_sites
     from sozialraum.siting.plan import (
@@ -308,7 +310,8 @@ def plan_for_selection(con, plan, site_ids):
     weights = {par["target_indicator"]: w} | _group_weights(con, par["level"], par["period"], groups, demand,
                                                              s["suppression_threshold"], skip=par["target_indicator"])
     loads = caseload(nearest_flows(assignment, w, len(ctx.ids)), weights, selected,
-                     capacity=site_capacity(ctx.cands["type"].to_numpy(), ctx.settings), settings=ctx.settings)
+                     capacity=site_capacity(ctx.cands["type"].to_numpy(), ctx.settings), settings=ctx.settings,
+                     uptake=site_uptake(ctx.cands["type"].to_numpy(), ctx.settings))
     frames["caseload"] = _present_caseload(loads, ctx.cands, ctx.settings, frames["sites"])[CASELOAD_COLUMNS]
     fair, ci, need_period = _fairness(con, par["level"], par["period"], demand, w,
                                       covered_mask(ctx.pattern, selected).astype(float))
