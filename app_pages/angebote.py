@@ -24,6 +24,7 @@ VIEWS = {
 }
 NO_VALUE = "(ohne Angabe)"
 MAX_CATCHMENT_TYPES = 3
+CIRCLE_WORDS = {"bike": "Radfahrt", "car": "Autofahrt", "transit": "ÖPNV"}  # legend of straight-line circles
 NEED_GAP_BREAKS = (0.05, 0.15, 0.3, 0.5, 1.0)  # need × gap lies in 0..1
 
 st.title(tr("Angebote & Erreichbarkeit", "Services & access"))
@@ -106,6 +107,7 @@ try:
         osm_credit = radius_m is None and not travel.info.fictional
         m = provider_map(areas_web(level), shown, radius_m=radius_m if draw else None, budget_min=float(budget),
                          basemap=setting("basemap"), catchments=net_catchments,
+                         mode_word=CIRCLE_WORDS.get(setting("travel_mode"), "Fußweg"),
                          attribution="Wege: © OpenStreetMap-Mitwirkende" if osm_credit else "")
         show_map(m, key="angebote_map")
         with st.expander(tr("Liste der Angebote", "List of services")):

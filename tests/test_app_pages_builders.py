@@ -38,6 +38,9 @@ def test_provider_map_draws_markers_catchments_and_stays_local(cells):
     assert re.search(rf'"className":\s*"{PROVIDER_CLASS}"', html)
     assert "15 min Fu\\u00dfweg" in html or "15 min Fußweg" in html  # legend note (JSON-escaped in the script)
     assert "Suchtberatung" in html and "Psychosoziale" not in html  # legend lists only the types shown
+    bike = provider_map(cells, providers_at(cells, ["kita"]), radius_m=2000, budget_min=10, mode_word="Radfahrt")
+    bike_html = bike.get_root().render()
+    assert "10 min Radfahrt (Luftlinie 2.000 m)" in bike_html and "Fußweg" not in bike_html
 
 
 def test_quantile_classes_without_mapclassify():

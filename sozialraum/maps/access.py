@@ -147,8 +147,10 @@ def metres_label(radius_m: float) -> str:
 
 def provider_map(areas_web, providers: pd.DataFrame, *, radius_m: float | None = None, basemap: str = "none",
                  base_url_path: str = "", attribution: str = "", budget_min: float | None = None,
-                 catchments=None, catchment_label: str = ""):
-    """Area outlines, providers coloured by service type and (optionally) their walking catchments."""
+                 catchments=None, catchment_label: str = "", mode_word: str = "Fußweg"):
+    """Area outlines, providers coloured by service type and (optionally) their catchments: circles of
+    ``radius_m`` (straight line; ``mode_word`` names the travel mode in the legend: Fußweg, Radfahrt …) or the
+    network ``catchments``."""
     from sozialraum.maps.base import base_map
 
     m = base_map(bounds_of(areas_web, providers), basemap, base_url_path=base_url_path, attribution=attribution)
@@ -160,7 +162,7 @@ def provider_map(areas_web, providers: pd.DataFrame, *, radius_m: float | None =
     present = set(providers["service_type"].astype(str)) if len(providers) else set()
     rows = [LegendRow(type_colour(t), label) for t, label in SERVICE_TYPES.items() if t in present]
     if radius_m:
-        text = f"Kreis: {budget_min:g} min Fußweg (Luftlinie {metres_label(radius_m)})" if budget_min \
+        text = f"Kreis: {budget_min:g} min {mode_word} (Luftlinie {metres_label(radius_m)})" if budget_min \
             else f"Kreis: Luftlinie {metres_label(radius_m)}"
         if len(providers) > MAX_CATCHMENTS:
             text += f", nur die ersten {MAX_CATCHMENTS}"
