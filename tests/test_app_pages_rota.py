@@ -23,7 +23,9 @@ def _run(query: dict | None = None):
 def test_rota_page_shows_plan_timetable_and_curve(demo_db):
     at = _run()
     assert [t.value for t in at.title] == ["Mobile Beratung"]
-    assert any("Luftlinie" in i.value for i in at.info)
+    # the demo has streets and a timetable: both named, no straight-line fallback
+    assert any("Straßennetz (Auto)" in i.value and "Fahrplan (GTFS)" in i.value for i in at.info)
+    assert not any("Luftlinie" in i.value for i in at.info)
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Sprechstunden je Woche"]) >= 1
     assert int(metrics["Personen (≈)"].replace(".", "")) % 10 == 0
@@ -53,7 +55,7 @@ def test_rural_reach_tab(demo_db):
     assert not at.exception
     labels = [m.label for m in at.metric]
     assert "ohne Auto nicht erreichbar (≈ Personen)" in labels
-    assert any("Luftlinie" in i.value and "Bus/zu Fuß" in i.value for i in at.info)
+    assert any("Straßennetz (Auto)" in i.value and "Bus/zu Fuß: ÖPNV" in i.value for i in at.info)
     table = next(d.value for d in at.dataframe if "Bus/zu Fuß" in d.value.columns)
     assert len(table) == 100  # the Planungsräume of Musterstadt
     assert all(v == "–" or int(v.replace(".", "")) % 10 == 0 for v in table["ohne Auto nicht erreichbar (≈)"])

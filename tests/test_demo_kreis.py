@@ -311,7 +311,8 @@ def test_a_store_with_other_data_is_not_overwritten(tmp_path):
     assert result.exit_code == 0, result.output
     con = connect(path, read_only=True)
     try:
-        assert set(read.sources(con).source_id) == {"gitter", "musterkreis", "osm_netz"}  # the other data stay
+        assert set(read.sources(con).source_id) == {"gitter", "musterkreis", "osm_netz",
+                                                         "oepnv_fahrplan"}  # the other data stay
     finally:
         con.close()
     assert (network_dir(path) / OSM_FILE).exists()

@@ -50,3 +50,28 @@ def test_png_from_inside_a_running_loop():
 
     png = _in_fresh_thread(lambda: asyncio.run(inside()))
     assert png.startswith(b"\x89PNG")
+
+
+def test_the_decks_maps_are_drawn_off_a_running_loop(monkeypatch):
+    """The PowerPoint deck's map images (one browser for all maps) also leave a running loop's thread: in the
+    full suite the browser tests' Playwright session runs one (it once failed there with "Sync API inside the
+    asyncio loop")."""
+    from sozialraum.export import deck
+
+    seen = []
+
+    def record(views, *, basemap, fictional):
+        try:
+            asyncio.get_running_loop()
+            seen.append("loop")
+        except RuntimeError:
+            seen.append("no loop")
+        return {}
+
+    monkeypatch.setattr(deck, "_draw_maps", record)
+
+    async def inside():
+        return deck._images([], basemap="none", fictional=True)
+
+    assert _in_fresh_thread(lambda: asyncio.run(inside())) == {}
+    assert seen == ["no loop"]

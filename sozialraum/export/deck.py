@@ -80,6 +80,13 @@ def build_deck(con, out: str | Path, compare, *, basemap: str | None = None, pro
 
 def _images(views, *, basemap: str, fictional: bool) -> dict:
     """PNG bytes of each view's map, keyed ('map', i) (the k-curves are native, editable PowerPoint charts)."""
+    from sozialraum.export.browser import off_event_loop
+
+    return off_event_loop(_draw_maps)(views, basemap=basemap, fictional=fictional)
+
+
+def _draw_maps(views, *, basemap: str, fictional: bool) -> dict:
+    """One browser for all maps (Playwright's sync API: called off any running asyncio loop, see _images)."""
     from sozialraum.export.browser import browser
     from sozialraum.export.images import map_png
     from sozialraum.views.scenario import draw_map

@@ -13,8 +13,6 @@ from test_app_pages_store import build_grid_store
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -38,28 +36,27 @@ def pack_url(chromium, tmp_path_factory):
     stop_app(proc)
 
 
-def test_council_deck_downloads_from_the_export_page(pack_url, tmp_path):
-    from playwright.sync_api import sync_playwright
+def test_council_deck_downloads_from_the_export_page(pack_url, browser, tmp_path):
     from pptx import Presentation
 
-    with sync_playwright() as pw:
-        chrome = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = chrome.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
-            page.goto(pack_url + "/export")
-            page.get_by_text("Ratsvorlage: zwei Szenarien im Vergleich").first.wait_for(timeout=120_000)
-            page.get_by_role("button", name="Ratsvorlage als PowerPoint erstellen").click()
-            button = page.get_by_role("button", name="PowerPoint herunterladen")
-            button.wait_for(timeout=180_000)
-            with page.expect_download() as info:
-                button.click()
-            download = info.value
-            target = tmp_path / download.suggested_filename
-            download.save_as(target)
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "ratsvorlage.png"))
-        finally:
-            chrome.close()
+    # the session's browser (a second sync Playwright in the same process fails inside the first one's loop)
+    context = browser.new_context(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.goto(pack_url + "/export")
+        page.get_by_text("Ratsvorlage: zwei Szenarien im Vergleich").first.wait_for(timeout=120_000)
+        page.get_by_role("button", name="Ratsvorlage als PowerPoint erstellen").click()
+        button = page.get_by_role("button", name="PowerPoint herunterladen")
+        button.wait_for(timeout=180_000)
+        with page.expect_download() as info:
+            button.click()
+        download = info.value
+        target = tmp_path / download.suggested_filename
+        download.save_as(target)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "ratsvorlage.png"))
+    finally:
+        context.close()
     assert download.suggested_filename == "ratsvorlage_Variante-1_Variante-2.pptx"
     prs = Presentation(str(target))
     titles = [s.shapes.title.text for s in prs.slides]
