@@ -85,6 +85,20 @@ def _check_k(k: int, n_free: int) -> int:
     return k
 
 
+def listed_pmedian_input(cost, weights, k: int, fixed) -> tuple:
+    """The checked input of a p-median on listed pairs: (cost as CSR with sorted indices, weights, fixed, k);
+    at least one site must open (k ≥ 1 or a fixed site)."""
+    c = sparse.csr_matrix(cost, dtype="float64")
+    c.sort_indices()
+    n_dem, n_cand = c.shape
+    w = _weights(weights, n_dem)
+    f = _fixed(fixed, n_cand)
+    k = _check_k(k, n_cand - len(f))
+    if k + len(f) == 0:
+        raise ValueError("p-Median: mindestens ein Standort (k ≥ 1 oder ein fester Standort) ist nötig")
+    return c, w, f, k
+
+
 def _limit(time_limit):
     if time_limit is None:
         from sozialraum.settings import default

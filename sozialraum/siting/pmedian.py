@@ -33,6 +33,7 @@ from sozialraum.siting.core import (
     _fixed,
     _limit,
     _weights,
+    listed_pmedian_input,
     nearest_assignment,
 )
 from sozialraum.siting.pmedian_core import OPT_TOL, solve_capped
@@ -92,14 +93,7 @@ def solve_pmedian(cost, weights, k: int, fixed=(), time_limit: float | None = No
     nearest-n lists without extras). ``objective`` is the model value; ``budget`` (minutes) only decides
     ``covered_weight``. ``target_gap``: stop once the proven gap is at most this (0: prove optimality).
     """
-    c = sparse.csr_matrix(cost, dtype="float64")
-    c.sort_indices()
-    n_dem, n_cand = c.shape
-    w = _weights(weights, n_dem)
-    f = _fixed(fixed, n_cand)
-    k = _check_k(k, n_cand - len(f))
-    if k + len(f) == 0:
-        raise ValueError("p-Median: mindestens ein Standort (k ≥ 1 oder ein fester Standort) ist nötig")
+    c, w, f, k = listed_pmedian_input(cost, weights, k, fixed)
     cap, by_rest = _matrix_caps(c, f, rest_cost)
     ans = solve_capped(c, cap, w, k, f, time_limit=_limit(time_limit), target_gap=target_gap, start=start,
                        multipliers=multipliers)

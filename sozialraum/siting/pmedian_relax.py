@@ -47,10 +47,10 @@ from sozialraum.siting._highs import solve_mip
 from sozialraum.siting.core import (
     SitingResult,
     _canonical,
-    _check_k,
     _fixed,
     _limit,
     _weights,
+    listed_pmedian_input,
     nearest_assignment,
 )
 from sozialraum.siting.pmedian_relax_lists import (
@@ -125,14 +125,8 @@ def solve_pmedian(cost, weights, k: int, fixed=(), time_limit: float | None = No
     extras). ``objective`` is the model value; rows that take the rest option have ``assignment`` -1 and are
     counted in ``n_unassigned``. ``budget`` (minutes) only decides ``covered_weight``.
     """
-    c = sparse.csr_matrix(cost, dtype="float64")
-    c.sort_indices()
+    c, w, f, k = listed_pmedian_input(cost, weights, k, fixed)
     n_dem, n_cand = c.shape
-    w = _weights(weights, n_dem)
-    f = _fixed(fixed, n_cand)
-    k = _check_k(k, n_cand - len(f))
-    if k + len(f) == 0:
-        raise ValueError("p-Median: mindestens ein Standort (k ≥ 1 oder ein fester Standort) ist nötig")
     pruned, has_rest, unlisted_fixed, is_fixed, rest = _prepare(c, f, rest_cost)
     rows = np.flatnonzero(w > 0)
     pos = np.full(n_dem, -1, dtype=np.int64)
