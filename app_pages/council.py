@@ -25,7 +25,8 @@ def comparison(version: str, a: str, b: str) -> tuple[pd.DataFrame, str]:
     return compare(va, vb), coverage_sentence(va, vb)
 
 
-def _chromium_ok() -> bool:
+def chromium_ok() -> bool:
+    """Chromium is there for printing; else the German message why not (export page and council pack)."""
     from sozialraum.export.browser import ChromiumMissing, chromium_path
 
     try:
@@ -43,7 +44,7 @@ def deck_button(a: str, b: str, names: dict, *, key: str) -> None:
 
     state = f"{key}_pptx"
     if st.button(tr("Ratsvorlage als PowerPoint erstellen", "Build council deck (PowerPoint)"), key=f"{key}_build",
-                 disabled=a == b) and _chromium_ok():
+                 disabled=a == b) and chromium_ok():
         from sozialraum.errors import InputError, SolverError
         from sozialraum.export.deck import build_deck
 

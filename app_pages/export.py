@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages import common, view
 from app_pages.common import format_period, tr
+from app_pages.council import chromium_ok
 from sozialraum.settings import SETTINGS
 
 st.title(tr("Berichte & Export", "Reports & export"))
@@ -25,17 +26,6 @@ session_settings = {name: common.setting(name) for name in SETTINGS}
 session_settings["suppression_threshold"] = threshold
 areas = common.areas_web(level)
 names = dict(zip(areas["area_key"], areas["name"]))
-
-
-def _chromium_ok() -> bool:
-    from sozialraum.export.browser import ChromiumMissing, chromium_path
-
-    try:
-        chromium_path()
-        return True
-    except ChromiumMissing as exc:
-        st.error(str(exc))
-        return False
 
 
 # ----------------------------------------------------------------------------------------------- PDF report
@@ -69,7 +59,7 @@ chosen = col2.multiselect(tr("Gebiete für Profile (leer: die zwei mit dem höch
                           key=f"export_areas_{level}", max_selections=6,
                           placeholder=tr("Gebiete wählen", "Choose areas"))
 
-if st.button(tr("Bericht erstellen", "Build report"), type="primary", key="build_report") and _chromium_ok():
+if st.button(tr("Bericht erstellen", "Build report"), type="primary", key="build_report") and chromium_ok():
     import tempfile
     from pathlib import Path
 
@@ -127,7 +117,7 @@ else:
         q1, q2 = st.columns(2)
         with q1:
             if st.button(tr("Ratsvorlage als PDF erstellen", "Build council pack (PDF)"), key="pack_pdf_build") \
-                    and _chromium_ok():
+                    and chromium_ok():
                 import tempfile
                 from pathlib import Path
 
@@ -202,7 +192,7 @@ def _need_map_png(version: str, level: str, period: str, threshold: int) -> byte
     return None if m is None else map_png(m, width=1000, height=800, scale=3)
 
 
-if st.button(tr("Bedarfskarte als PNG erzeugen", "Render need map as PNG"), key="render_map_png") and _chromium_ok():
+if st.button(tr("Bedarfskarte als PNG erzeugen", "Render need map as PNG"), key="render_map_png") and chromium_ok():
     with st.spinner(tr("Karte wird gezeichnet …", "Drawing map …")):
         png = _need_map_png(common.data_version(), level, period, threshold)
     if png is None:
@@ -229,7 +219,7 @@ def _k_curve_images(version: str, scenario_id: str) -> tuple[bytes, bytes]:
 
 if scenario:
     if st.button(tr("k-Kurve des Szenarios als PNG und SVG", "Scenario k-curve as PNG and SVG"),
-                 key="render_kcurve") and _chromium_ok():
+                 key="render_kcurve") and chromium_ok():
         with st.spinner(tr("Diagramm wird gezeichnet …", "Drawing chart …")):
             png, svg = _k_curve_images(common.data_version(), scenario)
         st.image(png, width=420)
