@@ -62,3 +62,17 @@ def saved_recipes(kind: str = "statistics") -> dict[str, Path]:
         if any(s.get(kind) for s in doc.get("source", [])):
             out[p.stem] = p
     return out
+
+
+def recipe_choice(kind: str, key: str) -> Path | None:
+    """A saved recipe of ``kind`` the planner picks to repeat last time's import, or None (step by step; also
+    when there is none yet)."""
+    recipes = saved_recipes(kind)
+    if not recipes:
+        return None
+    step_by_step = "—"
+    choice = st.selectbox(tr("Gespeichertes Rezept verwenden (gleiche Einstellungen wie beim letzten Mal)",
+                             "Use a saved recipe"), [step_by_step] + list(recipes),
+                          format_func=lambda v: tr("— nein, Schritt für Schritt —", "— no, step by step —")
+                          if v == step_by_step else v, key=key)
+    return None if choice == step_by_step else recipes[choice]

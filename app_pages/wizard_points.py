@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import tr
-from app_pages.wizard_common import saved_recipes, show_problems, source_form
+from app_pages.wizard_common import recipe_choice, show_problems, source_form
 from sozialraum.errors import InputError
 
 CHOOSE = "—"
@@ -49,15 +49,10 @@ def run(con, staged, digest: str, upload_name: str, levels_frame) -> None:
     from app_pages.wizard_table import table_step
 
     path = Path(staged.path)
-    recipes = saved_recipes("points")
-    if recipes:
-        choice = st.selectbox(tr("Gespeichertes Rezept verwenden (gleiche Einstellungen wie beim letzten Mal)",
-                                 "Use a saved recipe"), [CHOOSE] + list(recipes),
-                              format_func=lambda v: tr("— nein, Schritt für Schritt —", "— no, step by step —")
-                              if v == CHOOSE else v, key=f"wzp_recipe_{digest}")
-        if choice != CHOOSE:
-            _from_recipe(con, recipes[choice], path, digest)
-            return
+    recipe = recipe_choice("points", key=f"wzp_recipe_{digest}")
+    if recipe is not None:
+        _from_recipe(con, recipe, path, digest)
+        return
     try:
         _, _, raw, table_options = table_step(path, digest)
     except InputError as exc:

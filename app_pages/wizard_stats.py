@@ -11,23 +11,16 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.common import tr
-from app_pages.wizard_common import saved_recipes, show_problems, source_form
+from app_pages.wizard_common import recipe_choice, show_problems, source_form
 from sozialraum.errors import InputError
-
-NEW = "—"
 
 
 def run(con, staged, digest: str, upload_name: str, levels_frame) -> None:
     path = Path(staged.path)
-    recipes = saved_recipes()
-    if recipes:
-        choice = st.selectbox(tr("Gespeichertes Rezept verwenden (gleiche Einstellungen wie beim letzten Mal)",
-                                 "Use a saved recipe"), [NEW] + list(recipes),
-                              format_func=lambda v: tr("— nein, Schritt für Schritt —", "— no, step by step —")
-                              if v == NEW else v, key=f"wz_recipe_{digest}")
-        if choice != NEW:
-            _from_recipe(con, recipes[choice], path, digest)
-            return
+    recipe = recipe_choice("statistics", key=f"wz_recipe_{digest}")
+    if recipe is not None:
+        _from_recipe(con, recipe, path, digest)
+        return
     from app_pages.wizard_columns import columns_step
     from app_pages.wizard_keys import keys_step
     from app_pages.wizard_table import table_step
