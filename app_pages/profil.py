@@ -102,7 +102,9 @@ if default:
         trows = common.published_values(lineage.top_level, None, [ind])
         city_series = [{"period": p, "value": profile.totals(part, [ind])[ind]}
                        for p, part in trows.groupby("period")]
-        frames.append(pd.DataFrame(city_series, columns=["period", "value"]).assign(series=city_title))
+        # titled as the table's last column: the city total, or the one top area itself ("Kreis: Musterkreis")
+        top_title = list(references)[-1] if references else city_title
+        frames.append(pd.DataFrame(city_series, columns=["period", "value"]).assign(series=top_title))
     data = pd.concat([f[["series", "period", "value"]] for f in frames], ignore_index=True)
     st.plotly_chart(need_charts.time_series(data, unit=INDICATORS[ind].unit, large=common.presentation()),
                     width="stretch", config=print_config("zeitreihe"))

@@ -316,3 +316,29 @@ def test_a_store_with_other_data_is_not_overwritten(tmp_path):
     finally:
         con.close()
     assert (network_dir(path) / OSM_FILE).exists()
+
+
+def test_profile_time_series_names_the_kreis_not_a_city(tmp_path, monkeypatch):
+    """The Kreis is the one top area: the profile's time series titles its line as the table's last column does
+    ("Kreis: Musterkreis"), not "Stadt"."""
+    import json
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from sozialraum.demo_kreis.build import build_kreis_db
+
+    path = tmp_path / "kreis.duckdb"
+    build_kreis_db(path, routing=False)
+    monkeypatch.setenv("SOZIALRAUM_DB", str(path))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
+    at.query_params["level"] = "mk_ortsteil"
+    at.run()
+    at.switch_page("app_pages/profil.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    [table] = [d.value for d in at.dataframe if "Kennzahl" in d.value.columns]
+    top = list(table.columns)[-1]
+    assert top.startswith("Kreis: ")
+    names = {trace.get("name") for chart in at.get("plotly_chart")
+             for trace in json.loads(chart.proto.spec).get("data", [])}
+    assert top in names and "Stadt" not in names
